@@ -1,0 +1,53 @@
+# veritex: two commands on a fresh machine.
+#   make demo   set up .venv and build examples/ into site/
+#   make test   set up .venv (and Chromium for the browser tests) and run lint, types and tests
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+# torch is pinned: this version's CPU build installs without downloading CUDA.
+TORCH := torch==2.13.0
+TF := tensorflow-cpu>=2.16
+
+.PHONY: demo test venv browser lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "veritex needs $(PYTHON) on PATH"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q "$(TORCH)" "$(TF)"
+	$(PIP) install -q -e ".[dev,plots]"
+	@touch $@
+
+venv: $(STAMP)
+
+# Debian's Chromium, driven by Playwright; never a browser download.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will be skipped"; \
+	  else echo "chromium is missing and apt-get is unavailable: browser tests will be skipped"; fi; \
+	fi
+
+demo: $(STAMP)
+	$(VENV)/bin/veritex build examples -o site
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+pytest: $(STAMP) browser
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(PY) bench/build_bench.py
+
+clean:
+	rm -rf site .veritex-cache bench/out
