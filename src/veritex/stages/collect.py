@@ -1,0 +1,63 @@
+"""Turn what the kernel left in the cells into report items, the same way for fresh and cached runs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model import VERDICT_MIME, CodeCell, Document, Item
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def collect(doc: Document) -> None:
+    """Append cell errors, verdicts and inline-eval failures to `doc.items`."""
+    for cell in doc.code_cells():
+        _cell_items(doc, cell)
+    for ev in doc.all_evals():
+        if ev.error:
+            doc.add(Item("eval", "error", f"{{eval}}`{ev.expr}` failed: {ev.error}", ev.position))
+        elif ev.value is not None:
+            shown = str(ev.value.get("text/plain", ""))
+            doc.add(Item("eval", "verified", f"{{eval}}`{ev.expr}` = {shown}", ev.position))
+
+
+def _cell_items(doc: Document, cell: CodeCell) -> None:
+    facts: dict[str, Any] = getattr(cell, "metadata", {}).get("veritex", {})
+    for output in cell.outputs:
+        kind = output.get("output_type")
+        if kind == "error":
+            _error_item(doc, cell, output, facts)
+        elif kind in ("display_data", "execute_result") and VERDICT_MIME in output.get("data", {}):
+            payload = output["data"][VERDICT_MIME]
+            line = payload.get("line") or 1
+            doc.add(
+                Item(
+                    kind=payload.get("kind", "expect"),
+                    status=payload.get("status", "error"),
+                    message=payload.get("message", ""),
+                    position=cell.position_of_line(int(line)),
+                    label=payload.get("label"),
+                    detail={k: v for k, v in payload.items() if k in ("actual", "detail") and v is not None},
+                )
+            )
+
+
+def _error_item(doc: Document, cell: CodeCell, output: dict[str, Any], facts: dict[str, Any]) -> None:
+    ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
+    status = facts.get("status", "error")
+    if cell.raises_ok and status == "error":
+        return  # the author said this cell raises
+    line = int(facts.get("error_line") or 1)
+    traceback = strip_ansi("\n".join(output.get("traceback", [])))
+    if status == "timeout":
+        message = f"{evalue or 'cell timed out'}; later cells ran. Make the cell faster or raise `timeout` in the front matter"
+    elif status == "dead":
+        message = f"the kernel died while running this cell ({evalue}); later cells ran in a restarted kernel"
+    else:
+        message = f"{ename}: {evalue}"
+    doc.add(Item("cell", "error", message, cell.position_of_line(line), detail={"traceback": traceback}))
