@@ -103,6 +103,8 @@ class CodeCell:
     outputs: list[dict[str, Any]] = field(default_factory=list)  # nbformat v4 outputs
     execution_count: int | None = None
     cell_type: Literal["code"] = "code"
+    # Facts about the run, set by the execute stage: {"veritex": {"status", "seconds", "error_line", ...}}
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
     def raises_ok(self) -> bool:
