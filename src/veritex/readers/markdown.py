@@ -155,7 +155,7 @@ def split_cells(tokens: list[Token], src: _Source, items: list[Item]) -> list[Ce
 
     def flush() -> None:
         if pending:
-            cells.append(_markdown_cell(pending, src, items))
+            cells.append(_markdown_cell(list(pending), src, items))
             pending.clear()
 
     for token in tokens:
