@@ -1,0 +1,99 @@
+"""The shared acceptance documents, built the way a user builds them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from veritex.builder import build
+from veritex.model import Item
+from veritex.report import DocumentReport, Report
+
+ACCEPTANCE = Path(__file__).resolve().parents[2] / "shared" / "acceptance"
+DOCUMENTS = ["attention.md", "autograd.md", "broken.md", "linear_regression_tf.md", "planted_sigmoid.md",
+             "softmax_stability.ipynb"]
+
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Path]:
+    if not ACCEPTANCE.is_dir():
+        pytest.skip("the shared acceptance documents are not beside this checkout")
+    work = tmp_path_factory.mktemp("acceptance")
+    sources = work / "docs"
+    sources.mkdir()
+    for name in DOCUMENTS:
+        shutil.copy(ACCEPTANCE / name, sources / name)
+    before = {name: (sources / name).read_bytes() for name in DOCUMENTS}
+    report = build([sources / n for n in DOCUMENTS], work / "site", jobs=2)
+    after = {name: (sources / name).read_bytes() for name in DOCUMENTS}
+    assert before == after, "a build must never write into its sources"
+    return report, work / "site"
+
+
+def _doc(report: Report, name: str) -> DocumentReport:
+    return next(d for d in report.documents if d.path.name == name)
+
+
+def _items(report: Report, name: str, kind: str, status: str | None = None) -> list[Item]:
+    return [i for i in _doc(report, name).items if i.kind == kind and (status is None or i.status == status)]
+
+
+def test_broken_document_names_each_mistake_with_its_line(built: tuple[Report, Path]) -> None:
+    report, site = built
+    math_errors = _items(report, "broken.md", "math", "error")
+    assert sorted(i.position.line for i in math_errors if i.position) == [13, 19]
+    assert any("\\foo" in i.message for i in math_errors)
+    (warning,) = _items(report, "broken.md", "math", "warning")
+    assert warning.position and warning.position.line == 22 and "\\sum_{i=1}^n" in warning.message
+    cell_errors = _items(report, "broken.md", "cell", "error")
+    name_error = next(i for i in cell_errors if "NameError" in i.message)
+    assert name_error.position and name_error.position.line == 28
+    assert "undefined_name" in name_error.detail["traceback"]
+    timeout = next(i for i in cell_errors if "timed out" in i.message)
+    assert timeout.position and timeout.position.line >= 40 and "5" in timeout.message
+    (ref,) = _items(report, "broken.md", "reference", "error")
+    assert ref.position and ref.position.line == 50 and "eq:nowhere" in ref.message
+    page = (site / "broken.html").read_text()
+    assert "still alive" in page and ">6" in page.replace("\n", "")
+    assert not _doc(report, "broken.md").ok
+
+
+def test_every_acceptance_document_builds_a_page(built: tuple[Report, Path]) -> None:
+    report, site = built
+    for name in DOCUMENTS:
+        assert (site / Path(name).with_suffix(".html")).is_file(), name
+        doc = _doc(report, name)
+        assert doc.cells_run > 0 or doc.cache_hit, name
+
+
+def test_expectations_are_verified(built: tuple[Report, Path]) -> None:
+    report, _ = built
+    expected = {"autograd.md": 1, "linear_regression_tf.md": 3, "attention.md": 2, "softmax_stability.ipynb": 2}
+    for name, count in expected.items():
+        verdicts = _items(report, name, "expect")
+        assert [i.status for i in verdicts] == ["verified"] * count, (name, [i.message for i in verdicts])
+
+
+def test_inline_evals_show_the_kernel_values(built: tuple[Report, Path]) -> None:
+    report, site = built
+    evals = _items(report, "linear_regression_tf.md", "eval", "verified")
+    assert len(evals) == 2
+    page = (site / "linear_regression_tf.html").read_text()
+    for item in evals:
+        value = item.message.split("= ", 1)[1]
+        assert float(value) == pytest.approx(3.0, abs=0.3) or float(value) == pytest.approx(2.0, abs=0.3)
+        assert value in page
+
+
+def test_json_report_shape(built: tuple[Report, Path]) -> None:
+    report, _ = built
+    record = json.loads(json.dumps(_doc(report, "broken.md").to_json()))
+    assert record["document"].endswith("broken.md")
+    for item in record["items"]:
+        assert set(item) >= {"kind", "label", "line", "column", "status", "message"}
+        assert item["status"] in {"verified", "refuted", "unchecked", "error", "warning"}
