@@ -2,6 +2,7 @@
 #   make demo   set up .venv and build examples/ into site/
 #   make test   set up .venv (and Chromium for the browser tests) and run lint, types and tests
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,22 +11,24 @@ STAMP := $(VENV)/.installed
 # torch is pinned: this version's CPU build installs without downloading CUDA.
 TORCH := torch==2.13.0
 TF := tensorflow-cpu>=2.16
+# pip notes every local index folder it skips; keep real warnings and errors.
+QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
 .PHONY: demo test venv browser lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "veritex needs $(PYTHON) on PATH"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q "$(TORCH)" "$(TF)"
-	$(PIP) install -q -e ".[dev,plots]"
+	$(PIP) install -q --upgrade pip 2>&1 | $(QUIET)
+	$(PIP) install -q "$(TORCH)" "$(TF)" 2>&1 | $(QUIET)
+	$(PIP) install -q -e ".[dev,plots]" 2>&1 | $(QUIET)
 	@touch $@
 
 venv: $(STAMP)
 
 # Debian's Chromium, driven by Playwright; never a browser download.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	      || echo "chromium could not be installed: browser tests will be skipped"; \
