@@ -1,0 +1,15 @@
+"""The kernel side of veritex: what `import veritex as vt` offers inside a notebook or a build.
+
+Only the standard library is imported here: every kernel of every build imports this package.
+"""
+
+from __future__ import annotations
+
+from .display import VERDICT_MIME, emit_verdict
+from .environment import environment, environment_json
+from .expect import expect
+from .session import Session, session, setup
+
+__all__ = [
+    "VERDICT_MIME", "Session", "emit_verdict", "environment", "environment_json", "expect", "session", "setup",
+]
