@@ -63,13 +63,12 @@ def main_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Document, Execut
     return doc, execution.wait(), start_seconds
 
 
-pytestmark = pytest.mark.kernel
-
-
+@pytest.mark.kernel
 def test_start_returns_at_once(main_run: tuple[Document, ExecutionSummary, float]) -> None:
     assert main_run[2] < 0.2  # the kernel starts in the background
 
 
+@pytest.mark.kernel
 def test_summary(main_run: tuple[Document, ExecutionSummary, float]) -> None:
     doc, summary, _ = main_run
     assert (summary.cells_run, summary.errors, summary.timeouts, summary.restarts) == (9, 1, 0, 0)
@@ -79,6 +78,7 @@ def test_summary(main_run: tuple[Document, ExecutionSummary, float]) -> None:
     json.dumps([c.outputs for c in code(doc)])  # plain JSON, ready for the cache
 
 
+@pytest.mark.kernel
 def test_error_line_is_the_failing_statement_and_the_next_cell_runs(
     main_run: tuple[Document, ExecutionSummary, float],
 ) -> None:
@@ -91,12 +91,14 @@ def test_error_line_is_the_failing_statement_and_the_next_cell_runs(
     assert facts(second)["status"] == "ok"
 
 
+@pytest.mark.kernel
 def test_streams_are_captured_and_merged(main_run: tuple[Document, ExecutionSummary, float]) -> None:
     cell = code(main_run[0])[1]
     assert texts(cell) == "6\nmore\n" and texts(cell, "stderr") == "careful\n"
     assert [o["output_type"] for o in cell.outputs] == ["stream", "stream"]
 
 
+@pytest.mark.kernel
 def test_rich_display_data(main_run: tuple[Document, ExecutionSummary, float]) -> None:
     cell = code(main_run[0])[2]
     kinds = [(o["output_type"], sorted(o["data"])) for o in cell.outputs]
@@ -106,6 +108,7 @@ def test_rich_display_data(main_run: tuple[Document, ExecutionSummary, float]) -
     assert cell.outputs[2]["data"]["text/plain"] == "42" and cell.outputs[2]["execution_count"] == 3
 
 
+@pytest.mark.kernel
 def test_matplotlib_figures_become_png(main_run: tuple[Document, ExecutionSummary, float]) -> None:
     cell = code(main_run[0])[3]
     images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
@@ -115,6 +118,7 @@ def test_matplotlib_figures_become_png(main_run: tuple[Document, ExecutionSummar
     assert base64.b64decode(images[0]["data"]["image/png"]).startswith(b"\x89PNG")
 
 
+@pytest.mark.kernel
 def test_expect_verdicts_carry_their_line(main_run: tuple[Document, ExecutionSummary, float]) -> None:
     cells = code(main_run[0])
     first, second = verdicts(cells[4])
@@ -129,12 +133,14 @@ def test_expect_verdicts_carry_their_line(main_run: tuple[Document, ExecutionSum
     assert from_helper["detail"]["expression"] == "v"
 
 
+@pytest.mark.kernel
 def test_raises_exception_cells_are_not_errors(main_run: tuple[Document, ExecutionSummary, float]) -> None:
     cells = code(main_run[0])
     assert facts(cells[7])["status"] == "error" and cells[7].outputs[0]["ename"] == "ValueError"
     assert texts(cells[8]) == "last\n"
 
 
+@pytest.mark.kernel
 def test_inline_evals(main_run: tuple[Document, ExecutionSummary, float]) -> None:
     total, missing, scaled = main_run[0].all_evals()
     assert total.value == {"text/plain": "6"} and total.error is None
@@ -142,6 +148,7 @@ def test_inline_evals(main_run: tuple[Document, ExecutionSummary, float]) -> Non
     assert scaled.value == {"text/plain": "20.0"}
 
 
+@pytest.mark.kernel
 def test_environment(main_run: tuple[Document, ExecutionSummary, float]) -> None:
     env = main_run[0].environment
     assert env["python"] == ".".join(map(str, sys.version_info[:3]))
@@ -153,6 +160,7 @@ def test_environment(main_run: tuple[Document, ExecutionSummary, float]) -> None
 # -- failures that stop or replace the kernel --------------------------------------------------------
 
 
+@pytest.mark.kernel
 def test_strict_stops_at_the_first_error(make_doc: MakeDoc) -> None:
     excused = CodeCell("1 / 0", Position("doc.md", 5), tags=["raises-exception"])
     doc = make_doc([excused, "a = 1", "print(undefined)", "print('never')"])
@@ -162,6 +170,7 @@ def test_strict_stops_at_the_first_error(make_doc: MakeDoc) -> None:
     assert code(doc)[3].outputs == [] and summary.cells_run == 3 and summary.errors == 1
 
 
+@pytest.mark.kernel
 def test_timeouts_and_dead_kernels(make_doc: MakeDoc, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(execute_module, "INTERRUPT_GRACE_SECONDS", 1.0)
     doc = make_doc([
@@ -200,6 +209,7 @@ def test_timeouts_and_dead_kernels(make_doc: MakeDoc, monkeypatch: pytest.Monkey
     assert seconds < 12
 
 
+@pytest.mark.kernel
 def test_seed_reaches_random_and_numpy_imported_later(make_doc: MakeDoc) -> None:
     doc = make_doc(["import random\nimport numpy as np\nprint(random.random(), np.random.rand())"], seed=7)
     execute(doc)
@@ -207,6 +217,7 @@ def test_seed_reaches_random_and_numpy_imported_later(make_doc: MakeDoc) -> None
     assert drawn == [random.Random(7).random(), np.random.RandomState(7).rand()]
 
 
+@pytest.mark.kernel
 @pytest.mark.torch
 @pytest.mark.slow
 def test_seed_reaches_torch_imported_later(make_doc: MakeDoc) -> None:
@@ -218,6 +229,7 @@ def test_seed_reaches_torch_imported_later(make_doc: MakeDoc) -> None:
     assert doc.environment["packages"]["torch"] == torch.__version__ and doc.environment["cuda"] in (True, False)
 
 
+@pytest.mark.kernel
 def test_cells_run_next_to_their_document(make_doc: MakeDoc, tmp_path: Path) -> None:
     (tmp_path / "data.txt").write_text("42")
     doc = make_doc(["print(open('data.txt').read())"])
