@@ -33,13 +33,13 @@ def this_line() -> int:
 
 def test_approx_with_an_absolute_tolerance() -> None:
     w = 3.1
-    assert rt.expect(w, approx=3.0, tol=0.2) is True
+    assert bool(rt.expect(w, approx=3.0, tol=0.2)) is True
     verdict = last_verdict()
     assert verdict["status"] == "verified" and verdict["kind"] == "expect"
     assert verdict["message"].startswith("w \u2248 3.0 (tol 0.2)")
     assert verdict["detail"]["tol"] == 0.2
     assert math.isclose(verdict["detail"]["difference"], 0.1)
-    assert rt.expect(w, approx=3.0, tol=0.05) is False
+    assert bool(rt.expect(w, approx=3.0, tol=0.05)) is False
     assert last_verdict()["status"] == "refuted"
     assert "off by 0.1" in last_verdict()["message"]
 
@@ -61,7 +61,7 @@ def test_approx_without_tol_is_relative_1e9() -> None:
      (np.float32(0.5), ">", 0.25, True), (np.array([1, 5]), "<", 3, False)],
 )
 def test_order_comparisons(value: Any, op: str, bound: Any, holds: bool) -> None:
-    assert rt.expect(value, op, bound) is holds
+    assert bool(rt.expect(value, op, bound)) is holds
     assert last_verdict()["detail"]["op"] == op
 
 
@@ -83,7 +83,7 @@ def test_arrays_compare_element_by_element() -> None:
 
 
 def test_incomparable_values_give_an_error_verdict() -> None:
-    assert rt.expect("a", "<", 3) is False
+    assert bool(rt.expect("a", "<", 3)) is False
     verdict = last_verdict()
     assert verdict["status"] == "error"
     assert "cannot compare" in verdict["message"]
@@ -247,3 +247,10 @@ def test_importing_the_runtime_is_cheap() -> None:
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_expect_returns_a_silent_truthy_verdict() -> None:
+    verdict = rt.expect(2 + 2, equals=4)
+    assert verdict and verdict == True  # noqa: E712
+    assert hasattr(verdict, "_ipython_display_") and "verified" in repr(verdict)
+    assert not rt.expect(2 + 2, equals=5)

@@ -177,7 +177,7 @@ def compile_document(
         from .stages.cache import ExecutionCache
 
         cache = ExecutionCache(options.cache_root / "exec")
-        key = cache.key(doc, context)
+        key = cache.key(doc, math_context(doc, positions=False))
         if not options.force and cache.load(key, doc):
             report.cache_hit = True
         else:
@@ -189,9 +189,16 @@ def compile_document(
     render_math(doc, options.cache_root / "math")
     _check_identities(doc, options)
     if execution is not None and cache is not None:
-        summary = execution.wait()
-        report.cells_run = summary.cells_run
-        cache.store(key, doc)
+        from .errors import KernelStartError
+
+        try:
+            summary = execution.wait()
+        except KernelStartError as exc:
+            doc.add(Item("document", "error", f"{exc}; check `kernel:` in the front matter "
+                         "(`jupyter kernelspec list` shows the installed kernels)", Position(str(doc.path), 1, 1)))
+        else:
+            report.cells_run = summary.cells_run
+            cache.store(key, doc)
     collect(doc)
 
 

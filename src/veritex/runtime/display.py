@@ -92,3 +92,33 @@ def json_safe(value: Any, *, limit: int = 64) -> Any:
 def _short_repr(value: Any, width: int = 200) -> str:
     text = repr(value)
     return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+class Verdict:
+    """What `vt.expect` / `vt.check` return: truthy when verified, and silent as a cell's last value
+    (the badge is already under the cell; a bare `True` beside it would only repeat it)."""
+
+    __slots__ = ("payload",)
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.payload = payload
+
+    @property
+    def status(self) -> str:
+        return str(self.payload.get("status"))
+
+    def __bool__(self) -> bool:
+        return self.status == "verified"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, bool):
+            return bool(self) is other
+        return isinstance(other, Verdict) and other.payload == self.payload
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return badge_text(self.payload)
+
+    def _ipython_display_(self) -> None:
+        """Displayed already by `emit_verdict`."""

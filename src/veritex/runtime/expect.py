@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .display import emit_verdict
+from .display import Verdict, emit_verdict
 from .frames import argument_source, caller_frame
 from .values import plain
 
@@ -43,7 +43,7 @@ def expect(
     tol: float | None = None,
     equals: Any = _UNSET,
     label: str | None = None,
-) -> bool:
+) -> Verdict:
     """Record whether `value` meets one comparison, show the verdict under the cell, return it.
 
     - `vt.expect(v, "<", 0.02)`: an order comparison (`<`, `<=`, `>`, `>=`, `==`, `!=`);
@@ -52,7 +52,7 @@ def expect(
     - `vt.expect(v, equals=(50, 16))`: exact equality (lists, tuples and shapes compare alike).
 
     `value` may be a Python number, bool or tuple, a NumPy scalar or array, a 0-d (or small) torch or
-    TensorFlow tensor; arrays must meet the comparison element by element. Returns True when verified.
+    TensorFlow tensor; arrays must meet the comparison element by element. Returns a `Verdict`, truthy when verified.
     Raises TypeError when the call does not say what to compare.
     """
     mode = _check_usage(op, bound, approx, tol, equals, label)
@@ -79,11 +79,10 @@ def expect(
         status, message = "refuted", f"{name}: got {_show(actual)}, whose shape does not match the expected value"
     except (TypeError, ValueError) as exc:
         status, message = "error", f"{name}: cannot compare {_show(actual)} ({type(actual).__name__}): {exc}"
-    emit_verdict({
+    return Verdict(emit_verdict({
         "kind": "expect", "status": status, "label": label, "message": message,
         "line": frame.f_lineno if frame is not None else None, "actual": actual, "detail": detail,
-    })
-    return status == "verified"
+    }))
 
 
 def _check_usage(op: str | None, bound: Any, approx: Any, tol: float | None, equals: Any, label: Any) -> str:

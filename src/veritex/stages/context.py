@@ -7,21 +7,19 @@ from typing import Any
 from ..model import Document
 
 
-def math_context(doc: Document) -> dict[str, Any]:
+def math_context(doc: Document, *, positions: bool = True) -> dict[str, Any]:
     """A JSON-able summary of every formula, macro and label, passed to the kernel before the first cell.
 
-    It is part of the execution cache key: editing a formula re-runs the checks that read it,
-    editing prose does not.
+    Without `positions` it is the part of the execution cache key that checks depend on: editing a
+    formula re-runs the checks that read it; adding a line of prose above it does not.
     """
-    formulas = [
-        {
-            "tex": m.tex,
-            "label": m.label,
-            "display": m.display,
-            "line": m.position.line,
-            "column": m.position.column,
-            "cell": m.position.cell,
-        }
-        for m in doc.all_math()
-    ]
-    return {"path": str(doc.path), "macros": dict(doc.meta.macros), "formulas": formulas}
+    formulas = []
+    for m in doc.all_math():
+        entry: dict[str, Any] = {"tex": m.tex, "label": m.label, "display": m.display}
+        if positions:
+            entry.update(line=m.position.line, column=m.position.column, cell=m.position.cell)
+        formulas.append(entry)
+    context: dict[str, Any] = {"macros": dict(doc.meta.macros), "formulas": formulas}
+    if positions:
+        context["path"] = str(doc.path)
+    return context
