@@ -1,0 +1,84 @@
+"""Why a formula could not be read or translated, and where in its TeX that happened.
+
+Both exceptions carry an `offset` into the formula's TeX and a `construct` (the piece of TeX, or a
+short name for it) so that a checker can report "unchecked: cannot interpret <construct> at line:col".
+Neither imports SymPy: the parser must stay importable without it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from veritex.model import Position
+
+ErrorKind = Literal["malformed", "unsupported"]
+
+
+def position_at(tex: str, offset: int, start: Position) -> Position:
+    """The document position of `offset` in `tex`, given that `tex[0]` sits at `start`.
+
+    TeX may span lines: on the formula's first line columns count from `start.column`, on later
+    lines from column 1.
+    """
+    offset = max(0, min(offset, len(tex)))
+    newlines = tex.count("\n", 0, offset)
+    if newlines == 0:
+        return start.shifted(column=start.column + offset)
+    line_start = tex.rfind("\n", 0, offset) + 1
+    return start.shifted(lines=newlines, column=offset - line_start + 1)
+
+
+class MathSyntaxError(Exception):
+    """The TeX is broken (`kind="malformed"`: an unclosed brace, a missing argument) or uses a
+    construct outside veritex's math subset (`kind="unsupported"`: `\\int`, `\\text{...}` as an
+    operand, an unknown command). `hint` says what to write instead, when there is a likely fix."""
+
+    def __init__(
+        self,
+        offset: int,
+        construct: str,
+        message: str,
+        *,
+        kind: ErrorKind = "unsupported",
+        hint: str | None = None,
+    ) -> None:
+        self.offset = offset
+        self.construct = construct
+        self.message = message
+        self.kind: ErrorKind = kind
+        self.hint = hint
+        super().__init__(self.describe())
+
+    def describe(self, tex: str | None = None, start: Position | None = None) -> str:
+        """'cannot interpret <construct> at <where>: <message>'; `where` is line:col when the
+        formula's TeX and starting position are given, the offset otherwise."""
+        if tex is not None and start is not None:
+            pos = position_at(tex, self.offset, start)
+            where = f"{pos.line}:{pos.column}"
+        else:
+            where = f"offset {self.offset}"
+        text = f"cannot interpret {self.construct} at {where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def position(self, tex: str, start: Position) -> Position:
+        return position_at(tex, self.offset, start)
+
+
+class Uninterpretable(Exception):
+    """A well-formed formula part that has no faithful SymPy meaning (an expectation, a set, a
+    norm's subscript that is not an order...). The checker reports it as unchecked."""
+
+    def __init__(self, construct: str, offset: int, reason: str = "") -> None:
+        self.construct = construct
+        self.offset = offset
+        self.reason = reason
+        super().__init__(self.describe())
+
+    def describe(self, tex: str | None = None, start: Position | None = None) -> str:
+        if tex is not None and start is not None:
+            pos = position_at(tex, self.offset, start)
+            where = f"{pos.line}:{pos.column}"
+        else:
+            where = f"offset {self.offset}"
+        text = f"cannot interpret {self.construct} at {where}"
+        return f"{text}: {self.reason}" if self.reason else text
