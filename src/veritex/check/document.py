@@ -1,0 +1,175 @@
+"""The formulas a check can see: the document's context, parsed once and indexed by label.
+
+The context is what the build hands the kernel (`session.context`: path, macros, formulas). In a
+plain Jupyter session there is none; then the notebook being edited is read from disk, found
+through `__session__` / `JPY_SESSION_NAME`, which ipykernel sets to its path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from veritex.math import MathSyntaxError, ast, parse
+
+from .names import SymbolName
+from .symbols import SymbolTable, symbol_name
+
+_LABEL = re.compile(r"^[A-Za-z][\w.\-]*:[\w.\-:]+$")
+
+
+def looks_like_label(text: str) -> bool:
+    """`eq:logits` is a label; `x^2`, `\\frac{1}{n}` and `y` are TeX."""
+    return bool(_LABEL.match(text.strip()))
+
+
+@lru_cache(maxsize=2048)
+def _parse_cached(tex: str, macros: tuple[tuple[str, str], ...]) -> ast.Formula | MathSyntaxError:
+    try:
+        return parse(tex, macros=dict(macros))
+    except MathSyntaxError as err:
+        return err
+
+
+def parse_formula(tex: str, macros: dict[str, str] | None = None) -> ast.Formula:
+    """`veritex.math.parse`, cached per (tex, macros). Raises MathSyntaxError."""
+    result = _parse_cached(tex, tuple(sorted((macros or {}).items())))
+    if isinstance(result, MathSyntaxError):
+        raise result
+    return result
+
+
+@dataclass
+class FormulaRef:
+    """One formula of the context: its index, TeX, label and where it is."""
+
+    index: int
+    tex: str
+    label: str | None = None
+    line: int | None = None
+    column: int | None = None
+    cell: int | None = None
+
+    def where(self, offset: int = 0) -> str:
+        """'line:col' of `offset` in this formula's TeX (relative to the cell in notebooks)."""
+        if self.line is None:
+            return f"offset {offset}"
+        before = self.tex[:offset]
+        lines = before.count("\n")
+        column = (self.column or 1) + offset if lines == 0 else offset - before.rfind("\n")
+        prefix = f"cell {self.cell}, " if self.cell is not None else ""
+        return f"{prefix}line {self.line + lines}, column {column}"
+
+
+@dataclass
+class DocumentMath:
+    """Every formula of a document, parsed, with the symbol table built from them."""
+
+    path: str | None
+    macros: dict[str, str]
+    formulas: list[FormulaRef]
+    table: SymbolTable
+    parsed: dict[int, ast.Formula] = field(default_factory=dict)
+    names: set[SymbolName] = field(default_factory=set)
+
+    def by_label(self, label: str) -> FormulaRef | None:
+        for ref in self.formulas:
+            if ref.label == label:
+                return ref
+        return None
+
+    @property
+    def sources(self) -> dict[int, str]:
+        return {ref.index: ref.tex for ref in self.formulas}
+
+
+def _context_key(context: dict[str, Any]) -> tuple[Any, ...]:
+    formulas = tuple((f.get("tex", ""), f.get("label")) for f in context.get("formulas", []))
+    macros = tuple(sorted((context.get("macros") or {}).items()))
+    return (context.get("path"), formulas, macros)
+
+
+_DOCUMENTS: dict[tuple[Any, ...], DocumentMath] = {}
+
+
+def document_math(context: dict[str, Any]) -> DocumentMath:
+    """The parsed formulas and symbol table of `context`; cached while the context is unchanged."""
+    key = _context_key(context)
+    cached = _DOCUMENTS.get(key)
+    if cached is not None:
+        return cached
+    macros = dict(context.get("macros") or {})
+    refs: list[FormulaRef] = []
+    table = SymbolTable()
+    parsed: dict[int, ast.Formula] = {}
+    names: set[SymbolName] = set()
+    for index, entry in enumerate(context.get("formulas", [])):
+        ref = FormulaRef(index, str(entry.get("tex", "")), entry.get("label"), entry.get("line"),
+                         entry.get("column"), entry.get("cell"))
+        refs.append(ref)
+        try:
+            formula = parse_formula(ref.tex, macros)
+        except MathSyntaxError:
+            continue  # the render and identity stages report it; a check on it says so itself
+        parsed[index] = formula
+        table.add_formula(formula, index, ref.label)
+        names |= names_in(formula)
+    document = DocumentMath(context.get("path"), macros, refs, table, parsed, names)
+    if len(_DOCUMENTS) > 8:
+        _DOCUMENTS.clear()
+    _DOCUMENTS[key] = document
+    return document
+
+
+def names_in(node: ast.Node) -> set[SymbolName]:
+    """Every name a formula spells (`W_1`, `\\hat{y}`, `x`), for matching the values of a check."""
+    found: set[SymbolName] = set()
+    for sub in node.walk():
+        if isinstance(sub, ast.Symbol | ast.Subscript | ast.SuperIndex | ast.Prime):
+            name = symbol_name(sub)  # type: ignore[arg-type]
+            if name is not None:
+                found.add(name)
+    return found
+
+
+def notebook_context() -> tuple[dict[str, Any] | None, str]:
+    """The context of the notebook or Markdown file being edited in a plain Jupyter session, and
+    where it came from (or why there is none)."""
+    path = _session_path()
+    if path is None:
+        return None, "this kernel was not started by `veritex build` and does not know its notebook's path"
+    candidates = [Path(path), Path.cwd() / path, Path.cwd() / Path(path).name]
+    found = next((p for p in candidates if p.is_file()), None)
+    if found is None:
+        return None, f"the notebook {path} was not found from {Path.cwd()}"
+    key = (str(found.resolve()), found.stat().st_mtime_ns)
+    if key not in _NOTEBOOKS:
+        try:
+            from veritex.readers import read
+            from veritex.stages.context import math_context
+
+            _NOTEBOOKS.clear()
+            _NOTEBOOKS[key] = (math_context(read(found)), f"read from {found}")
+        except Exception as exc:  # noqa: BLE001 - an unreadable notebook is reported, not raised
+            return None, f"the notebook {found} could not be read: {exc}"
+    return _NOTEBOOKS[key]
+
+
+_NOTEBOOKS: dict[tuple[str, int], tuple[dict[str, Any], str]] = {}
+
+
+def _session_path() -> str | None:
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    if shell is not None:
+        value = shell.user_ns.get("__session__")
+        if isinstance(value, str) and value:
+            return value
+    value = os.environ.get("JPY_SESSION_NAME")
+    return value or None

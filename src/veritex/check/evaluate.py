@@ -1,0 +1,976 @@
+"""Evaluate a formula's expression with NumPy, given values for its symbols.
+
+A visitor over `veritex.math.ast` with one `_visit_<NodeClass>` method per construct. Meaning
+follows ML notation (docs/checking.md):
+
+- juxtaposition of two arrays that are vectors or matrices is a matrix product; with a scalar it
+  scales; `\\odot` is element-wise; `\\cdot` between vectors is a dot product;
+- a lower-case, non-bold symbol whose value is an array is a batch of scalars (`\\sigma(x)(1-\\sigma(x))`
+  with `x` an array is evaluated element by element); bold, capital or declared symbols
+  (`W \\in \\mathbb{R}^{n\\times d}`) are vectors and matrices;
+- a subscript that is a bound index indexes, 1-based (`Y_{ic}` is `Y[i-1, c-1]`, `x^{(i)}` is
+  `x[i-1]`); any other subscript is part of the name (`W_1`, `d_k`);
+- an index that nothing binds makes the formula element-wise: `y_k = 2 x_k` is evaluated for every
+  `k` the arrays allow;
+- a sum's missing bound (`\\sum_{i=1}^{n}` with no `n`) is the length of the arrays it indexes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from veritex.math import ast
+
+from .functions import builtin
+from .names import SymbolName
+from .symbols import Definition, SymbolTable, index_symbols, symbol_name
+
+CONSTANTS: dict[SymbolName, float] = {
+    SymbolName("e"): math.e, SymbolName("pi"): math.pi, SymbolName("infty"): math.inf,
+}
+
+
+class Unevaluable(Exception):
+    """The formula cannot be evaluated: an unknown symbol, an undefined function, a construct
+    without a numeric meaning. `node` points into the formula whose index is `origin`."""
+
+    def __init__(self, reason: str, node: ast.Node | None = None, origin: int | None = None) -> None:
+        self.reason = reason
+        self.node = node
+        self.origin = origin
+        super().__init__(reason)
+
+
+class ShapeMismatch(Unevaluable):
+    """The values' shapes do not fit the formula (a matrix product of (3, 5) by (4,))."""
+
+
+class FreeIndex(Exception):
+    """An index that nothing binds: the formula is element-wise over `size` values of it."""
+
+    def __init__(self, name: SymbolName, size: int) -> None:
+        self.name = name
+        self.size = size
+        super().__init__(f"{name} ranges over {size}")
+
+
+class _NotVectorizable(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Val:
+    """A value during evaluation. `tensor`: a vector or matrix in the linear-algebra sense (products
+    contract); otherwise an array is a batch of scalars. `row`: a transposed vector."""
+
+    data: np.ndarray
+    tensor: bool = False
+    row: bool = False
+    batched: bool = False  # leading axis runs over a vectorised sum's index
+
+    @property
+    def ndim(self) -> int:
+        return int(self.data.ndim) - (1 if self.batched else 0)
+
+
+def scalar(x: float | np.ndarray) -> Val:
+    return Val(np.asarray(x, dtype=np.float64))
+
+
+@dataclass
+class Inputs:
+    """What a check knows: the given values by symbol, sizes, and Python callables for functions."""
+
+    values: dict[SymbolName, np.ndarray] = field(default_factory=dict)
+    sizes: dict[SymbolName, int] = field(default_factory=dict)
+    callables: dict[SymbolName, Callable[..., object]] = field(default_factory=dict)
+
+
+class Evaluator:
+    """Evaluates expressions of one formula (`origin`) against a document's `table` and `inputs`.
+
+    `exclude` is the (formula, statement) being checked, whose own left side must not be
+    substituted into itself. `used` collects the symbols whose given values were read, and
+    `substituted` the definitions that were used, for the verdict's explanation.
+    """
+
+    def __init__(
+        self,
+        table: SymbolTable,
+        inputs: Inputs,
+        *,
+        origin: int = -1,
+        exclude: tuple[int, int] | None = None,
+        vectorise: bool = True,
+        sources: Mapping[int, str] | None = None,
+    ) -> None:
+        self.table = table
+        self.sources = dict(sources or {})
+        self.inputs = inputs
+        self.origin = origin
+        self.exclude = exclude
+        self.vectorise = vectorise
+        self.used: set[SymbolName] = set()
+        self.substituted: dict[SymbolName, Definition] = {}
+        self._scopes: list[dict[SymbolName, Val]] = [{}]
+        self._free: dict[SymbolName, Val] = {}
+        self._cache: dict[tuple[object, ...], Val] = {}
+        self._expanding: list[SymbolName] = []
+        self._current_origin = origin
+        self._vector_index: SymbolName | None = None
+
+    # ---- entry points ------------------------------------------------------------------------
+
+    def evaluate(self, expr: ast.Expr) -> Val:
+        """The value of `expr`; element-wise over any index that nothing binds."""
+        with np.errstate(all="ignore"):
+            self.bind_sum_sizes(expr)
+            return self._with_free_indices(expr)
+
+    def _with_free_indices(self, expr: ast.Expr) -> Val:
+        try:
+            return self.visit(expr)
+        except FreeIndex as free:
+            if free.name in self._free:
+                raise Unevaluable(f"the index `{free.name}` is used inconsistently", expr) from None
+            parts = []
+            for k in range(1, free.size + 1):
+                self._free[free.name] = Val(np.asarray(k))
+                parts.append(self._with_free_indices(expr))
+            del self._free[free.name]
+            stacked = _stack(parts)
+            return Val(stacked, tensor=any(p.tensor for p in parts))
+
+    def visit(self, node: ast.Node) -> Val:
+        method = getattr(self, "_visit_" + type(node).__name__, None)
+        if method is None:
+            raise self._fail(f"{_describe(node)} has no numeric meaning here", node)
+        result: Val = method(node)
+        return result
+
+    def _tex(self, node: ast.Node) -> str:
+        """The TeX a node came from, quoted in messages (its S-expression when the source is unknown)."""
+        text = self.sources.get(self._current_origin, "")
+        start, end = node.span
+        if text and 0 <= start < end <= len(text):
+            return text[start:end].strip()
+        return node.sexpr() if isinstance(node, ast.Expr) else type(node).__name__
+
+    def _fail(self, reason: str, node: ast.Node | None, cls: type[Unevaluable] = Unevaluable) -> Unevaluable:
+        return cls(reason, node, self._current_origin)
+
+    # ---- sizes -------------------------------------------------------------------------------
+
+    def bind_sum_sizes(self, expr: ast.Expr) -> None:
+        """Bind a sum's upper bound that has no value (`n` in `\\sum_{i=1}^{n}`) to the length of
+        the arrays the sum indexes, before evaluating, so that `\\frac{2}{n}` outside it sees it."""
+        for node in expr.walk():
+            if not isinstance(node, ast.BigOp) or node.upper is None or not isinstance(node.index, ast.Symbol):
+                continue
+            bound = symbol_name(node.upper)
+            index = symbol_name(node.index)
+            if bound is None or index is None or self._try_lookup(bound, node.upper) is not None:
+                continue
+            size = self._infer_range(index, node.body)
+            if size is not None:
+                lower = 1
+                if node.lower is not None:
+                    try:
+                        lower = self._integer(self.visit(node.lower), node.lower)
+                    except Unevaluable:
+                        continue
+                self.inputs.sizes[bound] = size + lower - 1
+
+    def _infer_range(self, index: SymbolName, body: ast.Node, depth: int = 0) -> int | None:
+        """The length of the axis that `index` runs over in the arrays `body` indexes with it."""
+        for node in body.walk():
+            if not isinstance(node, ast.Subscript | ast.SuperIndex):
+                continue
+            if isinstance(node, ast.SuperIndex) and node.bracket != "(":
+                continue
+            parts = index_symbols(node.index)
+            axes = [a for a, p in enumerate(parts) if symbol_name(p) == index]
+            if not axes:
+                continue
+            base = symbol_name(node.base)
+            if base is None:
+                continue
+            value = self._given_or_size(base)
+            if value is None and base not in self._bound_names():
+                definitions = self.table.indexed.get(base, [])
+                chosen = self.table.nearest(definitions, self.origin, self.exclude)
+                if chosen is not None and len(chosen.indices) == len(parts) and depth < 5:
+                    inner = self._infer_range(chosen.indices[axes[0]], chosen.body, depth + 1)
+                    if inner is not None:
+                        return inner
+                try:
+                    value = self._try_lookup(base, node.base)
+                except (Unevaluable, FreeIndex):
+                    value = None
+            if value is not None and value.data.ndim > axes[0]:
+                return int(value.data.shape[axes[0]])
+        return None
+
+    def _given_or_size(self, name: SymbolName) -> Val | None:
+        if name in self.inputs.values:
+            return Val(self.inputs.values[name])
+        return None
+
+    def _bound_names(self) -> set[SymbolName]:
+        names: set[SymbolName] = set(self._free)
+        for scope in self._scopes:
+            names |= set(scope)
+        return names
+
+    # ---- names -------------------------------------------------------------------------------
+
+    def _is_bound(self, name: SymbolName) -> bool:
+        return name in self._free or any(name in scope for scope in self._scopes)
+
+    def _try_lookup(self, name: SymbolName, node: ast.Node) -> Val | None:
+        """The value of `name`, or None when it has none (a definition that fails still raises)."""
+        for scope in reversed(self._scopes):
+            if name in scope:
+                return scope[name]
+        if name in self._free:
+            return self._free[name]
+        if name in self.inputs.values:
+            self.used.add(name)
+            return Val(self.inputs.values[name], tensor=self._is_tensor(name, node, self.inputs.values[name]))
+        if name in self.inputs.sizes:
+            return scalar(float(self.inputs.sizes[name]))
+        definition = self.table.nearest(self.table.values.get(name, []), self.origin, self.exclude)
+        if definition is not None:
+            return self._evaluate_definition(definition, node)
+        indexed = self.table.nearest(self.table.indexed.get(name, []), self.origin, self.exclude)
+        if indexed is not None:
+            return self._evaluate_indexed_whole(indexed, node)
+        if name in CONSTANTS:
+            return scalar(CONSTANTS[name])
+        return None
+
+    def _lookup(self, name: SymbolName, node: ast.Node) -> Val:
+        value = self._try_lookup(name, node)
+        if value is None:
+            raise self._fail(
+                f"`{self._tex(node)}` has no value: pass {name.python}=... to the check, or define it in the document",
+                node,
+            )
+        return value
+
+    def _is_tensor(self, name: SymbolName, node: ast.Node, value: np.ndarray) -> bool:
+        if value.ndim == 0:
+            return False
+        if name in self.table.shapes:
+            return len(self.table.shapes[name]) >= 1
+        if name in self.table.element_shapes:
+            return False
+        symbol = node
+        while isinstance(symbol, ast.Subscript | ast.SuperIndex | ast.Prime):
+            symbol = symbol.base if not isinstance(symbol, ast.Prime) else symbol.operand
+        if isinstance(symbol, ast.Symbol):
+            if symbol.font == "bf":
+                return True
+            letter = symbol.name.lstrip("\\")
+            return letter[:1].isupper()
+        return False
+
+    @contextmanager
+    def _isolated(self, bindings: Mapping[SymbolName, Val], origin: int) -> Iterator[None]:
+        """Evaluate a definition's body: only its own parameters are in scope."""
+        saved_scopes, saved_origin, saved_vector = self._scopes, self._current_origin, self._vector_index
+        self._scopes = [dict(bindings)]
+        self._current_origin = origin
+        self._vector_index = None
+        try:
+            yield
+        finally:
+            self._scopes, self._current_origin, self._vector_index = saved_scopes, saved_origin, saved_vector
+
+    def _free_key(self) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted((str(k), int(v.data)) for k, v in self._free.items()))
+
+    def _evaluate_definition(self, definition: Definition, node: ast.Node) -> Val:
+        key = ("value", definition.name, definition.origin, definition.statement, self._free_key())
+        if key in self._cache:
+            return self._cache[key]
+        if definition.name in self._expanding:
+            raise self._fail(f"`{definition.name.python}` is defined in terms of itself", node)
+        self._expanding.append(definition.name)
+        try:
+            with self._isolated({}, definition.origin):
+                value = self.visit(definition.body)
+        finally:
+            self._expanding.pop()
+        self.substituted[definition.name] = definition
+        self._cache[key] = value
+        return value
+
+    def _evaluate_indexed_whole(self, definition: Definition, node: ast.Node) -> Val:
+        """An indexed definition used without its index (`\\hat{y}` from `\\hat{y}^{(i)} = ...`):
+        its values for every index, stacked."""
+        key = ("whole", definition.name, definition.origin, definition.statement, self._free_key())
+        if key in self._cache:
+            return self._cache[key]
+        sizes = []
+        for index in definition.indices:
+            size = self._infer_range(index, definition.body)
+            if size is None:
+                raise self._fail(f"cannot tell how many values `{definition.name.python}` has", node)
+            sizes.append(size)
+        values = []
+        for position in np.ndindex(*sizes):
+            bindings = {i: Val(np.asarray(k + 1)) for i, k in zip(definition.indices, position, strict=True)}
+            with self._isolated(bindings, definition.origin):
+                values.append(self.visit(definition.body))
+        data = _stack(values).reshape(tuple(sizes) + values[0].data.shape)
+        self.substituted[definition.name] = definition
+        result = Val(data)
+        self._cache[key] = result
+        return result
+
+    # ---- atoms -------------------------------------------------------------------------------
+
+    def _visit_Number(self, node: ast.Number) -> Val:
+        return scalar(float(node.value))
+
+    def _visit_Symbol(self, node: ast.Symbol) -> Val:
+        name = symbol_name(node)
+        if name is None:
+            raise self._fail(f"`{self._tex(node)}` is not a value here", node)
+        return self._lookup(name, node)
+
+    def _visit_Subscript(self, node: ast.Subscript) -> Val:
+        return self._indexed(node, node.base, node.index)
+
+    def _visit_SuperIndex(self, node: ast.SuperIndex) -> Val:
+        if node.bracket == "(":
+            return self._indexed(node, node.base, node.index)
+        name = symbol_name(node)
+        if name is None:
+            raise self._fail(f"`{self._tex(node)}` is not a name veritex can read", node)
+        return self._lookup(name, node)
+
+    def _visit_Prime(self, node: ast.Prime) -> Val:
+        name = symbol_name(node)
+        if name is None:
+            raise self._fail(f"`{self._tex(node)}` (a derivative written with a prime) cannot be evaluated", node)
+        return self._lookup(name, node)
+
+    def _indexed(self, node: ast.Subscript | ast.SuperIndex, base: ast.Expr, index: ast.Expr) -> Val:
+        parts = index_symbols(index)
+        part_names = [symbol_name(p) for p in parts]
+        bound = any(n is not None and self._is_bound(n) for n in part_names)
+        name = symbol_name(node)
+        if not bound and name is not None:
+            value = self._try_lookup(name, node)
+            if value is not None:
+                return value
+        base_name = symbol_name(base)
+        if base_name is not None and base_name not in self.inputs.values and not self._is_bound(base_name):
+            definitions = self.table.indexed.get(base_name, [])
+            chosen = self.table.nearest(definitions, self.origin, self.exclude)
+            if chosen is not None and len(chosen.indices) == len(parts) and all(
+                n is not None and self._is_bound(n) or isinstance(p, ast.Number) or not isinstance(p, ast.Symbol)
+                for n, p in zip(part_names, parts, strict=True)
+            ):
+                bindings = {i: self.visit(p) for i, p in zip(chosen.indices, parts, strict=True)}
+                self.substituted[base_name] = chosen
+                with self._isolated(bindings, chosen.origin):
+                    return self.visit(chosen.body)
+        if base_name is not None:
+            array = self._try_lookup(base_name, base)
+            if array is None:
+                shown = name.python if name is not None and not bound else base_name.python
+                raise self._fail(
+                    f"`{self._tex(node)}` has no value: pass {shown}=... to the check, or define it in the document",
+                    node,
+                )
+        else:
+            array = self.visit(base)
+        return self._index_array(node, array, parts, part_names)
+
+    def _index_array(
+        self, node: ast.Node, array: Val, parts: list[ast.Expr], part_names: list[SymbolName | None],
+    ) -> Val:
+        data = array.data
+        offset = 1 if array.batched else 0
+        if data.ndim - offset < len(parts):
+            raise self._fail(
+                f"`{self._tex(node)}` takes {len(parts)} ind{'ex' if len(parts) == 1 else 'ices'} of a value "
+                f"of shape {tuple(data.shape[offset:])}", node, ShapeMismatch,
+            )
+        positions: list[np.ndarray | int] = []
+        batched = array.batched
+        for axis, (part, part_name) in enumerate(zip(parts, part_names, strict=True)):
+            size = int(data.shape[axis + offset])
+            if part_name is not None and isinstance(part, ast.Symbol) and self._try_lookup(part_name, part) is None:
+                raise FreeIndex(part_name, size)
+            value = self.visit(part)
+            if value.batched:
+                if batched:
+                    raise _NotVectorizable
+                ks = np.asarray(value.data).astype(np.int64)
+                if ks.min() < 1 or ks.max() > size:
+                    raise self._fail(f"index out of range in `{self._tex(node)}` (axis of length {size})", node)
+                positions.append(ks - 1)
+                batched = True
+                continue
+            k = self._integer(value, part)
+            if not 1 <= k <= size:
+                raise self._fail(
+                    f"`{self._tex(node)}`: index {k} is outside 1..{size} (indices in formulas count from 1)", node,
+                )
+            positions.append(k - 1)
+        result = data[slice(None), *positions] if array.batched else data[tuple(positions)]
+        result = np.asarray(result)
+        if batched and result.ndim > 1:
+            raise _NotVectorizable
+        return Val(result, tensor=array.tensor and result.ndim - (1 if batched else 0) >= 1, batched=batched)
+
+    def _integer(self, value: Val, node: ast.Node) -> int:
+        data = np.asarray(value.data)
+        if data.ndim != 0 or np.iscomplexobj(data) or not float(data).is_integer():
+            raise self._fail(f"`{self._tex(node)}` must be a whole number here", node)
+        return int(data)
+
+    def _visit_Dots(self, node: ast.Dots) -> Val:
+        raise self._fail("`\\dots` stands for terms that are not written out", node)
+
+    # ---- arithmetic --------------------------------------------------------------------------
+
+    def _visit_Neg(self, node: ast.Neg) -> Val:
+        value = self.visit(node.operand)
+        return Val(-value.data, value.tensor, value.row, value.batched)
+
+    def _visit_BinOp(self, node: ast.BinOp) -> Val:
+        if node.op in ("given", "parallel", ";", "pm", "mp", "circ", "otimes"):
+            raise self._fail(f"the operator {_describe(node)} cannot be evaluated", node)
+        left = self.visit(node.left)
+        right = self.visit(node.right)
+        if node.op == "+":
+            return self._elementwise(node, left, right, np.add)
+        if node.op == "-":
+            return self._elementwise(node, left, right, np.subtract)
+        if node.op == "/":
+            return self._divide(node, left, right)
+        if node.op == "odot":
+            return self._elementwise(node, left, right, np.multiply)
+        if node.op == "cdot":
+            return self._product(node, left, right, dot=True)
+        return self._product(node, left, right)
+
+    def _visit_Juxt(self, node: ast.Juxt) -> Val:
+        joined = self._word_value(node)
+        if joined is not None:
+            return joined
+        result = self.visit(node.factors[0])
+        for factor in node.factors[1:]:
+            result = self._product(node, result, self.visit(factor))
+        return result
+
+    def _word_value(self, node: ast.Juxt) -> Val | None:
+        """`lr` written as letters side by side, when a value is given under that name."""
+        if len(node.factors) < 2 or not all(
+            isinstance(f, ast.Symbol) and not f.name.startswith("\\") and not f.accents and f.font is None
+            for f in node.factors
+        ):
+            return None
+        word = SymbolName("".join(f.name for f in node.factors if isinstance(f, ast.Symbol)))
+        if word in self.inputs.values:
+            self.used.add(word)
+            return Val(self.inputs.values[word])
+        return None
+
+    def _visit_Frac(self, node: ast.Frac) -> Val:
+        return self._divide(node, self.visit(node.numerator), self.visit(node.denominator))
+
+    def _visit_Sqrt(self, node: ast.Sqrt) -> Val:
+        value = self.visit(node.radicand)
+        if node.index is None:
+            data = np.emath.sqrt(value.data) if _has_negative(value.data) else np.sqrt(value.data)
+        else:
+            degree = self.visit(node.index)
+            data = _power(value.data, 1.0 / degree.data)
+        return Val(data, value.tensor, value.row, value.batched)
+
+    def _visit_Power(self, node: ast.Power) -> Val:
+        exponent = self.visit(node.exponent)
+        if isinstance(node.base, ast.Symbol) and symbol_name(node.base) == SymbolName("e"):
+            base_value = self._try_lookup(SymbolName("e"), node.base)
+            if base_value is not None and base_value.data.ndim == 0 and float(base_value.data) == math.e:
+                return Val(np.exp(exponent.data), exponent.tensor, exponent.row, exponent.batched)
+        base = self.visit(node.base)
+        if base.tensor and base.ndim == 2 and exponent.data.ndim == 0 and float(np.real(exponent.data)) == -1:
+            if base.batched:
+                raise _NotVectorizable
+            try:
+                return Val(np.linalg.inv(base.data), tensor=True)
+            except np.linalg.LinAlgError as exc:
+                raise self._fail(f"`{self._tex(node)}`: the matrix is singular", node) from exc
+        self._check_broadcast(node, base, exponent)
+        return Val(_power(base.data, exponent.data), base.tensor or exponent.tensor, base.row,
+                   base.batched or exponent.batched)
+
+    def _visit_Transpose(self, node: ast.Transpose) -> Val:
+        value = self.visit(node.operand)
+        if value.batched:
+            raise _NotVectorizable
+        if value.data.ndim >= 2:
+            return Val(np.swapaxes(value.data, -1, -2), tensor=True)
+        if value.data.ndim == 1:
+            return Val(value.data, tensor=True, row=not value.row)
+        return value
+
+    def _visit_Factorial(self, node: ast.Factorial) -> Val:
+        value = self.visit(node.operand)
+        data = np.vectorize(lambda v: math.gamma(v + 1.0), otypes=[np.float64])(value.data)
+        return Val(data, value.tensor, value.row, value.batched)
+
+    def _visit_Abs(self, node: ast.Abs) -> Val:
+        value = self.visit(node.body)
+        if value.tensor and value.ndim == 2:
+            return self._visit_reduction(node, value, np.linalg.det, "determinant")
+        return Val(np.abs(value.data), value.tensor, value.row, value.batched)
+
+    def _visit_Norm(self, node: ast.Norm) -> Val:
+        value = self.visit(node.body)
+        if value.batched:
+            raise _NotVectorizable
+        data = value.data
+        order: float | str | None = None
+        if node.order is not None:
+            if isinstance(node.order, ast.Symbol) and node.order.name == "F":
+                order = "fro"
+            elif isinstance(node.order, ast.Symbol) and node.order.name == "\\infty":
+                order = math.inf
+            else:
+                order = float(self._integer(self.visit(node.order), node.order))
+        if order is None or order == "fro" or data.ndim <= 1 or not value.tensor:
+            flat = np.ravel(data)
+            norm = np.linalg.norm(flat, 2 if order in (None, "fro") else order)  # type: ignore[arg-type]
+        else:
+            norm = np.linalg.norm(data, order)  # type: ignore[arg-type]
+        return scalar(norm)
+
+    def _visit_Floor(self, node: ast.Floor) -> Val:
+        value = self.visit(node.body)
+        return Val(np.floor(value.data), value.tensor, value.row, value.batched)
+
+    def _visit_Ceil(self, node: ast.Ceil) -> Val:
+        value = self.visit(node.body)
+        return Val(np.ceil(value.data), value.tensor, value.row, value.batched)
+
+    def _visit_Matrix(self, node: ast.Matrix) -> Val:
+        rows = []
+        for row in node.rows:
+            entries = [self.visit(entry) for entry in row]
+            if any(e.data.ndim != 0 or e.batched for e in entries):
+                raise self._fail("a matrix whose entries are not numbers", node)
+            rows.append([e.data for e in entries])
+        data = np.array(rows, dtype=np.result_type(*[e for r in rows for e in r]))
+        if node.delimiter in ("v", "V"):
+            return scalar(np.linalg.det(data)) if node.delimiter == "v" else scalar(np.linalg.norm(data))
+        if data.shape[0] == 1 or data.shape[1] == 1:
+            return Val(data.ravel(), tensor=True, row=data.shape[0] == 1 and data.shape[1] > 1)
+        return Val(data, tensor=True)
+
+    def _visit_Cases(self, node: ast.Cases) -> Val:
+        values = []
+        masks = []
+        default: Val | None = None
+        for row in node.rows:
+            value = self.visit(row.value)
+            if any(c.keyword == "otherwise" or c.body is None for c in row.conditions):
+                default = value
+                continue
+            mask: np.ndarray | None = None
+            for condition in row.conditions:
+                if not isinstance(condition.body, ast.Statement):
+                    raise self._fail("a case condition that is not a comparison", row)
+                truth = self._truth(condition.body)
+                mask = truth if mask is None else mask & truth
+            values.append(value)
+            masks.append(mask if mask is not None else np.asarray(True))
+        if not values:
+            if default is None:
+                raise self._fail("cases without a condition", node)
+            return default
+        fallback = default.data if default is not None else np.nan
+        data = np.select([np.asarray(m) for m in masks], [v.data for v in values],
+                         default=fallback)  # type: ignore[arg-type]
+        batched = any(v.batched for v in values) or (default is not None and default.batched)
+        return Val(np.asarray(data), any(v.tensor for v in values), batched=batched)
+
+    def _truth(self, statement: ast.Statement) -> np.ndarray:
+        comparisons = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal,
+                       "=": np.equal, "ne": np.not_equal}
+        truth = np.asarray(True)
+        sides = [self.visit(s) for s in statement.sides]
+        for k, relation in enumerate(statement.relations):
+            compare = comparisons.get(relation)
+            if compare is None:
+                raise self._fail(f"the condition relation `{relation}` cannot be evaluated", statement)
+            truth = truth & compare(np.real(sides[k].data), np.real(sides[k + 1].data))
+        return np.asarray(truth)
+
+    def _visit_Styled(self, node: ast.Styled) -> Val:
+        raise self._fail(f"`{self._tex(node)}` (a styled constant such as a vector of ones) cannot be evaluated", node)
+
+    # ---- products ----------------------------------------------------------------------------
+
+    def _check_broadcast(self, node: ast.Node, left: Val, right: Val) -> None:
+        try:
+            np.broadcast_shapes(left.data.shape, right.data.shape)
+        except ValueError:
+            if left.batched or right.batched:
+                raise _NotVectorizable from None
+            raise self._fail(
+                f"`{self._tex(node)}` combines values of shapes {left.data.shape} and {right.data.shape}, "
+                "which do not fit together", node, ShapeMismatch,
+            ) from None
+
+    def _elementwise(self, node: ast.Node, left: Val, right: Val, op: Callable[..., np.ndarray]) -> Val:
+        left, right = _align_batches(left, right)
+        self._check_broadcast(node, left, right)
+        data = op(left.data, right.data)
+        return Val(np.asarray(data), left.tensor or right.tensor, left.row and right.row or
+                   (left.row and right.ndim == 0) or (right.row and left.ndim == 0),
+                   left.batched or right.batched)
+
+    def _divide(self, node: ast.Node, left: Val, right: Val) -> Val:
+        if right.tensor and right.ndim >= 2:
+            raise self._fail(f"`{self._tex(node)}` divides by a matrix", node)
+        return self._elementwise(node, left, right, np.divide)
+
+    def _product(self, node: ast.Node, left: Val, right: Val, *, dot: bool = False) -> Val:
+        """Juxtaposition: a matrix product when both sides are vectors or matrices, else scaling
+        (or element by element, for batches of scalars)."""
+        if left.ndim == 0 or right.ndim == 0 or not (left.tensor or right.tensor):
+            return self._elementwise(node, left, right, np.multiply)
+        if left.batched or right.batched:
+            raise _NotVectorizable
+        a, b = left.data, right.data
+        if a.ndim == 1 and b.ndim == 1:
+            if len(a) != len(b) and not (not left.row and right.row):
+                raise self._fail(
+                    f"`{self._tex(node)}` multiplies vectors of lengths {len(a)} and {len(b)}", node, ShapeMismatch,
+                )
+            if not left.row and right.row and not dot:
+                return Val(np.outer(a, b), tensor=True)  # x x^T
+            return scalar(np.dot(a, b))
+        try:
+            data = np.matmul(a, b)
+        except ValueError:
+            raise self._fail(
+                f"`{self._tex(node)}` multiplies a {_shape_text(a)} by a {_shape_text(b)}: the inner sizes differ",
+                node, ShapeMismatch,
+            ) from None
+        row = a.ndim == 1 and b.ndim >= 2
+        return Val(np.asarray(data), tensor=True, row=row)
+
+    # ---- functions ---------------------------------------------------------------------------
+
+    def _visit_Apply(self, node: ast.Apply) -> Val:
+        function = node.function
+        name = symbol_name(function)
+        word = _function_word(function)
+        for arg in node.args:
+            if isinstance(arg, ast.BinOp) and arg.op in ("given", ";", "parallel"):
+                raise self._fail(f"`{self._tex(node)}` is probability notation, which cannot be evaluated", node)
+        if name is not None:
+            if name in self.inputs.callables:
+                args = [self.visit(a) for a in node.args]
+                result = self.inputs.callables[name](*[a.data for a in args])
+                self.used.add(name)
+                return Val(np.asarray(result, dtype=np.result_type(np.asarray(result), np.float64)))
+            value = None if name in self.table.functions else self._try_value_only(name, function)
+            if value is not None:  # `W(x + b)`: a value times parentheses
+                result = value
+                for arg in node.args:
+                    result = self._product(node, result, self.visit(arg))
+                return result
+            definition = self.table.nearest(self.table.functions.get(name, []), self.origin, self.exclude)
+            if definition is not None:
+                return self._call_definition(node, definition)
+        if isinstance(function, ast.Subscript) and word is not None and word.lower() in ("log", "\\log"):
+            base = self.visit(function.index)
+            value = self._single_argument(node)
+            return Val(_log(value.data) / np.log(base.data), value.tensor, value.row, value.batched)
+        found = builtin(word) if word is not None else None
+        if found is None:
+            raise self._fail(
+                f"the function `{self._tex(function)}` is never defined: define it in the document "
+                f"(`{self._tex(function)}(x) = ...`) or pass it to the check as a Python function", node,
+            )
+        kind, func = found
+        value = self._single_argument(node)
+        if kind == "elementwise":
+            return Val(np.asarray(func(value.data)), value.tensor, value.row, value.batched)
+        return self._visit_reduction(node, value, func, word or "")
+
+    def _try_value_only(self, name: SymbolName, node: ast.Node) -> Val | None:
+        """A given or defined value for a function-looking name (never a constant or a builtin)."""
+        if name in self.inputs.values or self._is_bound(name) or name in self.table.values:
+            return self._try_lookup(name, node)
+        return None
+
+    def _single_argument(self, node: ast.Apply) -> Val:
+        if len(node.args) != 1:
+            raise self._fail(f"`{self._tex(node.function)}` takes one argument, got {len(node.args)}", node)
+        return self.visit(node.args[0])
+
+    def _visit_reduction(self, node: ast.Node, value: Val, func: Callable[[np.ndarray], object], word: str) -> Val:
+        if value.batched:
+            raise _NotVectorizable
+        data = np.asarray(func(value.data))
+        return Val(data, tensor=value.tensor and data.ndim >= 1 or (data.ndim >= 1 and value.data.ndim >= 2))
+
+    def _call_definition(self, node: ast.Apply, definition: Definition) -> Val:
+        if len(definition.params) != len(node.args):
+            raise self._fail(
+                f"`{definition.name.python}` is defined with {len(definition.params)} parameters but applied "
+                f"to {len(node.args)}", node,
+            )
+        args = [self.visit(a) for a in node.args]
+        if len(self._expanding) > 50:
+            raise self._fail(f"`{definition.name.python}` calls itself too deeply", node)
+        self._expanding.append(definition.name)
+        try:
+            with self._isolated(dict(zip(definition.params, args, strict=True)), definition.origin):
+                result = self.visit(definition.body)
+        finally:
+            self._expanding.pop()
+        self.substituted[definition.name] = definition
+        return result
+
+    # ---- sums and reductions -----------------------------------------------------------------
+
+    def _visit_BigOp(self, node: ast.BigOp) -> Val:
+        if node.index is None:
+            return self._reduce_whole(node)
+        if node.domain is not None:
+            lower, upper = self._domain_range(node)
+        else:
+            lower, upper = None, None
+        indices = list(node.index.items) if isinstance(node.index, ast.Tuple) else [node.index]
+        names = [symbol_name(i) for i in indices]
+        if any(n is None for n in names):
+            raise self._fail(f"the index of {_describe(node)} is not a plain letter", node)
+        ranges = []
+        for k, name in enumerate(names):
+            assert name is not None
+            lo = lower if lower is not None else (
+                self._integer(self.visit(node.lower), node.lower) if node.lower is not None and k == 0 else 1
+            )
+            if upper is not None:
+                hi = upper
+            elif node.upper is not None and k == len(names) - 1 and len(names) == 1:
+                hi = self._integer(self.visit(node.upper), node.upper)
+            else:
+                size = self._infer_range(name, node.body)
+                if size is None:
+                    raise self._fail(
+                        f"the range of `{name.python}` in {_describe(node)} is not written and no array "
+                        "it indexes has a value", node,
+                    )
+                hi = size
+            ranges.append((lo, hi))
+        return self._reduce_over(node, [n for n in names if n is not None], ranges)
+
+    def _domain_range(self, node: ast.BigOp) -> tuple[int, int]:
+        domain = node.domain
+        if isinstance(domain, ast.SetOf) and len(domain.items) == 3 and isinstance(domain.items[1], ast.Dots):
+            return (self._integer(self.visit(domain.items[0]), domain.items[0]),
+                    self._integer(self.visit(domain.items[2]), domain.items[2]))
+        raise self._fail(f"the index set of {_describe(node)} cannot be evaluated", node)
+
+    def _reduce_over(self, node: ast.BigOp, names: list[SymbolName], ranges: list[tuple[int, int]]) -> Val:
+        if node.op in ("argmax", "argmin") and len(names) != 1:
+            raise self._fail(f"{node.op} over several indices", node)
+        if len(names) == 1 and node.op in ("sum", "prod", "max", "min") and self.vectorise:
+            fast = self._vectorised(node, names[0], ranges[0])
+            if fast is not None:
+                return fast
+        terms: list[Val] = []
+        for position in _positions(ranges):
+            scope = {n: Val(np.asarray(k)) for n, k in zip(names, position, strict=True)}
+            self._scopes.append(scope)
+            try:
+                terms.append(self.visit(node.body))
+            finally:
+                self._scopes.pop()
+        return self._combine(node, terms, ranges[0][0] if len(ranges) == 1 else 1)
+
+    def _vectorised(self, node: ast.BigOp, name: SymbolName, bounds: tuple[int, int]) -> Val | None:
+        """The reduction with the index bound to all its values at once, when every term is a
+        number (no matrix products, no nested reductions): much faster than a loop. None when the
+        body does not allow it."""
+        if self._vector_index is not None or bounds[1] - bounds[0] < 3:
+            return None
+        self._vector_index = name
+        self._scopes.append({name: Val(np.arange(bounds[0], bounds[1] + 1), batched=True)})
+        try:
+            body = self.visit(node.body)
+        except _NotVectorizable:
+            return None
+        finally:
+            self._scopes.pop()
+            self._vector_index = None
+        if not body.batched:
+            body = Val(np.broadcast_to(body.data, (bounds[1] - bounds[0] + 1, *body.data.shape)), body.tensor,
+                       batched=True)
+        if body.data.ndim != 1:
+            return None
+        data = body.data
+        reduce = {"sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min}[node.op]
+        return scalar(reduce(data)) if not np.iscomplexobj(data) else Val(np.asarray(reduce(data)))
+
+    def _combine(self, node: ast.BigOp, terms: list[Val], first: int) -> Val:
+        if not terms:
+            empty = {"sum": 0.0, "prod": 1.0}
+            if node.op not in empty:
+                raise self._fail(f"{_describe(node)} over an empty range", node)
+            return scalar(empty[node.op])
+        try:
+            stacked = np.stack([np.asarray(t.data) for t in terms])
+        except ValueError:
+            raise self._fail(f"the terms of {_describe(node)} have different shapes", node, ShapeMismatch) from None
+        tensor = any(t.tensor for t in terms)
+        if node.op == "sum":
+            return Val(np.sum(stacked, axis=0), tensor)
+        if node.op == "prod":
+            return Val(np.prod(stacked, axis=0), tensor)
+        if node.op == "max":
+            return Val(np.max(stacked, axis=0), tensor)
+        if node.op == "min":
+            return Val(np.min(stacked, axis=0), tensor)
+        if stacked.ndim != 1:
+            raise self._fail(f"{node.op} of non-scalar terms", node)
+        position = int(np.argmax(stacked) if node.op == "argmax" else np.argmin(stacked))
+        return scalar(float(first + position))
+
+    def _reduce_whole(self, node: ast.BigOp) -> Val:
+        """`\\max(a, b)`, `\\max(0, x)` element-wise; `\\sum x` and `\\max z` over all elements."""
+        body = node.body
+        if isinstance(body, ast.Tuple):
+            items = [self.visit(i) for i in body.items]
+            ops = {"max": np.maximum, "min": np.minimum}
+            if node.op not in ops:
+                raise self._fail(f"{_describe(node)} of a list", node)
+            result = items[0]
+            for item in items[1:]:
+                result = self._elementwise(node, result, item, ops[node.op])
+            return result
+        value = self.visit(body)
+        if value.batched:
+            raise _NotVectorizable
+        reduce = {"sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min}
+        if node.op in reduce:
+            return scalar(reduce[node.op](value.data)) if not np.iscomplexobj(value.data) else Val(
+                np.asarray(reduce[node.op](value.data)))
+        if value.data.ndim != 1:
+            raise self._fail(f"{node.op} of a value that is not a vector", node)
+        position = int(np.argmax(value.data) if node.op == "argmax" else np.argmin(value.data))
+        return scalar(float(position + 1))
+
+    # ---- constructs without a numeric meaning ------------------------------------------------
+
+    def _visit_Derivative(self, node: ast.Derivative) -> Val:
+        raise self._fail("a derivative on the compared side (compare with its closed form instead)", node)
+
+    def _visit_Gradient(self, node: ast.Gradient) -> Val:
+        raise self._fail("a gradient on the compared side (compare with its closed form instead)", node)
+
+    def _visit_Expectation(self, node: ast.Expectation) -> Val:
+        raise self._fail("an expectation has no value at a sample point", node)
+
+    def _visit_Evaluated(self, node: ast.Evaluated) -> Val:
+        bindings: dict[SymbolName, Val] = {}
+        for statement in node.at:
+            target = symbol_name(statement.sides[0]) if len(statement.sides) == 2 else None
+            if target is None:
+                raise self._fail("an evaluation bar whose point is not `x = value`", node)
+            bindings[target] = self.visit(statement.sides[1])
+        self._scopes.append(bindings)
+        try:
+            return self.visit(node.body)
+        finally:
+            self._scopes.pop()
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+
+def _positions(ranges: list[tuple[int, int]]) -> Iterator[tuple[int, ...]]:
+    if not ranges:
+        yield ()
+        return
+    (lo, hi), rest = ranges[0], ranges[1:]
+    for k in range(lo, hi + 1):
+        for tail in _positions(rest):
+            yield (k, *tail)
+
+
+def _stack(parts: list[Val]) -> np.ndarray:
+    try:
+        return np.stack([np.asarray(p.data) for p in parts])
+    except ValueError:
+        raise Unevaluable("the formula's values for different indices have different shapes") from None
+
+
+def _align_batches(left: Val, right: Val) -> tuple[Val, Val]:
+    """A batched term (leading index axis) against an unbatched array of more than 0 axes cannot be
+    aligned element by element."""
+    if left.batched != right.batched and (left.ndim > 0 if right.batched else right.ndim > 0):
+        raise _NotVectorizable
+    return left, right
+
+
+def _has_negative(data: np.ndarray) -> bool:
+    return not np.iscomplexobj(data) and bool(np.any(data < 0))
+
+
+def _power(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+    if np.iscomplexobj(base) or np.iscomplexobj(exponent):
+        return np.asarray(np.power(base.astype(np.complex128), exponent))
+    integral = np.all(np.equal(np.mod(exponent, 1), 0))
+    if _has_negative(base) and not integral:
+        return np.asarray(np.power(base.astype(np.complex128), exponent))
+    if integral and np.all(exponent >= 0):
+        return np.asarray(np.power(base, exponent))
+    return np.asarray(np.float_power(base, exponent))
+
+
+def _log(data: np.ndarray) -> np.ndarray:
+    return np.emath.log(data) if _has_negative(data) else np.log(data)
+
+
+def _shape_text(a: np.ndarray) -> str:
+    if a.ndim == 1:
+        return f"vector of length {a.shape[0]}"
+    return "matrix of shape " + "x".join(str(d) for d in a.shape)
+
+
+def _function_word(function: ast.Expr) -> str | None:
+    """The name a builtin is looked up under: `log`, `relu`, `\\sigma`, `softmax`."""
+    node = function.base if isinstance(function, ast.Subscript) else function
+    if isinstance(node, ast.Symbol):
+        return node.name
+    return None
+
+
+_DESCRIPTIONS = {"BigOp": "the reduction", "Apply": "the function application", "BinOp": "the operator"}
+
+
+def _describe(node: ast.Node) -> str:
+    if isinstance(node, ast.BigOp):
+        return f"`\\{node.op}`"
+    if isinstance(node, ast.BinOp):
+        return f"`{node.op}`"
+    return _DESCRIPTIONS.get(type(node).__name__, type(node).__name__)

@@ -1,0 +1,106 @@
+"""Find the one small edit of a formula that makes it agree with the code: the likely mistake.
+
+Each candidate is the formula with one change that people make by accident: a sign flipped, an
+exponent dropped or off by one (`1-\\beta^t` against `1-\\beta`), `n` against `n-1`, a factor
+dropped, a square root or a division missing, a transpose missing. The caller evaluates the
+candidates and keeps the first that agrees with the code on every input it has.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from veritex.math import ast
+
+from .names import SymbolName
+from .symbols import symbol_name
+
+Quote = Callable[[ast.Node], str]
+
+
+def replace(node: Any, target: ast.Node, new: ast.Node) -> Any:
+    """`node` with the subtree `target` (by identity) replaced by `new`."""
+    if node is target:
+        return new
+    if isinstance(node, tuple):
+        items = tuple(replace(item, target, new) for item in node)
+        return items if any(a is not b for a, b in zip(items, node, strict=True)) else node
+    if not isinstance(node, ast.Node):
+        return node
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(node):
+        if f.name == "span":
+            continue
+        value = getattr(node, f.name)
+        updated = replace(value, target, new)
+        if updated is not value:
+            changes[f.name] = updated
+    return dataclasses.replace(node, **changes) if changes else node
+
+
+def _one() -> ast.Number:
+    return ast.Number("1")
+
+
+def candidates(expr: ast.Expr, sizes: Mapping[SymbolName, int], quote: Quote) -> Iterator[tuple[str, ast.Expr]]:
+    """(description, edited formula) for every single edit, the likeliest kinds first."""
+    nodes = list(expr.walk())
+    size_names = set(sizes)
+
+    def edit(target: ast.Node, new: ast.Node) -> ast.Expr:
+        result: ast.Expr = replace(expr, target, new)
+        return result
+
+    for node in nodes:  # signs
+        if isinstance(node, ast.BinOp) and node.op in ("+", "-"):
+            flipped = "-" if node.op == "+" else "+"
+            yield (f"`{flipped}` in place of `{node.op}` in `{quote(node)}`",
+                   edit(node, dataclasses.replace(node, op=flipped)))
+        elif isinstance(node, ast.Neg):
+            yield f"no minus sign in `{quote(node)}`", edit(node, node.operand)
+    for node in nodes:  # exponents
+        if isinstance(node, ast.Power):
+            yield (f"`{quote(node.base)}` in place of `{quote(node)}` (the exponent `{quote(node.exponent)}` dropped)",
+                   edit(node, node.base))
+            if isinstance(node.exponent, ast.Symbol | ast.Number | ast.Subscript):
+                for op, shown in (("-", "-1"), ("+", "+1")):
+                    shifted = ast.BinOp(op, node.exponent, _one())
+                    yield (f"the exponent `{quote(node.exponent)}{shown}` in place of `{quote(node.exponent)}` in "
+                           f"`{quote(node)}`", edit(node, dataclasses.replace(node, exponent=shifted)))
+    for node in nodes:  # sizes off by one
+        name = symbol_name(node) if isinstance(node, ast.Symbol | ast.Subscript) else None
+        if name is not None and name in size_names:
+            for op in ("-", "+"):
+                yield (f"`{quote(node)}{op}1` in place of `{quote(node)}`",
+                       edit(node, ast.BinOp(op, node, _one())))
+    for node in nodes:  # dropped pieces
+        if isinstance(node, ast.Juxt) and len(node.factors) > 1:
+            for k, factor in enumerate(node.factors):
+                rest = node.factors[:k] + node.factors[k + 1:]
+                new = rest[0] if len(rest) == 1 else dataclasses.replace(node, factors=rest)
+                yield f"without the factor `{quote(factor)}`", edit(node, new)
+        elif isinstance(node, ast.Frac):
+            yield f"`{quote(node.numerator)}` not divided by `{quote(node.denominator)}`", edit(node, node.numerator)
+            if not isinstance(node.denominator, ast.Sqrt):
+                yield (f"`\\sqrt{{{quote(node.denominator)}}}` in place of `{quote(node.denominator)}` "
+                       f"in `{quote(node)}`",
+                       edit(node, dataclasses.replace(node, denominator=ast.Sqrt(node.denominator))))
+        elif isinstance(node, ast.Sqrt):
+            yield f"`{quote(node.radicand)}` in place of `{quote(node)}` (no square root)", edit(node, node.radicand)
+        elif isinstance(node, ast.Transpose):
+            yield f"`{quote(node.operand)}` in place of `{quote(node)}` (no transpose)", edit(node, node.operand)
+        elif isinstance(node, ast.BinOp) and node.op in ("cdot", "odot", "times", "/"):
+            yield f"without `{quote(node.right)}` in `{quote(node)}`", edit(node, node.left)
+    for node in nodes:  # missing scalings inside a function (a dropped 1/sqrt(d_k) inside a softmax)
+        if isinstance(node, ast.Apply) and len(node.args) == 1:
+            arg = node.args[0]
+            for name in sorted(size_names, key=str):
+                size = ast.Symbol(name.base) if name.subscript is None else ast.Subscript(
+                    ast.Symbol(name.base), ast.Symbol(name.subscript))
+                for scaled, shown in ((ast.Frac(arg, ast.Sqrt(size)), f"divided by `sqrt({name.python})`"),
+                                      (ast.Frac(arg, size), f"divided by `{name.python}`"),
+                                      (ast.Juxt((ast.Sqrt(size), arg)), f"times `sqrt({name.python})`")):
+                    yield (f"the argument of `{quote(node.function)}` {shown}",
+                           edit(node, dataclasses.replace(node, args=(scaled,))))
