@@ -5,11 +5,14 @@ Only the standard library is imported here: every kernel of every build imports 
 
 from __future__ import annotations
 
+from .check import check
 from .display import VERDICT_MIME, Verdict, emit_verdict
 from .environment import environment, environment_json
 from .expect import expect
+from .implements import implements
 from .session import Session, session, setup
 
 __all__ = [
-    "VERDICT_MIME", "Session", "Verdict", "emit_verdict", "environment", "environment_json", "expect", "session", "setup",
+    "VERDICT_MIME", "Session", "Verdict", "check", "emit_verdict", "environment", "environment_json", "expect",
+    "implements", "session", "setup",
 ]
