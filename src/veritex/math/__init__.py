@@ -4,7 +4,7 @@
     formula = parse(r"\\hat{y}^{(i)} = w\\,x^{(i)} + b", macros={"\\norm": r"\\lVert #1 \\rVert"})
     formula.statements[0].sides      # the typed tree (veritex.math.ast)
 
-    from veritex.math import to_sympy   # imports SymPy on first use
+    from veritex.math.to_sympy import to_sympy   # the SymPy side lives in its own module
     to_sympy(formula.statements[0].rhs, known={"w", "b"})
 
 `parse` never imports SymPy, so reading every formula of a document stays fast; anything outside
@@ -14,23 +14,11 @@ the subset (see docs/math-subset.md) raises MathSyntaxError with the offset and 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
 
 from veritex.math import ast
 from veritex.math.errors import MathSyntaxError, Uninterpretable, position_at
 
-if TYPE_CHECKING:
-    from veritex.math.to_sympy import statement_to_sympy, to_sympy
-
-__all__ = [
-    "MathSyntaxError",
-    "Uninterpretable",
-    "ast",
-    "parse",
-    "position_at",
-    "statement_to_sympy",
-    "to_sympy",
-]
+__all__ = ["MathSyntaxError", "Uninterpretable", "ast", "parse", "position_at"]
 
 
 def parse(tex: str, *, macros: Mapping[str, str] | None = None,
@@ -45,11 +33,3 @@ def parse(tex: str, *, macros: Mapping[str, str] | None = None,
 
     return read(tex, macros=macros, functions=functions)
 
-
-def __getattr__(name: str) -> Any:
-    # SymPy takes about a second to import: load the translation only when it is asked for.
-    if name in ("to_sympy", "statement_to_sympy"):
-        from veritex.math import to_sympy as module
-
-        return getattr(module, name)
-    raise AttributeError(f"module 'veritex.math' has no attribute {name!r}")

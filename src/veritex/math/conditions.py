@@ -35,7 +35,7 @@ _WORDS: dict[str, Keyword] = {
     **{w: Keyword("otherwise", START) for w in ("otherwise", "else", "elsewhere", "否则",
                                                   "其他", "其它", "其余", "其他情况")},
     **{w: Keyword("and", JOINER) for w in ("and", "且", "并且", "同时")},
-    **{w: Keyword("end", CLOSER) for w in ("时", "的时候", "时候")},
+    **{w: Keyword("end", CLOSER) for w in ("时", "的时候", "时候", "则", "那么", "then")},
 }
 _STRIP = " \t\n:：,，;；.。"
 

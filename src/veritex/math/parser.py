@@ -146,6 +146,9 @@ class Parser:
                 self.i = self.matching(self.i) + 1
             self.parse_rows(name)
             end = self.peek()
+            if end.t == "eof":
+                raise self.error(tok, f"\\begin{{{name}}} has no matching \\end{{{name}}}",
+                                 kind="malformed")
             if end.t != "end" or (end.arg or "").strip() != name:
                 raise self.error(end, f"expected \\end{{{name}}}", kind="malformed")
             self.advance()
@@ -268,7 +271,9 @@ class Parser:
                 else:
                     pending.extend(conditions)
                 bare_run = []
+                after_condition = True
             else:
+                after_condition = False
                 item = self.parse_statement(condition=False)
                 if isinstance(item, ast.ShapeDecl):
                     if sep == "," and bare_run:
@@ -299,6 +304,8 @@ class Parser:
                 continue
             sep = None
             if keyword_of(tok) is not None or tok.t in ("tag", "label") or self.at_row_end(tok):
+                continue
+            if after_condition:  # 若 x > 0 则 y = x: the clause itself separates
                 continue
             raise self.error(tok, "unexpected here", kind="malformed")
         if pending:
@@ -851,11 +858,14 @@ class Parser:
                 t.t == "=" for t in self.toks[self.i : self.matching(self.i)]):
             raise self.error(tok, f"\\{op} followed by a braced range", kind="malformed",
                              hint=f"write \\{op}_{{i=1}}^n")
-        if nxt.t == "-":
+        # \sum and \max bind a product (`\sum_i x_i + 1` adds 1 once); \argmin takes all that
+        # follows (`\argmin_w \|Xw - y\|^2 + \lambda \|w\|^2`).
+        parse_body = self.parse_expr if op in ("argmax", "argmin") else self.parse_term
+        if nxt.t == "-" and parse_body == self.parse_term:
             self.advance()
             body: ast.Expr = ast.Neg(self.parse_term(), span=(nxt.start, self.last_end))
-        elif self.can_start_factor(nxt):
-            body = self.parse_term()
+        elif self.can_start_factor(nxt) or nxt.t == "-":
+            body = parse_body()
         else:
             raise self.error(tok, f"{tok.source()} has nothing to apply to", kind="malformed")
         return ast.BigOp(op, body, index, lower, upper, domain, span=(start, self.last_end))
@@ -1724,7 +1734,7 @@ class Parser:
             else:
                 assert sup is not None
                 node = ast.Power(node, sup, span=span)
-        while self.peek().t == "!" and not self.is_relation(1):
+        while self.peek().t == "!":  # TeX has no `!=`: `n! = ...` is a factorial
             self.advance()
             node = ast.Factorial(node, span=(start, self.last_end))
         return node
