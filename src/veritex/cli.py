@@ -97,9 +97,10 @@ def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)  # one item per line, whatever the width
     for doc in report.documents:
         shown = [i for i in doc.items if verdicts or i.status in ("error", "refuted", "warning")]
+        shown.sort(key=lambda i: (i.position.cell or 0, i.position.line, i.position.column) if i.position else (0, 0, 0))
         for item in shown:
             where = str(item.position) if item.position else str(doc.path)
             style = _STATUS_STYLE.get(item.status, "")
