@@ -1,0 +1,151 @@
+"""`write_html`: one page per document, readable offline.
+
+The page links one shared folder, `<assets_root>/_veritex/` (the stylesheet, KaTeX's CSS and fonts),
+written once for all pages under it; images are inlined. Math is already rendered by the render
+stage, so writing a page starts no JavaScript engine (except for `text/latex` outputs).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import __version__
+from ..fsutil import atomic_write_text
+from ..model import CodeCell, Document, Item, Position
+from .assets_copy import ASSETS_DIRNAME, ensure_assets
+from .badges import message_html
+from .cells import cell_view
+from .katex import KATEX_VERSION
+from .prose import render_tokens
+from .state import Heading, PageState
+
+_TEMPLATES = Path(__file__).with_name("templates")
+VERDICT_KINDS = ("expect", "check", "implements", "identity")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SEVERITY = {"error": 0, "refuted": 1, "warning": 2, "unchecked": 3}
+
+
+@dataclass(frozen=True)
+class Problem:
+    status: str
+    kind: str
+    where: str  # file:line:col as a person reads it
+    full_where: str
+    href: str | None
+    message: str
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["message"] = message_html
+    return env
+
+
+def _where(position: Position | None) -> tuple[str, str]:
+    if position is None:
+        return "", ""
+    short = Position(Path(position.file).name, position.line, position.column, position.cell)
+    return str(short), str(position)
+
+
+def counts(items: list[Item]) -> dict[str, int]:
+    """The numbers in the summary bar: verdicts by status, then every error and warning."""
+    verdicts = [i.status for i in items if i.kind in VERDICT_KINDS]
+    return {
+        "verified": verdicts.count("verified"),
+        "refuted": verdicts.count("refuted"),
+        "unchecked": verdicts.count("unchecked"),
+        "errors": sum(i.status == "error" for i in items),
+        "warnings": sum(i.status == "warning" for i in items),
+    }
+
+
+def problems(doc: Document, page: PageState) -> list[Problem]:
+    """Errors, refutations, warnings and unchecked verdicts, worst first, each linked to its element."""
+    listed = [i for i in doc.items if i.status in _SEVERITY and (i.status != "unchecked" or i.kind in VERDICT_KINDS)]
+    listed.sort(key=lambda i: (_SEVERITY[i.status], i.position.line if i.position else 0,
+                               i.position.column if i.position else 0))
+    found = []
+    for item in listed:
+        where, full = _where(item.position)
+        target = page.target_of(item)
+        found.append(Problem(item.status, item.kind, where, full, f"#{target}" if target else None, item.message))
+    return found
+
+
+def _toc(headings: list[Heading]) -> list[Heading]:
+    top = [h for h in headings if h.level == 1]
+    shown = [h for h in headings if h.level <= 3 and (h.level > 1 or len(top) > 1)]
+    return shown if len(shown) >= 2 else []
+
+
+def _colophon(doc: Document) -> dict[str, Any]:
+    env = doc.environment or {}
+    packages = env.get("packages") if isinstance(env.get("packages"), dict) else {}
+    return {"python": env.get("python"), "packages": packages, "veritex": __version__, "katex": KATEX_VERSION}
+
+
+def render_page(doc: Document, assets_href: str) -> str:
+    """The page's HTML; `assets_href` is the URL of the shared assets folder relative to the page."""
+    page = PageState(doc)
+    blocks: list[dict[str, Any]] = []
+    for cell in doc.cells:
+        if isinstance(cell, CodeCell):
+            blocks.append({"kind": "code", "cell": cell_view(cell, doc, page)})
+        else:
+            blocks.append({"kind": "prose", "html": Markup(render_tokens(cell.tokens, page))})
+    template = _environment().get_template("page.html.j2")
+    return template.render(
+        title=doc.title,
+        has_h1=any(h.level == 1 for h in page.headings),
+        source=Path(doc.display_path).name,
+        counts=counts(doc.items),
+        problems=problems(doc, page),
+        toc=_toc(page.headings),
+        blocks=blocks,
+        assets=assets_href,
+        colophon=_colophon(doc),
+        lang=_language(doc),
+    )
+
+
+def _language(doc: Document) -> str:
+    """The front matter's `lang`, else a guess from the prose (it picks the right CJK glyph forms)."""
+    lang = doc.meta.raw.get("lang") or doc.meta.raw.get("language")
+    if isinstance(lang, str) and lang:
+        return lang
+    prose = "".join(c.source for c in doc.markdown_cells())
+    han, kana, hangul = (len(p.findall(prose)) for p in (_HAN, _KANA, _HANGUL))
+    # One CJK character carries about as much as a short Latin word.
+    if 3 * (han + kana + hangul) < len(_LATIN.findall(prose)):
+        return "en"
+    return "ja" if kana else "ko" if hangul > han else "zh"
+
+
+def write_html(doc: Document, out_path: Path, *, assets_root: Path | None = None) -> Path:
+    """Write the page for `doc` to `out_path` (atomically) and the shared assets under `assets_root`
+    (default: the page's folder; a build passes its output folder so that nested pages share one copy)."""
+    out_path = Path(out_path)
+    root = Path(assets_root) if assets_root is not None else out_path.parent
+    assets = ensure_assets(root)
+    href = Path(os.path.relpath(assets, out_path.parent)).as_posix()
+    atomic_write_text(out_path, render_page(doc, href))
+    return out_path
+
+
+__all__ = ["ASSETS_DIRNAME", "render_page", "write_html"]

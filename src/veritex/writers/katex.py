@@ -1,0 +1,113 @@
+"""KaTeX, the vendored copy beside this module, run in an embedded V8 (mini-racer): no Node, no network.
+
+V8 starts on the first formula that is not cached (~0.1 s, once per process) and is shared by every
+document of the build; a lock serialises it because builds render documents from several threads.
+"""
+
+from __future__ import annotations
+
+import atexit
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+KATEX_DIR = Path(__file__).with_name("assets") / "katex"
+KATEX_JS = KATEX_DIR / "katex.min.js"
+
+
+def _katex_version() -> str:
+    try:
+        found = re.search(r"\d+\.\d+\.\d+", (KATEX_DIR / "VERSION").read_text(encoding="utf-8"))
+    except OSError:
+        found = None
+    return found.group(0) if found else "unknown"
+
+
+KATEX_VERSION = _katex_version()
+CALL_TIMEOUT_SECONDS = 120.0
+
+# Each item is [tex, displayMode]. One `macros` object is shared by the whole batch, and `globalGroup`
+# makes `\newcommand` / `\def` in one formula visible to the formulas after it, as in a LaTeX document.
+_WRAPPER = r"""
+function veritexRender(items, macros) {
+  return items.map(function (item) {
+    try {
+      return {html: katex.renderToString(item[0], {
+        displayMode: item[1], throwOnError: true, macros: macros, trust: false,
+        strict: "ignore", globalGroup: true, output: "htmlAndMathml"})};
+    } catch (e) {
+      var known = e instanceof katex.ParseError;
+      return {message: String(known ? e.rawMessage : e),
+              position: (known && typeof e.position === "number") ? e.position : null};
+    }
+  });
+}
+"""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """KaTeX's markup, or why it refused: its message and the offset in the TeX it points at."""
+
+    html: str | None = None
+    message: str | None = None
+    position: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"html": self.html} if self.html is not None else {"message": self.message, "position": self.position}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Rendered:
+        html, message, position = data.get("html"), data.get("message"), data.get("position")
+        if html is not None and not isinstance(html, str):
+            raise ValueError("html must be a string")
+        if html is None and not isinstance(message, str):
+            raise ValueError("an error entry needs a message")
+        return cls(html, message, position if isinstance(position, int) else None)
+
+
+class _Engine:
+    def __init__(self) -> None:
+        from py_mini_racer import MiniRacer
+
+        self._racer = MiniRacer()
+        # Without an explicit close the V8 thread keeps the interpreter from exiting.
+        atexit.register(self.close)
+        self._racer.eval(KATEX_JS.read_text(encoding="utf-8"))
+        self._racer.eval(_WRAPPER)
+
+    def render(self, items: list[tuple[str, bool]], macros: dict[str, str]) -> list[Rendered]:
+        raw = self._racer.call(
+            "veritexRender", [[tex, display] for tex, display in items], dict(macros),
+            timeout_sec=CALL_TIMEOUT_SECONDS,
+        )
+        return [Rendered.from_json(entry) for entry in raw]
+
+    def close(self) -> None:
+        self._racer.close()
+
+
+_engine: _Engine | None = None
+_lock = threading.Lock()
+
+
+def engine_started() -> bool:
+    """Whether V8 has been started in this process (a fully cached build never starts it)."""
+    return _engine is not None
+
+
+def render_batch(items: list[tuple[str, bool]], macros: dict[str, str] | None = None) -> list[Rendered]:
+    """Render (tex, display) pairs in order with one macro table: definitions carry forward."""
+    global _engine
+    if not items:
+        return []
+    with _lock:
+        if _engine is None:
+            _engine = _Engine()
+        return _engine.render(items, macros or {})
+
+
+def render_one(tex: str, display: bool, macros: dict[str, str] | None = None) -> Rendered:
+    return render_batch([(tex, display)], macros)[0]
