@@ -147,12 +147,12 @@ def bind_values(
         if arrays[name].dtype.kind == "b":
             arrays[name] = arrays[name].astype(np.float64)
         precisions.append(precision_of(value))
-    try:
-        explicit = {k: v for k, v in (symbols or {}).items()}
-        for name, tex in explicit.items():
-            parse_symbol_tex(tex)
-    except ValueError as exc:
-        raise Stop(Verdict("error", f"symbols=: {exc}", {"reason": "bad-symbols"})) from None
+    explicit: dict[str, SymbolName] = {}
+    for name, tex in (symbols or {}).items():
+        symbol = symbol_from_tex(tex, prepared.document.macros)
+        if symbol is None:
+            raise Stop(Verdict("error", f"symbols=: `{tex}` (for `{name}`) is not one symbol", {"reason": "bad-symbols"}))
+        explicit[name] = symbol
     universe = prepared.document.names | names_in(prepared.expr)
     given = {**arrays, **functions}
     matched, unmatched = match_values(given, universe, explicit)
@@ -173,6 +173,22 @@ def bind_values(
             inputs.sizes.setdefault(symbol, int(size))
     shapes = {name: tuple(int(d) for d in a.shape) for name, a in arrays.items()}
     return Bound(inputs, matched, unmatched, precisions, shapes)
+
+
+def symbol_from_tex(tex: str, macros: Mapping[str, str] | None = None) -> SymbolName | None:
+    """The symbol a piece of TeX names (`\\lambda`, `\\theta_{t-1}`, `\\hat{m}_t`), or None."""
+    try:
+        formula = parse_formula(tex, dict(macros or {}))
+    except MathSyntaxError:
+        formula = None
+    if formula is not None and len(formula.statements) == 1 and len(formula.statements[0].sides) == 1:
+        found = symbol_name(formula.statements[0].sides[0])
+        if found is not None:
+            return found
+    try:
+        return parse_symbol_tex(tex)
+    except ValueError:
+        return None
 
 
 def _python_symbol(name: str) -> SymbolName:
@@ -394,46 +410,67 @@ def _number(value: Any) -> Any:
 
 
 def likely_mistake(prepared: Prepared, cases: list[Case]) -> str | None:
-    """Name the mistake: a simple relation between the values (a factor, a sign, a shift), else the
-    one edit of the formula that makes it agree with the code on every case."""
-    sizes: dict[str, int] = {}
-    scalars: dict[str, float] = {}
+    """Name the mistake: a simple relation between the values (a sign, a named factor or shift),
+    else the one edit of the formula that makes it agree with the code on every case, else an
+    unnamed constant factor or shift."""
+    sizes, scalars = _common_sizes(cases)
+    comparable = [c for c in cases if c.formula.size == c.code.size]
+    formula = np.concatenate([np.ravel(c.formula) for c in comparable]) if comparable else np.zeros(0)
+    code = np.concatenate([np.ravel(c.code) for c in comparable]) if comparable else np.zeros(0)
+    named = diagnose(formula, code, sizes, scalars, unnamed=False) if comparable else None
+    if named is not None:
+        return named
+    edit = _repair(prepared, cases)
+    if edit is not None:
+        hedge = "" if code.size > 1 else " (one input: other edits may agree there too)"
+        return f"the code matches the formula with {edit}{hedge}"
+    return diagnose(formula, code, sizes, scalars) if comparable else None
+
+
+def _common_sizes(cases: list[Case]) -> tuple[dict[str, int], dict[str, float]]:
+    """Sizes (declared, bounds of sums, array lengths) and scalar values that every case shares:
+    a factor named after a size must hold in each case. Whole-number scalars given by the user
+    (`t`, counts) are not sizes: naming a ratio after them would be a guess."""
+    per_case: list[tuple[dict[str, int], dict[str, float]]] = []
     for case in cases:
-        for symbol, size in case.bound.inputs.sizes.items():
-            sizes.setdefault(symbol.python, size)
+        sizes = {symbol.python: size for symbol, size in case.bound.inputs.sizes.items()}
+        scalars: dict[str, float] = {}
         for symbol, array in case.bound.inputs.values.items():
             if array.ndim == 0 and not np.iscomplexobj(array):
                 value = float(array)
-                if value.is_integer() and value >= 2:
-                    sizes.setdefault(symbol.python, int(value))
-                else:
-                    scalars.setdefault(symbol.python, value)
+                if not value.is_integer():
+                    scalars[symbol.python] = value
             for axis, n in enumerate(array.shape):
                 if n >= 2 and n not in sizes.values():
                     key = f"len({symbol.python})" if array.ndim == 1 else f"{symbol.python}.shape[{axis}]"
                     sizes.setdefault(key, int(n))
-    comparable = [c for c in cases if c.formula.size == c.code.size]
-    if comparable:
-        formula = np.concatenate([np.ravel(c.formula) for c in comparable])
-        code = np.concatenate([np.ravel(c.code) for c in comparable])
-        named = diagnose(formula, code, sizes, scalars)
-        if named is not None:
-            return named
-    edit = _repair(prepared, cases)
-    return f"the code matches the formula with {edit}" if edit else None
+        per_case.append((sizes, scalars))
+    first_sizes, first_scalars = per_case[0] if per_case else ({}, {})
+    sizes = {k: v for k, v in first_sizes.items() if all(other.get(k) == v for other, _ in per_case)}
+    scalars = {k: v for k, v in first_scalars.items() if all(other.get(k) == v for _, other in per_case)}
+    return sizes, scalars
 
 
 def _repair(prepared: Prepared, cases: list[Case]) -> str | None:
     started = time.perf_counter()
     sizes: dict[SymbolName, int] = {}
+    integers: set[SymbolName] = set()
+    fractions: set[SymbolName] = set()
     for case in cases:
         for symbol, size in case.bound.inputs.sizes.items():
             sizes.setdefault(symbol, size)
         for symbol, array in case.bound.inputs.values.items():
-            if array.ndim == 0 and not np.iscomplexobj(array) and float(array).is_integer() and float(array) >= 2:
-                sizes.setdefault(symbol, int(array))
+            if array.ndim != 0 or np.iscomplexobj(array):
+                continue
+            value = float(array)
+            if value.is_integer():
+                integers.add(symbol)
+                if value >= 2:
+                    sizes.setdefault(symbol, int(value))
+            else:
+                fractions.add(symbol)
     quote = _quoter(prepared)
-    for description, edited in candidates(prepared.expr, sizes, quote):
+    for description, edited in candidates(prepared.expr, sizes, quote, frozenset(integers), frozenset(fractions)):
         if time.perf_counter() - started > _REPAIR_BUDGET_S:
             return None
         if all(_agrees(prepared, case, edited) for case in cases):

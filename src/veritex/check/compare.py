@@ -121,9 +121,11 @@ def shape_message(
             code_shape
         ):
             transposed = ""
-            if formula is not None and code is not None and formula.dtype.kind in "fc" and code.dtype.kind in "fc":
-                if np.allclose(np.swapaxes(formula, -1, -2), code, rtol=1e-4, atol=1e-6):
-                    transposed = " (and its values are the formula's transposed)"
+            if (
+                formula is not None and code is not None and formula.dtype.kind in "fc"
+                and code.dtype.kind in "fc" and np.allclose(np.swapaxes(formula, -1, -2), code, rtol=1e-4, atol=1e-6)
+            ):
+                transposed = " (and its values are the formula's transposed)"
             text += f"; the code returns the transpose of the formula{transposed}"
     else:
         text += f"; the formula has {len(formula_shape)} axes, the code {len(code_shape)}"

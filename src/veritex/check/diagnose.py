@@ -21,12 +21,28 @@ _NAMED_CONSTANTS: tuple[tuple[str, float], ...] = (
 )
 
 
+def _small_fractions() -> list[tuple[str, float]]:
+    """p/q and sqrt(p/q) for small p, q: a dropped constant is usually one of these."""
+    found: dict[float, str] = {}
+    for p in range(1, 11):
+        for q in range(1, 11):
+            if math.gcd(p, q) != 1 or p == q:
+                continue
+            found.setdefault(round(p / q, 12), f"{p}/{q}" if q != 1 else str(p))
+            root = math.sqrt(p / q)
+            found.setdefault(round(root, 12), f"sqrt({p}/{q})" if q != 1 else f"sqrt({p})")
+    return [(name, value) for value, name in found.items()]
+
+
+_FRACTIONS = _small_fractions()
+
+
 def describe_factor(ratio: float, sizes: Mapping[str, int], scalars: Mapping[str, float]) -> str | None:
-    """A name for `ratio` (code / formula): '2', 'n/(n-1)', '1/sqrt(d_k)'... or None."""
-    candidates: list[tuple[str, float]] = list(_NAMED_CONSTANTS)
-    for name, n in sizes.items():
-        if n < 2:
-            continue
+    """A name for `ratio` (code / formula): 'n/(n-1)', '1/sqrt(d_k)', '2', 'ln 2'... or None.
+    Sizes in scope are tried first, so that a sum against a mean reads "n" rather than "10"."""
+    candidates: list[tuple[str, float]] = []
+    named_sizes = {name: n for name, n in sizes.items() if n >= 3}
+    for name, n in named_sizes.items():
         candidates += [
             (f"{name}/({name}-1)", n / (n - 1)), (f"({name}-1)/{name}", (n - 1) / n),
             (f"{name}/({name}+1)", n / (n + 1)), (f"({name}+1)/{name}", (n + 1) / n),
@@ -34,6 +50,10 @@ def describe_factor(ratio: float, sizes: Mapping[str, int], scalars: Mapping[str
             (f"1/sqrt({name})", 1 / math.sqrt(n)), (f"{name}^2", float(n * n)), (f"1/{name}^2", 1 / (n * n)),
             (f"2{name}", 2.0 * n), (f"1/(2{name})", 1 / (2 * n)),
         ]
+    for (a, n), (b, m) in ((x, y) for x in named_sizes.items() for y in named_sizes.items()):
+        if a != b and n != m:
+            candidates.append((f"{a}/{b}", n / m))
+    candidates += list(_NAMED_CONSTANTS) + _FRACTIONS
     for name, value in scalars.items():
         if value not in (0.0, 1.0, -1.0) and math.isfinite(value):
             candidates += [(name, value), (f"1/{name}", 1 / value)]
@@ -61,8 +81,11 @@ def diagnose(
     code: np.ndarray,
     sizes: Mapping[str, int] | None = None,
     scalars: Mapping[str, float] | None = None,
+    *,
+    unnamed: bool = True,
 ) -> str | None:
     """One sentence naming the likely mistake, or None when the difference has no simple form.
+    With `unnamed=False`, a constant factor or shift is reported only when it has a name.
 
     `formula` and `code` hold the same elements (flattened; several samples concatenated);
     `sizes` are the sizes in scope (`n`, `d_k`), `scalars` the scalar values given (`beta`).
@@ -81,11 +104,15 @@ def diagnose(
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = _constant(c[nonzero] / f[nonzero])
         if ratio is not None:
-            return _factor_sentence(ratio, sizes, scalars, every, f.size)
+            sentence = _factor_sentence(ratio, sizes, scalars, every, f.size if unnamed else 1)
+            if sentence is not None:
+                return sentence
     if f.size > 1 and float(np.ptp(f)) > 0:
         shift = _constant(c - f, rel=1e-6)
         if shift is not None and shift != 0.0:
             name = describe_factor(abs(shift), sizes, scalars)
+            if name is None and not unnamed:
+                return None
             amount = name if name is not None else f"{abs(shift):.6g}"
             sign = "+" if shift > 0 else "-"
             return (
@@ -104,21 +131,21 @@ def _factor_sentence(
     if name is None:
         if count == 1:
             return None  # any two numbers have a ratio; one element says nothing about its form
-        return f"a constant factor: the code is {ratio:.6g}x the formula {every}"
+        return f"a constant factor: the code is {ratio:.6g} times the formula {every}"
     sign_note = " (and the opposite sign)" if name.startswith("-") else ""
     plain = name.lstrip("-")
     for size in sizes:
         if plain in (f"{size}/({size}-1)", f"({size}-1)/{size}"):
             return (
-                f"`{size}` against `{size}-1` in a denominator: the code is {plain}x the formula "
+                f"`{size}` against `{size}-1` in a denominator: the code is {plain} times the formula "
                 f"{every}{sign_note}"
             )
         if plain in (f"{size}/({size}+1)", f"({size}+1)/{size}"):
             return (
-                f"`{size}` against `{size}+1` in a denominator: the code is {plain}x the formula "
+                f"`{size}` against `{size}+1` in a denominator: the code is {plain} times the formula "
                 f"{every}{sign_note}"
             )
-    return f"a constant factor: the code is {plain}x the formula {every}{sign_note}"
+    return f"a constant factor: the code is {plain} times the formula {every}{sign_note}"
 
 
 def _sign_pattern(f: np.ndarray, c: np.ndarray) -> str | None:

@@ -78,7 +78,7 @@ class Val:
         return int(self.data.ndim) - (1 if self.batched else 0)
 
 
-def scalar(x: float | np.ndarray) -> Val:
+def scalar(x: float | np.floating | np.ndarray) -> Val:
     return Val(np.asarray(x, dtype=np.float64))
 
 
@@ -123,6 +123,7 @@ class Evaluator:
         self._expanding: list[SymbolName] = []
         self._current_origin = origin
         self._vector_index: SymbolName | None = None
+        self._sized: set[int] = set()
 
     # ---- entry points ------------------------------------------------------------------------
 
@@ -168,23 +169,69 @@ class Evaluator:
 
     def bind_sum_sizes(self, expr: ast.Expr) -> None:
         """Bind a sum's upper bound that has no value (`n` in `\\sum_{i=1}^{n}`) to the length of
-        the arrays the sum indexes, before evaluating, so that `\\frac{2}{n}` outside it sees it."""
+        the arrays the sum indexes, before evaluating, so that `\\frac{2}{n}` outside it sees it.
+        In a bound such as `n-1` the unknown `n` is the arrays' length itself."""
+        if id(expr) in self._sized:
+            return
+        self._sized.add(id(expr))
+        self._refuse_sum_overreach(expr)
         for node in expr.walk():
             if not isinstance(node, ast.BigOp) or node.upper is None or not isinstance(node.index, ast.Symbol):
                 continue
-            bound = symbol_name(node.upper)
             index = symbol_name(node.index)
-            if bound is None or index is None or self._try_lookup(bound, node.upper) is not None:
+            unknown = self._unknown_names(node.upper)
+            if index is None or len(unknown) != 1:
                 continue
             size = self._infer_range(index, node.body)
-            if size is not None:
+            if size is None:
+                continue
+            name = unknown[0]
+            if symbol_name(node.upper) == name:
                 lower = 1
                 if node.lower is not None:
                     try:
                         lower = self._integer(self.visit(node.lower), node.lower)
                     except Unevaluable:
                         continue
-                self.inputs.sizes[bound] = size + lower - 1
+                self.inputs.sizes[name] = size + lower - 1
+            else:
+                self.inputs.sizes[name] = size
+
+    def _refuse_sum_overreach(self, expr: ast.Expr) -> None:
+        """`\\sum_i a_i + b_i`: by TeX's reading the sum stops at `+`, so `b_i` is outside it, yet the
+        author almost surely meant the sum to cover both terms. Evaluating either reading could
+        refute a correct document, so the formula is unchecked with the fix."""
+        for node in expr.walk():
+            if not isinstance(node, ast.BinOp) or node.op not in ("+", "-"):
+                continue
+            bigop = _trailing_bigop(node.left)
+            if bigop is None or bigop.index is None:
+                continue
+            index = symbol_name(bigop.index) if isinstance(bigop.index, ast.Symbol) else None
+            if index is None or self._is_bound(index) or self._has_value(index, bigop.index):
+                continue
+            if _uses_index_freely(node.right, index):
+                raise self._fail(
+                    f"`{self._tex(node.right)}` uses the index `{index.python}` of the sum before it, outside that "
+                    f"sum (a sum stops at `+` and `-`): put the summand in parentheses, "
+                    f"`\\{bigop.op}_{{...}}\\left(... \\right)`", node.right,
+                )
+
+    def _unknown_names(self, expr: ast.Expr) -> list[SymbolName]:
+        """The names in `expr` that have no value."""
+        unknown: list[SymbolName] = []
+        for node in expr.walk():
+            if isinstance(node, ast.Symbol | ast.Subscript):
+                name = symbol_name(node)
+                if name is not None and name not in unknown and not self._has_value(name, node):
+                    unknown.append(name)
+        return unknown
+
+    def _has_value(self, name: SymbolName, node: ast.Node) -> bool:
+        try:
+            return self._try_lookup(name, node) is not None
+        except (Unevaluable, FreeIndex):
+            return True
 
     def _infer_range(self, index: SymbolName, body: ast.Node, depth: int = 0) -> int | None:
         """The length of the axis that `index` runs over in the arrays `body` indexes with it."""
@@ -257,10 +304,7 @@ class Evaluator:
     def _lookup(self, name: SymbolName, node: ast.Node) -> Val:
         value = self._try_lookup(name, node)
         if value is None:
-            raise self._fail(
-                f"`{self._tex(node)}` has no value: pass {name.python}=... to the check, or define it in the document",
-                node,
-            )
+            raise self._fail(f"`{self._tex(node)}` has no value: {self._pass_hint(name, node)}", node)
         return value
 
     def _is_tensor(self, name: SymbolName, node: ast.Node, value: np.ndarray) -> bool:
@@ -304,6 +348,7 @@ class Evaluator:
         self._expanding.append(definition.name)
         try:
             with self._isolated({}, definition.origin):
+                self.bind_sum_sizes(definition.body)
                 value = self.visit(definition.body)
         finally:
             self._expanding.pop()
@@ -317,6 +362,8 @@ class Evaluator:
         key = ("whole", definition.name, definition.origin, definition.statement, self._free_key())
         if key in self._cache:
             return self._cache[key]
+        with self._isolated({}, definition.origin):
+            self.bind_sum_sizes(definition.body)
         sizes = []
         for index in definition.indices:
             size = self._infer_range(index, definition.body)
@@ -365,7 +412,10 @@ class Evaluator:
     def _indexed(self, node: ast.Subscript | ast.SuperIndex, base: ast.Expr, index: ast.Expr) -> Val:
         parts = index_symbols(index)
         part_names = [symbol_name(p) for p in parts]
-        bound = any(n is not None and self._is_bound(n) for n in part_names)
+        bound = any(
+            self._is_bound(n) for p in parts for sub in p.walk()
+            if isinstance(sub, ast.Symbol) and (n := symbol_name(sub)) is not None
+        )
         name = symbol_name(node)
         if not bound and name is not None:
             value = self._try_lookup(name, node)
@@ -382,18 +432,35 @@ class Evaluator:
                 bindings = {i: self.visit(p) for i, p in zip(chosen.indices, parts, strict=True)}
                 self.substituted[base_name] = chosen
                 with self._isolated(bindings, chosen.origin):
+                    self.bind_sum_sizes(chosen.body)
                     return self.visit(chosen.body)
+        if not bound and name is not None and not all(self._may_index(p) for p in parts):
+            # `\\theta_{t-1}` with `t` given is a name (the previous iterate), not an element of theta
+            raise self._fail(f"`{self._tex(node)}` has no value: {self._pass_hint(name, node)}", node)
         if base_name is not None:
             array = self._try_lookup(base_name, base)
             if array is None:
-                shown = name.python if name is not None and not bound else base_name.python
-                raise self._fail(
-                    f"`{self._tex(node)}` has no value: pass {shown}=... to the check, or define it in the document",
-                    node,
-                )
+                shown = name if name is not None and not bound else base_name
+                raise self._fail(f"`{self._tex(node)}` has no value: {self._pass_hint(shown, node)}", node)
         else:
             array = self.visit(base)
         return self._index_array(node, array, parts, part_names)
+
+    def _may_index(self, part: ast.Expr) -> bool:
+        """A subscript part that indexes: a number, or a letter that nothing else gives a value to
+        (an index of an element-wise formula)."""
+        if isinstance(part, ast.Number):
+            return True
+        if isinstance(part, ast.Symbol):
+            name = symbol_name(part)
+            return name is not None and not self._has_value(name, part)
+        return False
+
+    def _pass_hint(self, name: SymbolName, node: ast.Node) -> str:
+        if name.python.isidentifier():
+            return f"pass {name.python}=... to the check, or define it in the document"
+        return (f"pass it under a name of your choice and say which symbol it is, e.g. "
+                f"symbols={{'x': r'{self._tex(node)}'}}, or define it in the document")
 
     def _index_array(
         self, node: ast.Node, array: Val, parts: list[ast.Expr], part_names: list[SymbolName | None],
@@ -702,6 +769,8 @@ class Evaluator:
             base = self.visit(function.index)
             value = self._single_argument(node)
             return Val(_log(value.data) / np.log(base.data), value.tensor, value.row, value.batched)
+        if word is not None and word.lstrip("\\").lower() in ("max", "min"):
+            return self._extremum(node, word.lstrip("\\").lower())
         found = builtin(word) if word is not None else None
         if found is None:
             raise self._fail(
@@ -713,6 +782,19 @@ class Evaluator:
         if kind == "elementwise":
             return Val(np.asarray(func(value.data)), value.tensor, value.row, value.batched)
         return self._visit_reduction(node, value, func, word or "")
+
+    def _extremum(self, node: ast.Apply, which: str) -> Val:
+        """`\\max(0, x)` element by element; `\\max(z)` over the elements of one vector."""
+        args = [self.visit(a) for a in node.args]
+        if len(args) == 1:
+            if args[0].batched:
+                raise _NotVectorizable
+            return Val(np.asarray(_REDUCERS[which](args[0].data)))
+        op = np.maximum if which == "max" else np.minimum
+        result = args[0]
+        for arg in args[1:]:
+            result = self._elementwise(node, result, arg, op)
+        return result
 
     def _try_value_only(self, name: SymbolName, node: ast.Node) -> Val | None:
         """A given or defined value for a function-looking name (never a constant or a builtin)."""
@@ -743,6 +825,7 @@ class Evaluator:
         self._expanding.append(definition.name)
         try:
             with self._isolated(dict(zip(definition.params, args, strict=True)), definition.origin):
+                self.bind_sum_sizes(definition.body)
                 result = self.visit(definition.body)
         finally:
             self._expanding.pop()
@@ -828,8 +911,7 @@ class Evaluator:
         if body.data.ndim != 1:
             return None
         data = body.data
-        reduce = {"sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min}[node.op]
-        return scalar(reduce(data)) if not np.iscomplexobj(data) else Val(np.asarray(reduce(data)))
+        return Val(np.asarray(_REDUCERS[node.op](data)))
 
     def _combine(self, node: ast.BigOp, terms: list[Val], first: int) -> Val:
         if not terms:
@@ -870,10 +952,8 @@ class Evaluator:
         value = self.visit(body)
         if value.batched:
             raise _NotVectorizable
-        reduce = {"sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min}
-        if node.op in reduce:
-            return scalar(reduce[node.op](value.data)) if not np.iscomplexobj(value.data) else Val(
-                np.asarray(reduce[node.op](value.data)))
+        if node.op in _REDUCERS:
+            return Val(np.asarray(_REDUCERS[node.op](value.data)))
         if value.data.ndim != 1:
             raise self._fail(f"{node.op} of a value that is not a vector", node)
         position = int(np.argmax(value.data) if node.op == "argmax" else np.argmin(value.data))
@@ -904,7 +984,38 @@ class Evaluator:
             self._scopes.pop()
 
 
+_REDUCERS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min,
+}
+
+
 # ---- helpers -------------------------------------------------------------------------------------
+
+
+def _trailing_bigop(node: ast.Expr) -> ast.BigOp | None:
+    """The sum that ends `node` (`c \\sum_i x_i`, `-\\sum_i x_i`), if any."""
+    while True:
+        if isinstance(node, ast.BigOp):
+            return node
+        if isinstance(node, ast.Neg):
+            node = node.operand
+        elif isinstance(node, ast.Juxt):
+            node = node.factors[-1]
+        elif isinstance(node, ast.BinOp) and node.op in ("+", "-", "cdot", "times"):
+            node = node.right
+        else:
+            return None
+
+
+def _uses_index_freely(node: ast.Node, index: SymbolName) -> bool:
+    """Whether `node` indexes with `index` outside any sum that binds it."""
+    if isinstance(node, ast.BigOp) and isinstance(node.index, ast.Symbol) and symbol_name(node.index) == index:
+        return False
+    if isinstance(node, ast.Subscript | ast.SuperIndex):
+        for part in index_symbols(node.index):
+            if any(isinstance(sub, ast.Symbol) and symbol_name(sub) == index for sub in part.walk()):
+                return True
+    return any(_uses_index_freely(child, index) for child in node.children())
 
 
 def _positions(ranges: list[tuple[int, int]]) -> Iterator[tuple[int, ...]]:

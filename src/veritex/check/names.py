@@ -179,7 +179,7 @@ def _braced(text: str) -> str | None:
 def match_values(
     values: Mapping[str, object],
     symbols: Iterable[SymbolName],
-    explicit: Mapping[str, str] | None = None,
+    explicit: Mapping[str, SymbolName] | None = None,
 ) -> tuple[dict[SymbolName, str], list[str]]:
     """Which given value each symbol takes: {symbol: python name}, and the names that match no symbol.
 
@@ -189,10 +189,9 @@ def match_values(
     symbols = list(dict.fromkeys(symbols))
     chosen: dict[SymbolName, str] = {}
     used: set[str] = set()
-    for name, tex in (explicit or {}).items():
+    for name, target in (explicit or {}).items():
         if name not in values:
             continue
-        target = parse_symbol_tex(tex)
         chosen[target] = name
         used.add(name)
     for sym in symbols:

@@ -63,6 +63,10 @@ def subscript_part(index: ast.Expr) -> str | None:
         parts = [subscript_part(f) for f in index.factors]
         if all(p is not None for p in parts):
             return "".join(p for p in parts if p is not None)
+    if isinstance(index, ast.BinOp) and index.op in ("+", "-"):  # theta_{t-1}, named only through symbols=
+        left, right = subscript_part(index.left), subscript_part(index.right)
+        if left is not None and right is not None:
+            return f"{left}{index.op}{right}"
     return None
 
 
@@ -75,6 +79,11 @@ def index_symbols(index: ast.Expr) -> list[ast.Expr]:
     ):
         return list(index.factors)
     return [index]
+
+
+def _is_square(node: ast.Expr) -> bool:
+    return (isinstance(node, ast.Power) and isinstance(node.exponent, ast.Number) and node.exponent.value == "2"
+            and symbol_name(node.base) is not None)
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,9 @@ class SymbolTable:
         if len(statement.sides) < 2 or not set(statement.relations) <= DEFINING_RELATIONS:
             return
         lhs, body = statement.sides[0], statement.sides[-1]
+        if _is_square(lhs):  # `\\sigma^2 = ...` defines sigma as the square root
+            assert isinstance(lhs, ast.Power)
+            lhs, body = lhs.base, ast.Sqrt(body, span=body.span)
         name = symbol_name(lhs)
         if name is not None:
             definition = Definition(name, body, origin=origin, statement=number, label=label)
