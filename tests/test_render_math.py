@@ -4,6 +4,8 @@ document-wide \\newcommand and the on-disk cache."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,6 +166,15 @@ def test_render_tex_for_outputs() -> None:
     assert html and "katex-display" in html and error is None
     html, error = render_tex(r"\frac{", display=True)
     assert html is None and error
+
+
+def test_renders_where_an_asyncio_loop_is_running() -> None:
+    """Jupyter and Playwright run a loop in the calling thread; V8 must start and answer there too."""
+    code = ("import asyncio\nfrom veritex.stages.render_math import render_tex\n"
+            "async def main():\n    return render_tex('x^2', display=False)\n"
+            "html, error = asyncio.run(main())\nassert html and 'katex' in html and error is None, error\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
 
 
 def test_reader_positions_flow_through_to_errors() -> None:

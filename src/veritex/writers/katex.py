@@ -72,7 +72,16 @@ class _Engine:
     def __init__(self) -> None:
         from py_mini_racer import MiniRacer
 
-        self._racer = MiniRacer()
+        # Created on a thread without an asyncio loop, so that mini-racer starts its own loop thread.
+        # Created where a loop runs (Jupyter, Playwright's sync API) it would adopt that loop, and
+        # every synchronous call from it would then fail.
+        made: list[MiniRacer] = []
+        maker = threading.Thread(target=lambda: made.append(MiniRacer()), name="veritex-katex-start")
+        maker.start()
+        maker.join()
+        if not made:
+            raise RuntimeError("the JavaScript engine for KaTeX (mini-racer) did not start")
+        self._racer = made[0]
         # Without an explicit close the V8 thread keeps the interpreter from exiting.
         atexit.register(self.close)
         self._racer.eval(KATEX_JS.read_text(encoding="utf-8"))
