@@ -45,7 +45,7 @@ def _from_source(name: str, body: str, offset: int) -> Macro:
 def expand(tokens: list[Token], macros: Mapping[str, str] | None = None) -> list[Token]:
     """`tokens` with every macro use replaced by its expansion and definitions removed."""
     user = {(k if k.startswith("\\") else "\\" + k): v for k, v in (macros or {}).items()}
-    if not user and not any(t.t == "cmd" and t.value in MACRO_DEFINERS for t in tokens):
+    if not any(t.t == "cmd" and (t.value in MACRO_DEFINERS or t.value in user) for t in tokens):
         return tokens  # the common case: nothing to do
     return _Expander(tokens, user).run()
 

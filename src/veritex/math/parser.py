@@ -48,6 +48,7 @@ from veritex.math.errors import ErrorKind, MathSyntaxError
 from veritex.math.lexer import Token
 
 MAX_DEPTH = 60
+_LOOKAHEAD = 4
 """Deepest nesting of groups accepted; deeper input is refused rather than risking the stack."""
 
 _NOT_FACTOR_COMMANDS = frozenset(
@@ -80,8 +81,8 @@ class _Builder:
 
 class Parser:
     def __init__(self, tokens: list[Token], functions: frozenset[str] = frozenset()) -> None:
-        self.toks = tokens
         self.last = len(tokens) - 1  # the "eof" token
+        self.toks = tokens + [tokens[-1]] * _LOOKAHEAD  # so that peek(k) needs no bounds check
         self.i = 0
         self.last_end = 0
         self.depth = 0
@@ -96,7 +97,7 @@ class Parser:
     # ---- token helpers -----------------------------------------------------------------------
 
     def peek(self, k: int = 0) -> Token:
-        return self.toks[min(self.i + k, self.last)]
+        return self.toks[self.i + k]
 
     def advance(self) -> Token:
         tok = self.toks[self.i]

@@ -108,6 +108,7 @@ class _Translator:
         self.functions = dict(functions or {})
         self.clashes = plain_letters(scope)
         self.bound: dict[str, sympy.Symbol] = {}
+        self.in_index = 0  # > 0 while translating an index: its free letters are integers
 
     def visit(self, node: ast.Expr) -> Any:
         method = getattr(self, "_visit_" + type(node).__name__, None)
@@ -155,6 +156,8 @@ class _Translator:
         if node.name == "e" and not node.accents and (node.font in ("rm", "text") or (
                 node.font is None and "e" not in self.known)):
             return sympy.E
+        if self.in_index:
+            return sympy.Symbol(name, integer=True)
         return sympy.Symbol(name)
 
     def name_of(self, node: ast.Expr) -> str:
@@ -175,12 +178,19 @@ class _Translator:
                    for n in index.walk())
 
     def indices(self, index: ast.Expr) -> list[sympy.Expr]:
-        """`ic` -> [i, c]; `i,j` -> [i, j]; `i+1` -> [i + 1]."""
+        """`ic` -> [i, c]; `i,j` -> [i, j]; `i+1` -> [i + 1]. Letters in an index are integers,
+        so `y^{(i)}` outside a sum and inside `\\sum_{i=1}^n` meet."""
         if isinstance(index, ast.Tuple):
-            return [self.visit(item) for item in index.items]
-        if isinstance(index, ast.Juxt) and all(isinstance(f, ast.Symbol) for f in index.factors):
-            return [self.visit(f) for f in index.factors]
-        return [self.visit(index)]
+            items: tuple[ast.Expr, ...] = index.items
+        elif isinstance(index, ast.Juxt) and all(isinstance(f, ast.Symbol) for f in index.factors):
+            items = index.factors
+        else:
+            items = (index,)
+        self.in_index += 1
+        try:
+            return [self.visit(item) for item in items]
+        finally:
+            self.in_index -= 1
 
     def _visit_Subscript(self, node: ast.Subscript) -> sympy.Expr:
         if not self.is_bound(node.index):
