@@ -8,6 +8,7 @@ Built once per document context from every formula, inline ones included: `\\hat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from veritex.math import ast
 
@@ -16,6 +17,7 @@ from .names import GREEK, SymbolName
 DEFINING_RELATIONS = frozenset({"=", "def"})
 
 
+@lru_cache(maxsize=8192)
 def symbol_name(node: ast.Expr) -> SymbolName | None:
     """The name a node spells, or None: `x`, `\\alpha`, `\\hat{y}`, `W_1`, `d_k`, `H_{\\text{out}}`,
     `W^Q` (a capital label on a capital letter). Indices in parentheses (`x^{(i)}`) are not names."""
