@@ -1,0 +1,18 @@
+"""Checking the identities and derivation chains a document states, without running any code.
+
+    from veritex.identity import read_document_math
+    document = read_document_math(doc)          # parses, definitions, declarations (no SymPy)
+    for read, plan in document.plans():         # one plan per displayed formula that claims an identity
+        result = check_plan(plan, seed=0)       # from veritex.identity.checker (imports SymPy)
+
+The build calls `veritex.stages.identities.check_identities`, which adds report items and caches.
+"""
+
+from __future__ import annotations
+
+from .document import DocumentMath, ReadFormula, read_document_math
+from .plan import FormulaPlan, StepPlan
+from .results import FormulaResult, StepResult
+
+__all__ = ["DocumentMath", "FormulaPlan", "FormulaResult", "ReadFormula", "StepPlan", "StepResult",
+           "read_document_math"]

@@ -1,0 +1,126 @@
+"""Small tree operations on the parser's syntax tree: rebuild with replacements, find names.
+
+The tree is made of frozen dataclasses, so a rewrite rebuilds every node above a change and shares
+the rest. Equality of nodes ignores spans, which is what lets a definition's head match its uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+
+from veritex.math import ast
+
+Rewrite = Callable[[ast.Node], ast.Node | None]
+"""Returns a replacement for a node, or None to keep it and descend into its children."""
+
+
+def rewrite(node: ast.Node, fn: Rewrite) -> ast.Node:
+    """`node` with `fn` applied top-down; a replacement is not descended into again."""
+    replaced = fn(node)
+    if replaced is not None:
+        return replaced
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(node):
+        if f.name == "span":
+            continue
+        value = getattr(node, f.name)
+        new = _rewrite_value(value, fn)
+        if new is not value:
+            changes[f.name] = new
+    return dataclasses.replace(node, **changes) if changes else node  # type: ignore[arg-type]
+
+
+def _rewrite_value(value: object, fn: Rewrite) -> object:
+    if isinstance(value, ast.Node):
+        return rewrite(value, fn)
+    if isinstance(value, tuple):
+        items = tuple(_rewrite_value(v, fn) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    return value
+
+
+def rewrite_expr(node: ast.Expr, fn: Rewrite) -> ast.Expr:
+    out = rewrite(node, fn)
+    assert isinstance(out, ast.Expr)
+    return out
+
+
+def replace_nodes(node: ast.Expr, mapping: dict[ast.Node, ast.Expr]) -> ast.Expr:
+    """`node` with every subtree equal to a key replaced by its value (simultaneously)."""
+    if not mapping:
+        return node
+    return rewrite_expr(node, lambda n: mapping.get(n) if isinstance(n, ast.Expr) else None)
+
+
+def bound_indices(node: ast.Node) -> set[ast.Expr]:
+    """Index variables bound by sums, products and families inside `node`."""
+    out: set[ast.Expr] = set()
+    for n in node.walk():
+        if isinstance(n, ast.BigOp | ast.Family) and n.index is not None:
+            index = n.index
+            out.update(index.items if isinstance(index, ast.Tuple) else (index,))
+    return out
+
+
+def contains(node: ast.Node, target: ast.Node) -> bool:
+    return any(n == target for n in node.walk())
+
+
+def symbols_in(node: ast.Node) -> Iterator[ast.Symbol]:
+    """Every `Symbol` node, operator names (`\\log`) and text words left out."""
+    for n in node.walk():
+        if isinstance(n, ast.Symbol) and n.font not in ("op", "text"):
+            yield n
+
+
+def name_heads(node: ast.Node) -> set[ast.Expr]:
+    """The names a node mentions, as a definition's head would be written: symbols, subscripted
+    names (`W_1`, `d_k`), indexed bases (`y` of `y^{(i)}`) and applied function names."""
+    out: set[ast.Expr] = set()
+    for n in node.walk():
+        if isinstance(n, ast.Symbol | ast.Subscript | ast.SuperIndex):
+            out.add(n)
+            if isinstance(n, ast.Subscript | ast.SuperIndex):
+                out.add(n.base)
+        elif isinstance(n, ast.Juxt) and all(isinstance(f, ast.Symbol) for f in n.factors):
+            out.add(n)
+    return out
+
+
+def display_name(node: ast.Node) -> str:
+    """A short readable name for a symbol-like node, for messages: `L`, `o`, `y_hat`, `W_1`."""
+    if isinstance(node, ast.Symbol):
+        name = node.name.lstrip("\\")
+        return "_".join([name, *node.accents])
+    if isinstance(node, ast.Subscript):
+        return f"{display_name(node.base)}_{display_name(node.index)}"
+    if isinstance(node, ast.SuperIndex):
+        return f"{display_name(node.base)}^({display_name(node.index)})"
+    if isinstance(node, ast.Juxt):
+        return "".join(display_name(f) for f in node.factors)
+    if isinstance(node, ast.Number):
+        return node.value
+    if isinstance(node, ast.Apply):
+        return display_name(node.function)
+    if isinstance(node, ast.Tuple):
+        return ",".join(display_name(i) for i in node.items)
+    return str(node)
+
+
+def respan(node: ast.Expr, span: ast.Span) -> ast.Expr:
+    """`node` with every span set to `span`: text substituted from a definition points at the
+    place it was substituted into, so an error inside it is reported where the reader looks."""
+    out = _respan_value(node, span)
+    assert isinstance(out, ast.Expr)
+    return out
+
+
+def _respan_value(value: object, span: ast.Span) -> object:
+    if isinstance(value, ast.Node):
+        changes = {f.name: _respan_value(getattr(value, f.name), span)
+                   for f in dataclasses.fields(value) if f.name != "span"}
+        return dataclasses.replace(value, span=span, **changes)  # type: ignore[arg-type]
+    if isinstance(value, tuple):
+        return tuple(_respan_value(v, span) for v in value)
+    return value

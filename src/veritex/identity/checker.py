@@ -1,0 +1,178 @@
+"""Deciding each step of a plan: symbolically first, then at random points.
+
+Each step is tried with bare names left free (an identity that holds for every value of `m` holds
+for the `m` the prose defines), and, when that fails, with every definition substituted; only the
+substituted form can refute. A step is refuted only when both sides are finite real numbers at a
+point where they differ (confirmed at high precision), and only for scalar identities: a step over
+whole arrays that fails is unchecked, since it may rely on a condition stated only in prose. An
+approximation (`\\approx`) is never refuted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sympy
+
+from veritex.math import ast
+from veritex.math.errors import Uninterpretable
+from veritex.math.to_sympy import condition_to_sympy
+
+from . import numeric, symbolic
+from .numeric import Abstract, Domain, NumericOutcome
+from .plan import FormulaPlan, StepPlan
+from .results import FormulaResult, StepResult
+from .translate import translate_pair
+
+POINTS = 8
+MATRIX_FUNCTIONS = {"transpose": "a transpose", "hadamard": "a Hadamard product", "kron": "a Kronecker product",
+                    "norm": "a norm", "max_over": "a maximum over an index", "min_over": "a minimum over an index",
+                    "argmax_over": "an argmax", "argmin_over": "an argmin"}
+
+
+class _Unchecked(Exception):
+    def __init__(self, reason: str, offset: int | None = None) -> None:
+        self.reason = reason
+        self.offset = offset
+        super().__init__(reason)
+
+
+def check_plan(plan: FormulaPlan, seed: int) -> FormulaResult:
+    return FormulaResult([check_step(step, plan, seed + k) for k, step in enumerate(plan.steps)])
+
+
+def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
+    result = StepResult(step.name, "unchecked", relation=step.relation)
+    if step.abstract:
+        names = ", ".join(step.abstract)
+        verb = "is" if len(step.abstract) == 1 and "," not in names else "are"
+        result.reason = f"{names} {verb} never defined in terms of what {'it is' if verb == 'is' else 'they are'} " \
+                        "differentiated by: an abstract statement no sample can test"
+        return result
+    levels = [step.free, step.full] if step.free != step.full else [step.full]
+    last: StepResult | None = None
+    for k, (left, right) in enumerate(levels):
+        final = k == len(levels) - 1
+        try:
+            outcome = _check_level(step, plan, left, right, seed, final)
+        except _Unchecked as exc:
+            outcome = StepResult(step.name, "unchecked", reason=exc.reason, offset=exc.offset,
+                                 relation=step.relation)
+        if outcome.status == "verified" or final:
+            return outcome
+        last = outcome
+    assert last is not None
+    return last
+
+
+def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.Expr, seed: int,
+                 final: bool) -> StepResult:
+    try:
+        lhs, rhs = translate_pair(left, right, known=plan.known, sizes=plan.shapes.sizes)
+    except Uninterpretable as exc:
+        where = "{where}" if exc.offset is not None else ""
+        reason = f"cannot interpret {exc.construct} at {where}" + (f": {exc.reason}" if exc.reason else "")
+        raise _Unchecked(reason, exc.offset) from None
+    domain = _domain(step.conditions, [lhs, rhs], plan)
+    lhs, rhs = _apply_domain(lhs.doit(), domain), _apply_domain(rhs.doit(), domain)
+    _refuse_matrix_meaning([lhs, rhs])
+    if step.arrays:
+        names = ", ".join(step.arrays)
+        raise _Unchecked(f"it is an identity over whole arrays ({names}), which the identity check "
+                         "samples only as scalars; it is left to vt.check")
+    if _undefined(lhs, rhs) and not final:
+        return StepResult(step.name, "unchecked", reason="needs definitions", relation=step.relation)
+    approximate = step.relation == "approx"
+    if symbolic.is_zero(lhs - rhs):
+        return StepResult(step.name, "verified", how="symbolic", relation=step.relation)
+    try:
+        outcome = numeric.sample_identity(lhs, rhs, domain, seed=seed, points=POINTS, approximate=approximate)
+    except Abstract as exc:
+        raise _Unchecked(f"{', '.join(exc.names)} {'is' if len(exc.names) == 1 else 'are'} never defined: "
+                         "an abstract statement no sample can test") from None
+    return _verdict(step, outcome, approximate)
+
+
+def _verdict(step: StepPlan, outcome: NumericOutcome, approximate: bool) -> StepResult:
+    how = f"numeric ({outcome.points} points)"
+    if outcome.status == "unknown":
+        return StepResult(step.name, "unchecked", reason=outcome.reason, relation=step.relation)
+    if approximate:
+        if outcome.max_relative <= numeric.RTOL:
+            return StepResult(step.name, "verified", how=how, relation=step.relation)
+        return StepResult(step.name, "unchecked", relation=step.relation,
+                          reason=f"≈ is an approximation, never refuted; the sides differ by up to "
+                                 f"{outcome.max_relative:.2g} (relative) at {outcome.points} random points")
+    if outcome.status == "holds":
+        return StepResult(step.name, "verified", how=how, relation=step.relation)
+    failure = outcome.failure
+    assert failure is not None
+    return StepResult(step.name, "refuted", how=how, point=failure.point, lhs=failure.lhs, rhs=failure.rhs,
+                      relation=step.relation)
+
+
+def _undefined(*exprs: sympy.Expr) -> bool:
+    return any(numeric.undefined_parts(e) for e in exprs)
+
+
+def _refuse_matrix_meaning(exprs: Iterable[sympy.Expr]) -> None:
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, sympy.core.function.AppliedUndef) and str(node.func) in MATRIX_FUNCTIONS:
+                raise _Unchecked(f"it uses {MATRIX_FUNCTIONS[str(node.func)]}, which the identity check "
+                                 "does not sample")
+            if isinstance(node, sympy.MatrixBase):
+                raise _Unchecked("it holds a matrix written out, which the identity check does not sample")
+
+
+def _domain(conditions: tuple[ast.Condition, ...], exprs: list[sympy.Expr], plan: FormulaPlan) -> Domain:
+    """Fixed values and intervals from the conditions the formula states (`x > 0`, `当 x=2 时`)."""
+    domain = Domain()
+    present = {s.name: s for e in exprs for s in e.free_symbols if isinstance(s, sympy.Symbol)}
+    domain.sizes = {s for name, s in present.items() if name in plan.shapes.sizes}
+    for condition in conditions:
+        if not isinstance(condition.body, ast.Statement) or not condition.body.relations:
+            continue
+        try:
+            relation = condition_to_sympy(condition, known=plan.known)
+        except Uninterpretable:
+            continue
+        for part in sympy.And.make_args(relation):
+            _constrain(domain, part, present)
+    return domain
+
+
+def _constrain(domain: Domain, relation: sympy.Basic, present: dict[str, sympy.Symbol]) -> None:
+    if not isinstance(relation, sympy.Rel):
+        return
+    left, right = relation.lhs, relation.rhs
+    symbol, value, flipped = None, None, False
+    if isinstance(left, sympy.Symbol) and right.is_number:
+        symbol, value = present.get(left.name), right
+    elif isinstance(right, sympy.Symbol) and left.is_number:
+        symbol, value, flipped = present.get(right.name), left, True
+    if symbol is None or value is None or not value.is_real:
+        return
+    number = float(value)
+    op = relation.rel_op
+    if op in ("==",):
+        domain.fixed[symbol] = value
+    elif (op in (">", ">=") and not flipped) or (op in ("<", "<=") and flipped):
+        domain.lower[symbol] = max(number, domain.lower.get(symbol, number))
+    elif op in ("<", "<=", ">", ">="):
+        domain.upper[symbol] = min(number, domain.upper.get(symbol, number))
+
+
+def _apply_domain(expr: sympy.Expr, domain: Domain) -> sympy.Expr:
+    """Fixed values substituted (after differentiation), and symbols known positive marked so."""
+    if domain.fixed:
+        expr = expr.subs(domain.fixed)
+    positives = {s: sympy.Symbol(s.name, positive=True) for s, low in domain.lower.items()
+                 if low >= 0 and s in expr.free_symbols}
+    if positives:
+        expr = expr.xreplace(positives)
+        for old, new in positives.items():
+            domain.lower[new] = domain.lower[old]
+            if old in domain.upper:
+                domain.upper[new] = domain.upper[old]
+    return expr

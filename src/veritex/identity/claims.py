@@ -1,0 +1,62 @@
+"""Which parts of a formula claim an identity.
+
+A chain `a = b = c` claims that each step holds. Its first step defines `a` instead when `a` is a
+bare name or a signature (`f(x)`, `J(w, b)`) or when it is written with a definition mark (`:=`);
+every later step is still a claim. A left side with an operator in it (a derivative, a sum,
+arithmetic) makes the first step a claim too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from veritex.math import ast
+
+from .definitions import is_name, is_signature
+
+CLAIM_RELATIONS = frozenset({"=", "approx"})
+"""Relations a step can be checked for; inequalities and the rest are statements of another kind."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a chain: sides `left` (number `index`, 1-based) and `right` (`index + 1`)."""
+
+    statement: int  # 0-based position of the statement in its formula
+    index: int
+    left: ast.Expr
+    relation: str
+    right: ast.Expr
+    conditions: tuple[ast.Condition, ...] = ()
+
+    def name(self, several_statements: bool) -> str:
+        text = f"{self.index} → {self.index + 1}"
+        return f"row {self.statement + 1}, {text}" if several_statements else text
+
+
+def first_step_defines(statement: ast.Statement, defined_functions: set[ast.Expr]) -> bool:
+    """Whether the first step of `statement` is a definition rather than a claim."""
+    if not statement.relations:
+        return False
+    relation, lhs = statement.relations[0], statement.sides[0]
+    if relation == "def":
+        return True
+    if relation != "=":
+        return False
+    if isinstance(lhs, ast.Apply) and isinstance(lhs.function, ast.Prime):
+        # `f'(x) = ...` claims a derivative when `f` is defined, and defines `f'` otherwise.
+        return lhs.function.operand not in defined_functions
+    return is_name(lhs) or is_signature(lhs)
+
+
+def claims_of(formula: ast.Formula, defined_functions: set[ast.Expr]) -> list[Step]:
+    """The steps of `formula` that claim an identity, in order."""
+    steps: list[Step] = []
+    for number, statement in enumerate(formula.statements):
+        skip_first = first_step_defines(statement, defined_functions)
+        for k, (left, relation, right) in enumerate(statement.steps()):
+            if k == 0 and skip_first:
+                continue
+            if relation in CLAIM_RELATIONS:
+                steps.append(Step(number, k + 1, left, relation, right, statement.conditions))
+    return steps

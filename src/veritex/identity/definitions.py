@@ -1,0 +1,256 @@
+"""What a document defines, and substituting those definitions into a formula.
+
+Three kinds, told apart by the left side of a definition:
+- a symbol, `\\mathbf{h} = ...`, `d_k = 64`: its uses are replaced by the body;
+- a function, `\\sigma(x) = ...`, `J(w, b) = ...`: `\\sigma(t)` becomes the body with `x := t`, and a
+  bare `J` (as in `\\frac{\\partial J}{\\partial w}`) becomes the body over its own parameters;
+- an indexed name, `\\hat{y}^{(i)} = w\\,x^{(i)} + b`: `\\hat{y}^{(k)}` becomes the body with `i := k`.
+  A subscript counts as an index only when the body uses it as one (`\\hat{y}_i = w x_i + b`);
+  otherwise `d_k` is just a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from veritex.math import ast
+from veritex.math.names import VAR_FORMS
+
+from .astutil import contains, replace_nodes, respan, rewrite_expr
+
+DefinitionKind = Literal["symbol", "function", "indexed"]
+MAX_DEPTH = 12
+"""Deepest chain of definitions followed; deeper ones are cycles or pathological."""
+
+
+@dataclass(frozen=True)
+class Definition:
+    kind: DefinitionKind
+    head: ast.Expr  # the name (symbol kind), the function name, or the indexed base
+    params: tuple[ast.Expr, ...]  # function parameters, or the index variables
+    body: ast.Expr
+    order: int  # the defining formula's place in the document
+    label: str | None = None
+    tex: str = ""
+    bracket: str | None = None  # indexed kind: "_" for a subscript, else SuperIndex.bracket
+
+    @property
+    def name(self) -> ast.Expr:
+        return self.head
+
+
+def is_name(node: ast.Expr) -> bool:
+    """A bare symbol as a definition's left side: `x`, `\\mathbf{h}`, `W_1`, `\\hat{y}^{(i)}`, and
+    a name of several letters (`PE_{(p, 2i)}`, read as letters side by side)."""
+    if isinstance(node, ast.Symbol):
+        return node.font not in ("op", "text")
+    if isinstance(node, ast.Subscript | ast.SuperIndex):
+        return is_name(node.base)
+    if isinstance(node, ast.Juxt):
+        *letters, last = node.factors
+        return len(node.factors) <= 4 and is_name(last) and all(
+            isinstance(f, ast.Symbol) and f.font not in ("op", "text") for f in letters)
+    return False
+
+
+def is_signature(node: ast.Expr) -> bool:
+    """`f(x)`, `J(w, b)`, `\\mathrm{Attention}(Q, K, V)`: a named function over bare names."""
+    if not isinstance(node, ast.Apply) or isinstance(node.function, ast.Prime):
+        return False
+    head = node.function
+    if isinstance(head, ast.Symbol) and head.font == "op":
+        return False  # `\log(x) = ...` restates a known function; it defines nothing
+    return all(is_name(a) for a in node.args)
+
+
+def definition_from(lhs: ast.Expr, body: ast.Expr, order: int, label: str | None = None,
+                    tex: str = "") -> Definition | None:
+    """The definition `lhs = body` makes, or None when `lhs` is not a name or a signature."""
+    if is_signature(lhs):
+        assert isinstance(lhs, ast.Apply)
+        return Definition("function", lhs.function, lhs.args, body, order, label, tex)
+    if not is_name(lhs):
+        return None
+    if isinstance(lhs, ast.SuperIndex | ast.Subscript):
+        params = _index_variables(lhs.index)
+        bracket = lhs.bracket if isinstance(lhs, ast.SuperIndex) else "_"
+        uses_index = params and all(_used_as_index(body, p) for p in params)
+        if uses_index and (isinstance(lhs, ast.Subscript) or lhs.bracket in ("(", "[")):
+            return Definition("indexed", lhs.base, params, body, order, label, tex, bracket)
+    return Definition("symbol", lhs, (), body, order, label, tex)
+
+
+def _index_variables(index: ast.Expr) -> tuple[ast.Expr, ...]:
+    items = index.items if isinstance(index, ast.Tuple) else (index,)
+    if all(isinstance(i, ast.Symbol) and len(i.name) == 1 for i in items):
+        return tuple(items)
+    return ()
+
+
+def _used_as_index(body: ast.Expr, variable: ast.Expr) -> bool:
+    for n in body.walk():
+        if isinstance(n, ast.Subscript | ast.SuperIndex) and contains(n.index, variable):
+            return True
+    return False
+
+
+@dataclass
+class DefinitionTable:
+    """Every definition of a document, looked up by head; a name defined twice takes the definition
+    nearest before the formula that uses it (else the first after)."""
+
+    definitions: list[Definition] = field(default_factory=list)
+
+    def add(self, definition: Definition) -> None:
+        self.definitions.append(definition)
+
+    def extend(self, definitions: Iterable[Definition]) -> None:
+        self.definitions.extend(definitions)
+
+    def lookup(self, kind: DefinitionKind, head: ast.Expr, order: int) -> Definition | None:
+        key = head_key(head)
+        candidates = [d for d in self.definitions
+                      if d.kind == kind and d.order != order and head_key(d.head) == key]
+        if not candidates:
+            return None
+        before = [d for d in candidates if d.order < order]
+        return max(before, key=lambda d: d.order) if before else min(candidates, key=lambda d: d.order)
+
+    def defined_heads(self) -> set[ast.Expr]:
+        return {head_key(d.head) for d in self.definitions}
+
+
+def head_key(node: ast.Expr) -> ast.Expr:
+    """A name for matching a definition to its uses: `\\varepsilon` is `\\epsilon`. Fonts count:
+    a document that defines `\\mathbf{h}` (a vector) has not defined the scalar `h` of an abstract
+    chain rule, and a declaration of `\\mathbf{x}` does not make the `x` of `y = x^2` an array."""
+
+    def plain(n: ast.Node) -> ast.Node | None:
+        if isinstance(n, ast.Symbol) and n.name[1:] in VAR_FORMS:
+            return ast.Symbol("\\" + VAR_FORMS[n.name[1:]], n.font, n.accents)
+        return None
+
+    return rewrite_expr(node, plain)
+
+
+@dataclass
+class Substitution:
+    """The result of substituting: the new tree and the definitions that were used."""
+
+    expr: ast.Expr
+    used: list[Definition] = field(default_factory=list)
+
+
+class Substituter:
+    """Replaces defined names in formula `order` by their definitions, transitively.
+
+    `everywhere=False` substitutes only what a check cannot do without: applications of defined
+    functions, and anything inside a derivative (where what a name depends on matters). Bare names
+    outside derivatives then stay free, so an identity that holds for any value of them is checked
+    as such (`m` in `\\log\\sum_j e^{z_j} = m + \\log\\sum_j e^{z_j - m}`).
+    """
+
+    def __init__(self, table: DefinitionTable, order: int, *, everywhere: bool) -> None:
+        self.table = table
+        self.order = order
+        self.everywhere = everywhere
+        self.used: list[Definition] = []
+
+    def run(self, expr: ast.Expr) -> Substitution:
+        out = self._sub(expr, 0, inside_derivative=False, protected=frozenset())
+        return Substitution(out, self.used)
+
+    def _sub(self, expr: ast.Expr, depth: int, inside_derivative: bool,
+             protected: frozenset[ast.Expr]) -> ast.Expr:
+        if depth > MAX_DEPTH:
+            return expr
+
+        def visit(node: ast.Node) -> ast.Node | None:
+            if isinstance(node, ast.Derivative | ast.Gradient):
+                # The variables differentiated by are never replaced: `x = 2` elsewhere must not
+                # turn d/dx into a derivative by a number.
+                guard = protected | {head_key(v) for v in _variables_of(node)}
+                body = self._sub(node.body, depth, True, guard)
+                body = self._bare_function(body, depth, guard)
+                return _with_body(node, body)
+            if not isinstance(node, ast.Expr):
+                return None
+            if isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex) and head_key(node) in protected:
+                return None
+            replaced = self._replace(node, inside_derivative or self.everywhere)
+            if replaced is None:
+                return None
+            return self._sub(respan(replaced, node.span), depth + 1, inside_derivative, protected)
+
+        return rewrite_expr(expr, visit)
+
+    def _bare_function(self, body: ast.Expr, depth: int, protected: frozenset[ast.Expr]) -> ast.Expr:
+        """`J` differentiated: the body of `J(w, b) = ...` over its own parameters."""
+        if isinstance(body, ast.Symbol | ast.Subscript):
+            found = self.table.lookup("function", body, self.order)
+            if found is not None:
+                self.used.append(found)
+                params = frozenset(head_key(p) for p in found.params)
+                return self._sub(respan(found.body, body.span), depth + 1, True, protected | params)
+        return body
+
+    def _replace(self, node: ast.Expr, names_too: bool) -> ast.Expr | None:
+        table, order = self.table, self.order
+        if isinstance(node, ast.Apply):
+            found = table.lookup("function", node.function, order)
+            if found is not None and len(found.params) == len(node.args):
+                self.used.append(found)
+                return replace_nodes(found.body, dict(zip(found.params, node.args, strict=True)))
+            return None
+        if not names_too:
+            return None
+        if isinstance(node, ast.SuperIndex | ast.Subscript):
+            found = table.lookup("indexed", node.base, order)
+            bracket = node.bracket if isinstance(node, ast.SuperIndex) else "_"
+            if found is not None and found.bracket == bracket:
+                args = node.index.items if isinstance(node.index, ast.Tuple) else (node.index,)
+                if len(args) == len(found.params):
+                    self.used.append(found)
+                    return replace_nodes(found.body, dict(zip(found.params, args, strict=True)))
+        if isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex | ast.Juxt):
+            found = table.lookup("symbol", node, order)
+            if found is not None:
+                self.used.append(found)
+                return found.body
+            fn = table.lookup("function", node, order) if self.everywhere else None
+            if fn is not None:
+                self.used.append(fn)
+                return fn.body
+        return None
+
+
+def _variables_of(node: ast.Derivative | ast.Gradient) -> frozenset[ast.Expr]:
+    if isinstance(node, ast.Derivative):
+        return frozenset(node.variables)
+    return frozenset() if node.wrt is None else frozenset({node.wrt})
+
+
+def _with_body(node: ast.Derivative | ast.Gradient, body: ast.Expr) -> ast.Expr:
+    if isinstance(node, ast.Derivative):
+        return ast.Derivative(body, node.variables, node.orders, node.partial, span=node.span)
+    return ast.Gradient(body, node.wrt, span=node.span)
+
+
+def substitute(expr: ast.Expr, table: DefinitionTable, order: int, *, everywhere: bool) -> Substitution:
+    return Substituter(table, order, everywhere=everywhere).run(expr)
+
+
+def definitions_in(statements: Sequence[ast.Statement], order: int, label: str | None,
+                   tex: str) -> list[Definition]:
+    """The definitions a formula's statements make: the first step of a chain whose left side is a
+    name or a signature (with `=` or a definition mark)."""
+    out: list[Definition] = []
+    for statement in statements:
+        if not statement.relations or statement.relations[0] not in ("=", "def"):
+            continue
+        found = definition_from(statement.sides[0], statement.sides[1], order, label, tex)
+        if found is not None:
+            out.append(found)
+    return out

@@ -1,0 +1,65 @@
+"""A document's formulas read once: parses, definitions, shape declarations, and a plan per claim.
+
+Nothing here imports SymPy, so a build whose verdicts are all cached never pays for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from veritex.math import MathSyntaxError, ast, parse
+from veritex.model import Document, Math
+
+from .definitions import DefinitionTable, definitions_in
+from .plan import FormulaPlan, Shapes, name_of, plan_formula
+
+
+@dataclass
+class ReadFormula:
+    math: Math
+    order: int
+    formula: ast.Formula | None = None
+    error: MathSyntaxError | None = None
+
+
+@dataclass
+class DocumentMath:
+    formulas: list[ReadFormula]
+    table: DefinitionTable
+    shapes: Shapes
+    known: frozenset[str] = field(default_factory=frozenset)
+
+    def plans(self) -> list[tuple[ReadFormula, FormulaPlan]]:
+        """Display formulas that claim identities, with their plans."""
+        out = []
+        for read in self.formulas:
+            if not read.math.display or read.formula is None:
+                continue
+            plan = plan_formula(read.formula, read.order, self.table, self.shapes, self.known)
+            if plan is not None:
+                out.append((read, plan))
+        return out
+
+
+def read_document_math(doc: Document) -> DocumentMath:
+    """Parse every formula; collect definitions from displayed ones and declarations from all."""
+    formulas: list[ReadFormula] = []
+    for order, math in enumerate(doc.all_math()):
+        try:
+            formulas.append(ReadFormula(math, order, parse(math.tex, macros=doc.meta.macros)))
+        except MathSyntaxError as exc:
+            formulas.append(ReadFormula(math, order, error=exc))
+    table = DefinitionTable()
+    declarations: list[ast.ShapeDecl] = []
+    for read in formulas:
+        if read.formula is None:
+            continue
+        declarations.extend(read.formula.shapes)
+        if read.math.display:
+            # Definitions come from displayed formulas only: inline math in prose also states
+            # values (`at $x = 2$`, `close to $w = 3$`) that are not definitions.
+            table.extend(definitions_in(read.formula.statements, read.order, read.math.label, read.math.tex))
+    shapes = Shapes.of(declarations)
+    known = {n for n in (name_of(d.head) for d in table.definitions) if n}
+    known |= {n for n in (name_of(a) for a in shapes.arrays) if n} | shapes.integers
+    return DocumentMath(formulas, table, shapes, frozenset(known))

@@ -1,0 +1,265 @@
+"""Checking `lhs = rhs` at random points: sizes instantiated, sums expanded, domains respected.
+
+Sizes (the symbolic bounds of sums, and declared dimensions) take small distinct values of at least
+2, in two rounds with different values, so an identity that only holds for `n = 1` or for equal
+sizes does not pass. Each other symbol is drawn from its domain: a stated condition (`x > 0`,
+`x = 2`) first; a symbol that sits directly in a logarithm or a root is drawn positive; the rest
+from [-2, 2]. Points where either side is not a finite real number are skipped, so a domain that
+nothing states is still respected. A disagreement seen in float64 is confirmed at 40 digits before
+it counts, so rounding never refutes anything.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import sympy
+
+CANDIDATES = 96
+"""Random points tried per round; the first valid ones are kept."""
+RTOL = 1e-7
+ATOL = 1e-9
+CONFIRM_DIGITS = 40
+
+
+@dataclass
+class Domain:
+    """What the text says about the symbols: fixed values, intervals, positivity; and the sizes."""
+
+    fixed: dict[sympy.Symbol, sympy.Expr] = field(default_factory=dict)
+    lower: dict[sympy.Symbol, float] = field(default_factory=dict)
+    upper: dict[sympy.Symbol, float] = field(default_factory=dict)
+    positive: set[sympy.Symbol] = field(default_factory=set)
+    sizes: set[sympy.Symbol] = field(default_factory=set)
+
+
+@dataclass
+class Sample:
+    point: dict[str, float]
+    lhs: float
+    rhs: float
+
+
+@dataclass
+class NumericOutcome:
+    status: Literal["holds", "fails", "unknown"]
+    points: int = 0
+    failure: Sample | None = None
+    reason: str = ""
+    sizes: dict[str, int] = field(default_factory=dict)
+    max_relative: float = 0.0  # the largest relative difference seen (for approximations)
+
+
+class Abstract(Exception):
+    """The expression still holds functions or derivatives that nothing defines."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        super().__init__(", ".join(names))
+
+
+def size_symbols(exprs: Iterable[sympy.Expr], declared: Iterable[sympy.Symbol] = ()) -> list[sympy.Symbol]:
+    """Symbols that are sizes: the free symbols of sum and product limits, and declared ones."""
+    found: dict[sympy.Symbol, None] = {}
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, sympy.Sum | sympy.Product):
+                for _, low, high in node.limits:
+                    for s in (low.free_symbols | high.free_symbols):
+                        found[s] = None  # type: ignore[index]
+    present = set().union(*(e.free_symbols for e in exprs)) if exprs else set()
+    for s in declared:
+        if s in present:
+            found[s] = None
+    return sorted(found, key=str)
+
+
+def size_rounds(sizes: list[sympy.Symbol], rng: np.random.Generator, rounds: int = 2) -> list[dict[sympy.Symbol, int]]:
+    """Distinct small values (>= 2) for the sizes: 3, 4, 5... first, then a shuffled draw."""
+    if not sizes:
+        return [{}]
+    out = [{s: 3 + k for k, s in enumerate(sizes)}]
+    for _ in range(rounds - 1):
+        pool = rng.permutation(np.arange(2, 2 + len(sizes) + 3))[: len(sizes)]
+        out.append({s: int(v) for s, v in zip(sizes, pool, strict=True)})
+    return out
+
+
+def instantiate(expr: sympy.Expr, sizes: Mapping[sympy.Symbol, int],
+                free_index: Callable[[sympy.Symbol], int]) -> sympy.Expr:
+    """`expr` with sizes replaced, sums and products expanded, and `x[i]` made plain symbols."""
+    out = expr.subs(dict(sizes)) if sizes else expr
+    out = out.doit()
+    # An index left free (`z_i` outside any sum) names one element: pick one that the sums reach.
+    loose = {s for node in sympy.preorder_traversal(out) if isinstance(node, sympy.Indexed)
+             for index in node.indices for s in index.free_symbols if isinstance(s, sympy.Symbol)}
+    loose -= set(sizes)
+    if loose:
+        out = out.subs({s: free_index(s) for s in loose}).doit()
+    remaining = [n for n in sympy.preorder_traversal(out) if isinstance(n, sympy.Sum | sympy.Product)]
+    if remaining:
+        raise Abstract([f"a sum over {remaining[0].limits[0][0]} that cannot be expanded"])
+    return _flatten_indexed(out)
+
+
+def _flatten_indexed(expr: sympy.Expr) -> sympy.Expr:
+    mapping: dict[sympy.Expr, sympy.Symbol] = {}
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Indexed) and node not in mapping:
+            indices = ",".join(str(i) for i in node.indices)
+            mapping[node] = sympy.Symbol(f"{node.base}[{indices}]", real=True)
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def undefined_parts(expr: sympy.Expr) -> list[str]:
+    """Names of the functions nothing defines and of derivatives that could not be taken."""
+    names: list[str] = []
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.core.function.AppliedUndef):
+            names.append(str(node.func))
+        elif isinstance(node, sympy.Derivative):
+            names.append(f"d{node.expr}/d{', '.join(str(v) for v, _ in node.variable_count)}")
+    return list(dict.fromkeys(names))
+
+
+def positive_symbols(exprs: Iterable[sympy.Expr]) -> set[sympy.Symbol]:
+    """Symbols that are direct factors of a logarithm's or a root's argument (`\\log x`,
+    `\\sqrt{\\sigma^2}`, `\\log(x/y)`): drawing them positive is what the formula means."""
+    out: set[sympy.Symbol] = set()
+
+    def factors(arg: sympy.Expr) -> Iterable[sympy.Expr]:
+        for f in sympy.Mul.make_args(arg):
+            base = f.base if isinstance(f, sympy.Pow) else f
+            yield base
+
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, sympy.log):
+                args: Iterable[sympy.Expr] = factors(node.args[0])
+            elif isinstance(node, sympy.Pow) and not node.exp.is_integer:
+                args = factors(node.base)
+            else:
+                continue
+            out.update(a for a in args if isinstance(a, sympy.Symbol))
+    return out
+
+
+def _draw(symbols: list[sympy.Symbol], domain: Domain, positive: set[sympy.Symbol],
+          rng: np.random.Generator, count: int) -> dict[sympy.Symbol, np.ndarray]:
+    values: dict[sympy.Symbol, np.ndarray] = {}
+    for s in symbols:
+        if s in domain.fixed:
+            values[s] = np.full(count, float(domain.fixed[s]))
+            continue
+        low = domain.lower.get(s)
+        high = domain.upper.get(s)
+        if s.is_integer:
+            lo = int(math.ceil(low)) if low is not None else (1 if s.is_positive else -3)
+            hi = int(math.floor(high)) if high is not None else lo + 5
+            values[s] = rng.integers(lo, max(lo, hi) + 1, size=count).astype(float)
+            continue
+        if low is None and (s in positive or s.is_positive or s in domain.positive):
+            low = 0.0
+        if low is not None and high is None:
+            high = low + 3.0
+        elif high is not None and low is None:
+            low = high - 3.0
+        if low is None or high is None:
+            values[s] = rng.uniform(-2.0, 2.0, size=count)
+        else:
+            span = high - low
+            values[s] = rng.uniform(low + 0.02 * span, high - 0.02 * span, size=count)
+    return values
+
+
+def _evaluate(fn: Callable[..., Any], args: list[np.ndarray], count: int) -> np.ndarray:
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            out = fn(*args)
+        except (ZeroDivisionError, OverflowError, ValueError, TypeError):
+            return np.full(count, np.nan)
+    arr = np.asarray(out)
+    if np.iscomplexobj(arr):
+        real = np.where(np.abs(arr.imag) <= 1e-12 * (1 + np.abs(arr.real)), arr.real, np.nan)
+        arr = real
+    return np.broadcast_to(arr.astype(float), (count,)).copy()
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= ATOL + RTOL * max(abs(a), abs(b))
+
+
+def _confirmed(lhs: sympy.Expr, rhs: sympy.Expr, point: Mapping[sympy.Symbol, float]) -> bool:
+    """Whether the sides still differ when evaluated with 40 digits at `point`."""
+    subs = {s: sympy.Float(v, CONFIRM_DIGITS) for s, v in point.items()}
+    try:
+        left = complex(lhs.evalf(CONFIRM_DIGITS, subs=subs))
+        right = complex(rhs.evalf(CONFIRM_DIGITS, subs=subs))
+    except (TypeError, ValueError):
+        return True  # the float64 evidence stands
+    scale = max(abs(left), abs(right))
+    return abs(left - right) > 1e-6 * RTOL * scale + 1e-25
+
+
+def _element_picker(rng: np.random.Generator, size: int) -> Callable[[sympy.Symbol], int]:
+    """One element per free index, the same on both sides (`z_i` on the left is `z_i` on the right)."""
+    chosen: dict[sympy.Symbol, int] = {}
+
+    def pick(symbol: sympy.Symbol) -> int:
+        if symbol not in chosen:
+            chosen[symbol] = int(rng.integers(1, size + 1))
+        return chosen[symbol]
+
+    return pick
+
+
+def sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: int, points: int = 8,
+                    approximate: bool = False) -> NumericOutcome:
+    """Compare the sides at `points` random points over two rounds of sizes."""
+    rng = np.random.default_rng(seed)
+    sizes = size_symbols([lhs, rhs], domain.sizes)
+    rounds = size_rounds(sizes, rng)
+    per_round = max(1, math.ceil(points / len(rounds)))
+    checked = 0
+    worst = 0.0
+    used_sizes: dict[str, int] = {}
+    for assignment in rounds:
+        smallest = min(assignment.values(), default=3)
+        element = _element_picker(rng, smallest)
+        left = instantiate(lhs, assignment, element)
+        right = instantiate(rhs, assignment, element)
+        undefined = undefined_parts(left) + undefined_parts(right)
+        if undefined:
+            raise Abstract(list(dict.fromkeys(undefined)))
+        symbols = sorted(left.free_symbols | right.free_symbols, key=str)
+        positive = positive_symbols([left, right])
+        fl = sympy.lambdify(symbols, left, modules="numpy")
+        fr = sympy.lambdify(symbols, right, modules="numpy")
+        draws = _draw(symbols, domain, positive, rng, CANDIDATES)
+        args = [draws[s] for s in symbols]
+        lv, rv = _evaluate(fl, args, CANDIDATES), _evaluate(fr, args, CANDIDATES)
+        valid = np.flatnonzero(np.isfinite(lv) & np.isfinite(rv))[:per_round]
+        if not used_sizes:
+            used_sizes = {str(s): v for s, v in assignment.items()}
+        for k in valid:
+            a, b = float(lv[k]), float(rv[k])
+            checked += 1
+            worst = max(worst, abs(a - b) / max(abs(a), abs(b), 1e-300))
+            if approximate or _close(a, b):
+                continue
+            point = {s: float(draws[s][k]) for s in symbols}
+            if not _confirmed(left, right, point):
+                continue
+            shown = {**{str(s): v for s, v in assignment.items()}, **{str(s): v for s, v in point.items()}}
+            return NumericOutcome("fails", checked, Sample(shown, a, b), sizes=used_sizes,
+                                  max_relative=worst)
+    if checked == 0:
+        return NumericOutcome("unknown", 0, reason="no point was found where both sides are finite real "
+                              "numbers", sizes=used_sizes)
+    return NumericOutcome("holds", checked, sizes=used_sizes, max_relative=worst)

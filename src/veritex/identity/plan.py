@@ -1,0 +1,222 @@
+"""What checking a formula will take, worked out on the syntax tree alone (no SymPy): the claimed
+steps, each with definitions substituted, the names a check cannot do without, the arrays in it.
+
+A plan is also the cache key: it holds everything a verdict depends on, and nothing about where
+the formula sits in the document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from veritex.math import ast
+from veritex.math.names import subscripted_name, symbol_name
+
+from .astutil import bound_indices, display_name, symbols_in
+from .claims import Step, claims_of
+from .definitions import Definition, DefinitionKind, DefinitionTable, definition_from, head_key, substitute
+
+PLAN_VERSION = "identity-1"
+"""Bump when checking changes, so cached verdicts from an older checker are not reused."""
+CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """What the document's shape declarations say: names of arrays (with dimensions) and of sizes
+    (the symbols the dimensions are made of)."""
+
+    arrays: frozenset[ast.Expr] = frozenset()  # as `head_key` spells them: fonts count
+    sizes: frozenset[str] = frozenset()
+    integers: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, declarations: list[ast.ShapeDecl]) -> Shapes:
+        arrays: set[ast.Expr] = set()
+        sizes: set[str] = set()
+        integers: set[str] = set()
+        for decl in declarations:
+            if decl.dims:
+                arrays.update(head_key(t) for t in decl.targets)
+            elif decl.domain in ("N", "Z"):
+                integers.update(n for n in (name_of(t) for t in decl.targets) if n)
+            for dim in decl.dims:
+                for part in _dimension_names(dim):
+                    sizes.add(part)
+        return cls(frozenset(arrays), frozenset(sizes), frozenset(integers))
+
+
+def _dimension_names(dim: ast.Expr) -> list[str]:
+    direct = name_of(dim)
+    if direct:
+        return [direct]
+    return [n for n in (name_of(s) for s in symbols_in(dim)) if n]
+
+
+def name_of(node: ast.Expr) -> str | None:
+    """The SymPy name of a name-like node, by the document naming rules (`d_k`, `y_hat`, `W_1`)."""
+    try:
+        if isinstance(node, ast.Symbol):
+            return symbol_name(node) if node.font not in ("op", "text") else None
+        if isinstance(node, ast.Subscript) and isinstance(node.base, ast.Symbol):
+            return subscripted_name(symbol_name(node.base), node.index)
+        if isinstance(node, ast.SuperIndex) and isinstance(node.base, ast.Symbol):
+            return symbol_name(node.base)
+    except Exception:  # a subscript the naming rules refuse: not a name
+        return None
+    return None
+
+
+@dataclass
+class StepPlan:
+    name: str
+    relation: str
+    free: tuple[ast.Expr, ast.Expr]  # bare names left free, functions and derivatives substituted
+    full: tuple[ast.Expr, ast.Expr]  # every definition substituted
+    conditions: tuple[ast.Condition, ...] = ()
+    abstract: list[str] = field(default_factory=list)  # names a derivative needs but nothing defines
+    arrays: list[str] = field(default_factory=list)  # declared arrays used whole (not indexed)
+    used: list[Definition] = field(default_factory=list)
+
+    def key(self) -> str:
+        conditions = ";".join(str(c) for c in self.conditions)
+        return "|".join([self.name, self.relation, *map(str, self.free), *map(str, self.full), conditions,
+                         ",".join(self.abstract), ",".join(self.arrays)])
+
+
+@dataclass
+class FormulaPlan:
+    steps: list[StepPlan]
+    known: frozenset[str]
+    shapes: Shapes
+
+    def key(self) -> str:
+        text = "\n".join([PLAN_VERSION, *(s.key() for s in self.steps), ",".join(sorted(self.known)),
+                          ",".join(sorted(self.shapes.sizes)), ",".join(sorted(self.shapes.integers))])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def plan_formula(formula: ast.Formula, order: int, table: DefinitionTable, shapes: Shapes,
+                 known: frozenset[str]) -> FormulaPlan | None:
+    """The plan for checking `formula` (the `order`-th of its document), or None when it claims
+    nothing (a definition, a declaration, an inequality)."""
+    defined_functions = {head_key(d.head) for d in table.definitions if d.kind == "function"}
+    steps = claims_of(formula, defined_functions)
+    if not steps:
+        return None
+    several = len({s.statement for s in steps}) > 1
+    plans = [_plan_step(step, several, order, table, shapes) for step in steps]
+    return FormulaPlan(plans, known, shapes)
+
+
+def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, shapes: Shapes) -> StepPlan:
+    local = _with_local_definitions(table, step.conditions, order)
+    free_left = substitute(step.left, local, order, everywhere=False)
+    free_right = substitute(step.right, local, order, everywhere=False)
+    full_left = substitute(step.left, local, order, everywhere=True)
+    full_right = substitute(step.right, local, order, everywhere=True)
+    used = list(dict.fromkeys([*full_left.used, *full_right.used], None))
+    full = (full_left.expr, full_right.expr)
+    abstract: list[str] = []
+    for side in (step.left, step.right):
+        abstract += _abstract_derivatives(side, local, order)
+    arrays = sorted({n for side in full for n in _whole_arrays(side, shapes.arrays)})
+    return StepPlan(step.name(several), step.relation, (free_left.expr, free_right.expr), full,
+                    step.conditions, list(dict.fromkeys(abstract)), arrays, used)
+
+
+def _with_local_definitions(table: DefinitionTable, conditions: tuple[ast.Condition, ...],
+                            order: int) -> DefinitionTable:
+    """`\\text{where } z = Wx + b` defines `z` for this formula only. A number (`x = 2`) is a value
+    at which the step is claimed, not a definition: the check fixes it after differentiating."""
+    local: list[Definition] = []
+    for condition in conditions:
+        body = condition.body
+        if not isinstance(body, ast.Statement) or body.relations[:1] not in (("=",), ("def",)):
+            continue
+        value = body.sides[1]
+        if _is_number(value) or any(isinstance(n, ast.Dots | ast.Tuple) for n in value.walk()):
+            continue
+        found = definition_from(body.sides[0], value, order)
+        if found is not None:
+            local.append(found)
+    return _LocalTable(table, local) if local else table
+
+
+class _LocalTable(DefinitionTable):
+    """The document's definitions, behind the ones a formula's own conditions make."""
+
+    def __init__(self, table: DefinitionTable, local: list[Definition]) -> None:
+        super().__init__(table.definitions)
+        self.local = local
+
+    def lookup(self, kind: DefinitionKind, head: ast.Expr, order: int) -> Definition | None:
+        key = head_key(head)
+        for d in self.local:
+            if d.kind == kind and head_key(d.head) == key:
+                return d
+        return super().lookup(kind, head, order)
+
+
+def _is_number(node: ast.Expr) -> bool:
+    if isinstance(node, ast.Number):
+        return True
+    if isinstance(node, ast.Neg):
+        return _is_number(node.operand)
+    if isinstance(node, ast.Frac):
+        return _is_number(node.numerator) and _is_number(node.denominator)
+    return False
+
+
+def _abstract_derivatives(side: ast.Expr, table: DefinitionTable, order: int) -> list[str]:
+    """Names differentiated by a variable that nothing relates them to (`\\partial o / \\partial h`
+    with `o` never defined in terms of `h`): such a step is a statement about unknown functions."""
+    out: list[str] = []
+    for node in side.walk():
+        if isinstance(node, ast.Derivative):
+            variables = list(node.variables)
+        elif isinstance(node, ast.Gradient) and node.wrt is not None:
+            variables = [node.wrt]
+        else:
+            continue
+        expanded = substitute(node, table, order, everywhere=True).expr
+        assert isinstance(expanded, ast.Derivative | ast.Gradient)
+        body = expanded.body
+        keys = {head_key(v) for v in variables}
+        if any(head_key(n) in keys for n in body.walk() if isinstance(n, ast.Symbol | ast.Subscript | ast.SuperIndex)):
+            continue
+        names = _free_names(body)
+        if names:
+            original = node.body
+            out.append(display_name(original) if _is_plain_name(original) else ", ".join(names))
+    return out
+
+
+def _is_plain_name(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex)
+
+
+def _free_names(body: ast.Expr) -> list[str]:
+    bound = {head_key(b) for b in bound_indices(body)}
+    names: list[str] = []
+    for symbol in symbols_in(body):
+        if symbol.name in CONSTANT_NAMES or head_key(symbol) in bound:
+            continue
+        names.append(display_name(symbol))
+    return list(dict.fromkeys(names))
+
+
+def _whole_arrays(side: ast.Expr, arrays: frozenset[ast.Expr]) -> set[str]:
+    """Declared arrays that `side` uses as a whole, not element by element."""
+    if not arrays:
+        return set()
+    indexed: set[int] = set()
+    for node in side.walk():
+        if isinstance(node, ast.Subscript | ast.SuperIndex) and node.base is not None:
+            indexed.add(id(node.base))
+    out: set[str] = set()
+    for node in side.walk():
+        if isinstance(node, ast.Symbol | ast.Subscript) and id(node) not in indexed and head_key(node) in arrays:
+            out.add(display_name(node))
+    return out

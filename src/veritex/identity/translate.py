@@ -1,0 +1,94 @@
+"""From the syntax tree of a step to SymPy, through `veritex.math.to_sympy`, with what identity
+checking adds on top of it:
+
+- `\\mathrm{softmax}(s)_j` inside `\\sum_{j=1}^{m}` is spelled out as `e^{s_j} / \\sum_k e^{s_k}`
+  over the same range (the translation refuses to index a function's value);
+- symbols are real (ML quantities are), sizes are positive integers, so that `\\log e^{m} = m`
+  simplifies and `n` in `\\frac{1}{n}` is the `n` that bounds the sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sympy
+
+from veritex.math import ast
+from veritex.math.to_sympy import to_sympy
+
+from .astutil import contains, rewrite_expr, symbols_in
+
+_FRESH_INDICES = ("k", "l", "r", "q", "u", "v", "a", "b")
+
+
+def translate_pair(left: ast.Expr, right: ast.Expr, *, known: Iterable[str] = (),
+                   sizes: Iterable[str] = ()) -> tuple[sympy.Expr, sympy.Expr]:
+    """Both sides of a step in SymPy, translated in one scope so that names agree."""
+    left, right = spell_out_softmax(left), spell_out_softmax(right)
+    scope = ast.Statement((left, right), ("=",))
+    known = frozenset(known)
+    lhs = to_sympy(left, known=known, scope=scope)
+    rhs = to_sympy(right, known=known, scope=scope)
+    mapping = _real_symbols([lhs, rhs], frozenset(sizes))
+    return lhs.xreplace(mapping), rhs.xreplace(mapping)
+
+
+def _real_symbols(exprs: list[sympy.Expr], sizes: frozenset[str]) -> dict[sympy.Basic, sympy.Basic]:
+    limit_symbols: set[str] = set()
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, sympy.Sum | sympy.Product):
+                for _, low, high in node.limits:
+                    limit_symbols.update(str(s) for s in low.free_symbols | high.free_symbols)
+    mapping: dict[sympy.Basic, sympy.Basic] = {}
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, sympy.IndexedBase) and node not in mapping:
+                mapping[node] = sympy.IndexedBase(str(node.label), real=True)
+            elif isinstance(node, sympy.Symbol) and node not in mapping:
+                if node.name in sizes or node.name in limit_symbols:
+                    if not node.is_integer or node.name in sizes:
+                        mapping[node] = sympy.Symbol(node.name, integer=True, positive=True)
+                elif not node.is_integer:
+                    mapping[node] = sympy.Symbol(node.name, real=True)
+    return mapping
+
+
+def _is_softmax(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Symbol) and node.name.lower() == "softmax" and node.font in ("rm", "op", "text")
+
+
+def spell_out_softmax(expr: ast.Expr) -> ast.Expr:
+    """`\\mathrm{softmax}(s)_j` as `e^{s_j} / \\sum_k e^{s_k}`, the sum taken over the range of the
+    sum that binds `j`; left alone where no sum gives that range."""
+    if not any(isinstance(n, ast.Subscript) and isinstance(n.base, ast.Apply) and _is_softmax(n.base.function)
+               for n in expr.walk()):
+        return expr
+    taken = {s.name for s in symbols_in(expr)}
+    fresh = next((name for name in _FRESH_INDICES if name not in taken), None)
+    if fresh is None:
+        return expr
+    k = ast.Symbol(fresh)
+
+    def within(ranges: dict[ast.Expr, tuple[ast.Expr, ast.Expr]]):  # type: ignore[no-untyped-def]
+        def visit(node: ast.Node) -> ast.Node | None:
+            if isinstance(node, ast.BigOp) and node.op == "sum" and isinstance(node.index, ast.Symbol) \
+                    and node.lower is not None and node.upper is not None:
+                inner = {**ranges, node.index: (node.lower, node.upper)}
+                return ast.BigOp(node.op, rewrite_expr(node.body, within(inner)), node.index, node.lower,
+                                 node.upper, node.domain, span=node.span)
+            if isinstance(node, ast.Subscript) and isinstance(node.base, ast.Apply) and \
+                    _is_softmax(node.base.function) and len(node.base.args) == 1 and node.index in ranges:
+                arg = node.base.args[0]
+                if contains(arg, k):
+                    return None
+                low, high = ranges[node.index]
+                e = ast.Symbol("e", "rm")
+                numerator = ast.Power(e, ast.Subscript(arg, node.index))
+                denominator = ast.BigOp("sum", ast.Power(e, ast.Subscript(arg, k)), k, low, high)
+                return ast.Frac(numerator, denominator, span=node.span)
+            return None
+
+        return visit
+
+    return rewrite_expr(expr, within({}))
