@@ -161,6 +161,19 @@ def test_cache_forgets_formulas_that_left_the_document(tmp_path: Path) -> None:
     assert len(json.loads(cache_file.read_text())["entries"]) == 1
 
 
+def test_when_v8_fails_formulas_are_rendered_one_by_one_and_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from veritex.writers import katex
+
+    monkeypatch.setattr(katex, "CALL_TIMEOUT_SECONDS", 1e-4)  # the whole batch "runs away"
+    formulas = [_math(f"x_{{{i}}}^2 + \\frac{{{i}}}{{2}}", line=i + 1) for i in range(100)]
+    doc = _doc(*formulas, path=tmp_path / "doc.md")
+    render_math(doc, tmp_path)
+    assert doc.items == [] and all(m.html for m in formulas)
+    assert not list(tmp_path.glob("*.json"))  # a rescue is retried next time, not remembered
+
+
 def test_render_tex_for_outputs() -> None:
     html, error = render_tex(r"\displaystyle x^{2}", display=True)
     assert html and "katex-display" in html and error is None

@@ -232,8 +232,8 @@ class RenderCache:
     def save(self, keep: Iterable[str]) -> None:
         """Write the entries still in use (formulas deleted from the document are forgotten)."""
         keep = set(keep)
-        if self.path is None or (not self.changed and keep == set(self.entries)):
-            return
+        if self.path is None or (not self.changed and set(self.entries) <= keep):
+            return  # nothing new and nothing to forget
         entries = {k: v.to_json() for k, v in self.entries.items() if k in keep}
         atomic_write_text(self.path, json.dumps({"format": CACHE_FORMAT, "entries": entries}, ensure_ascii=False))
 
@@ -257,6 +257,7 @@ def render_math(doc: Document, cache_dir: Path | None) -> None:
 
     cache = RenderCache(cache_dir, doc.path)
     missing = {k for k in keys if cache.get(k) is None}
+    fresh: dict[str, Rendered] = {}
     if missing:
         # Definitions are rendered again (even when cached) so that the macros they define exist for
         # the formulas after them; a formula written twice is rendered once.
@@ -269,10 +270,12 @@ def render_math(doc: Document, cache_dir: Path | None) -> None:
         results = render_batch([(prepared[i].tex, formulas[i].display) for i in batch], macros)
         for i, rendered in zip(batch, results, strict=True):
             if keys[i] in missing:
-                cache.put(keys[i], rendered)
+                fresh[keys[i]] = rendered
+                if rendered.final:
+                    cache.put(keys[i], rendered)
 
     for math, tex, key in zip(formulas, prepared, keys, strict=True):
-        result = cache.get(key)
+        result = fresh.get(key) or cache.get(key)
         assert result is not None  # every missing key was rendered above
         if result.html is not None:
             math.html, math.error = result.html, None

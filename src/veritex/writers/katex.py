@@ -7,9 +7,10 @@ document of the build; a lock serialises it because builds render documents from
 from __future__ import annotations
 
 import atexit
+import contextlib
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ def _katex_version() -> str:
 
 
 KATEX_VERSION = _katex_version()
-CALL_TIMEOUT_SECONDS = 120.0
+CALL_TIMEOUT_SECONDS = 120.0  # a whole batch; KaTeX's own `maxExpand` stops macro loops long before
+FORMULA_TIMEOUT_SECONDS = 10.0
 
 # Each item is [tex, displayMode]. One `macros` object is shared by the whole batch, and `globalGroup`
 # makes `\newcommand` / `\def` in one formula visible to the formulas after it, as in a LaTeX document.
@@ -54,6 +56,7 @@ class Rendered:
     html: str | None = None
     message: str | None = None
     position: int | None = None
+    final: bool = True  # False: produced after the engine failed; worth retrying, not worth caching
 
     def to_json(self) -> dict[str, Any]:
         return {"html": self.html} if self.html is not None else {"message": self.message, "position": self.position}
@@ -87,10 +90,11 @@ class _Engine:
         self._racer.eval(KATEX_JS.read_text(encoding="utf-8"))
         self._racer.eval(_WRAPPER)
 
-    def render(self, items: list[tuple[str, bool]], macros: dict[str, str]) -> list[Rendered]:
+    def render(self, items: list[tuple[str, bool]], macros: dict[str, str],
+               timeout: float | None = None) -> list[Rendered]:
         raw = self._racer.call(
             "veritexRender", [[tex, display] for tex, display in items], dict(macros),
-            timeout_sec=CALL_TIMEOUT_SECONDS,
+            timeout_sec=timeout or CALL_TIMEOUT_SECONDS,
         )
         return [Rendered.from_json(entry) for entry in raw]
 
@@ -107,15 +111,46 @@ def engine_started() -> bool:
     return _engine is not None
 
 
-def render_batch(items: list[tuple[str, bool]], macros: dict[str, str] | None = None) -> list[Rendered]:
-    """Render (tex, display) pairs in order with one macro table: definitions carry forward."""
+def _running_engine() -> _Engine:
     global _engine
+    if _engine is None:
+        _engine = _Engine()
+    return _engine
+
+
+def _discard_engine() -> None:
+    global _engine
+    if _engine is not None:
+        with contextlib.suppress(Exception):
+            _engine.close()
+        _engine = None
+
+
+def render_batch(items: list[tuple[str, bool]], macros: dict[str, str] | None = None) -> list[Rendered]:
+    """Render (tex, display) pairs in order with one macro table: definitions carry forward.
+
+    If V8 itself fails (a runaway formula, out of memory), the batch is rendered again one formula at a
+    time in a fresh engine, so that only the culprit fails; those results are marked not `final`.
+    """
+    from py_mini_racer import JSEvalException as EngineFailure  # timeouts and out-of-memory included
+
     if not items:
         return []
     with _lock:
-        if _engine is None:
-            _engine = _Engine()
-        return _engine.render(items, macros or {})
+        try:
+            return _running_engine().render(items, macros or {})
+        except EngineFailure:
+            _discard_engine()
+        results = []
+        for item in items:
+            try:
+                (rendered,) = _running_engine().render([item], macros or {}, timeout=FORMULA_TIMEOUT_SECONDS)
+                results.append(replace(rendered, final=False))
+            except EngineFailure as exc:
+                _discard_engine()
+                results.append(Rendered(message=f"KaTeX did not finish rendering this formula ({exc!r})",
+                                        final=False))
+        return results
 
 
 def render_one(tex: str, display: bool, macros: dict[str, str] | None = None) -> Rendered:
