@@ -131,4 +131,10 @@ def test_folder_build_finds_documents_and_skips_outdir(tmp_path: Path) -> None:
     report = build([tmp_path / "docs"], tmp_path / "docs" / "site", execute=False)
     assert sorted(d.path.name for d in report.documents) == ["a.md", "b.md"]
     assert (tmp_path / "docs" / "site" / "sub" / "b.html").is_file()
-    assert build([tmp_path / "docs"], tmp_path / "docs" / "site").documents[0].skipped
+    assert build([tmp_path / "docs"], tmp_path / "docs" / "site", execute=False).documents[0].skipped
+
+
+def test_pages_are_readable_by_others(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# A\n")
+    build([tmp_path / "a.md"], tmp_path / "site", execute=False)
+    assert (tmp_path / "site" / "a.html").stat().st_mode & 0o044 == 0o044

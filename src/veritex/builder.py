@@ -151,7 +151,7 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
         from .writers.html import write_html
 
         notify("writing", source)
-        write_html(doc, out)
+        write_html(doc, out, assets_root=options.outdir)
         _write_stamp(source, out, key, report, options)
     report.seconds = time.perf_counter() - started
     notify("done", source)
