@@ -54,6 +54,7 @@ def compare(formula: np.ndarray, code: np.ndarray, tolerance: Tolerance) -> Comp
                 "shape", shape_message(formula.shape, code.shape, formula, code),
                 formula_shape=shapes[0], code_shape=shapes[1],
             )
+    code_is_real = code.dtype.kind != "c"
     if formula.dtype.kind == "c" and code.dtype.kind != "c":
         code = code.astype(np.complex128)
     f = formula.astype(np.complex128 if formula.dtype.kind == "c" else np.float64)
@@ -61,6 +62,12 @@ def compare(formula: np.ndarray, code: np.ndarray, tolerance: Tolerance) -> Comp
     if formula.dtype.kind != "c" and code.dtype.kind == "c":
         f = f.astype(np.complex128)
 
+    # A real formula that leaves the reals (log of a negative draw) where the code gives NaN: both
+    # say "undefined here", so the element decides nothing.
+    outside = np.isnan(c) & (np.imag(f) != 0) if np.iscomplexobj(f) and code_is_real else (
+        np.zeros(c.shape, dtype=bool))
+    c = np.where(outside, np.nan, c)
+    f = np.where(outside, np.nan, f)
     both_finite = np.isfinite(f) & np.isfinite(c)
     same_special = ~both_finite & ((f == c) | (np.isnan(f) & np.isnan(c)))
     code_bad = np.isfinite(f) & ~np.isfinite(c)
@@ -101,6 +108,12 @@ def compare(formula: np.ndarray, code: np.ndarray, tolerance: Tolerance) -> Comp
             f"the formula evaluates to {fmt(base.formula)} in float64{where} where the code gives "
             f"{fmt(base.code)}: it overflows or leaves its domain at these inputs, so they decide nothing"
         )
+        return base
+    deciding = both_finite | (same_special & ~np.isnan(np.real(f)))
+    if c.size and not deciding.any():
+        base.outcome = "formula-not-finite"
+        base.message = ("no element is a finite number on both sides (both undefined at these inputs): "
+                        "nothing was compared; try inputs inside the formula's domain")
         return base
     base.message = "the formula and the code agree" + (f" on all {c.size} elements" if c.size > 1 else "")
     return base

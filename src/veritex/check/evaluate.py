@@ -297,7 +297,7 @@ class Evaluator:
         indexed = self.table.nearest(self.table.indexed.get(name, []), self.origin, self.exclude)
         if indexed is not None:
             return self._evaluate_indexed_whole(indexed, node)
-        if name in CONSTANTS:
+        if name in CONSTANTS and name not in self.table.shapes:  # `e` is Euler's number unless declared
             return scalar(CONSTANTS[name])
         return None
 
