@@ -10,7 +10,7 @@ from veritex.math import MathSyntaxError, parse
 ERRORS: list[tuple[str, int, str, str]] = [
     (r"\frac{1}{2", 8, "{", "malformed"),
     (r"\foo{x} + 1", 0, r"\foo", "unsupported"),
-    (r"\sum{i=1}^n x_i", 0, r"\sum", "malformed"),
+    (r"\sum{i=1}^n x_i", 0, r"\sum", "unsupported"),
     (r"Y_i = \sum_{j=1}^{C} X_j * K_{:,:,j,i} + b_i", 30, ":", "unsupported"),
     (r"y = \text{否则}", 4, r"\text{否则}", "unsupported"),
     (r"\text{否则} + 1", 0, r"\text{否则}", "unsupported"),

@@ -14,6 +14,7 @@ the subset (see docs/math-subset.md) raises MathSyntaxError with the offset and 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from veritex.math import ast
 from veritex.math.errors import MathSyntaxError, Uninterpretable, position_at
@@ -29,7 +30,13 @@ def parse(tex: str, *, macros: Mapping[str, str] | None = None,
 
     Raises MathSyntaxError (with `.offset`, `.construct`, `.kind`) for anything outside the subset.
     """
+    return _parse(tex, tuple(sorted((macros or {}).items())), frozenset(functions))
+
+
+@lru_cache(maxsize=2048)
+def _parse(tex: str, macros: tuple[tuple[str, str], ...], functions: frozenset[str]) -> ast.Formula:
+    # The tree is immutable, so the stages that read the same formula share one parse.
     from veritex.math.reader import read
 
-    return read(tex, macros=macros, functions=functions)
+    return read(tex, macros=dict(macros), functions=functions)
 

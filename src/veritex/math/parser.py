@@ -414,7 +414,8 @@ class Parser(StatementRules, DelimiterRules):
         nxt = self.peek()
         if nxt.t == "{" and not has_sub and op in ("sum", "prod") and any(
                 t.t == "=" for t in self.toks[self.i : self.matching(self.i)]):
-            raise self.error(tok, f"\\{op} followed by a braced range", kind="malformed",
+            # valid TeX (it renders) but almost always a lost underscore
+            raise self.error(tok, f"\\{op} followed by a braced range",
                              hint=f"write \\{op}_{{i=1}}^n")
         # \sum and \max bind a product (`\sum_i x_i + 1` adds 1 once); \argmin takes all that
         # follows (`\argmin_w \|Xw - y\|^2 + \lambda \|w\|^2`).
