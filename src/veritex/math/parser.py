@@ -696,12 +696,13 @@ class Parser(StatementRules, DelimiterRules):
         return ast.Symbol(word, font, span=(tok.start, tok.end))
 
     def split_number(self) -> ast.Number:
-        """A number token; in a script or a one-token argument TeX takes only its first digit
-        (`x^23` is x squared times 3), and so does this (the rest stays as the next token)."""
+        """A whole number (`10000`, `0.5`)."""
         tok = self.advance()
         return ast.Number(tok.value, span=(tok.start, tok.end))
 
     def split_first_digit(self) -> ast.Number:
+        """The first digit of a number: in a script or a one-token argument TeX takes only that
+        (`x^23` is x squared times 3); the rest stays as the next token."""
         tok = self.peek()
         if len(tok.value) == 1:
             return self.split_number()
@@ -768,9 +769,7 @@ class Parser(StatementRules, DelimiterRules):
         if v in FUNCTION_COMMANDS or v in BIG_OPERATORS or v == "\\nabla" or v == "\\arg":
             raise self.error(tok, f"{v} where a single value is expected (use braces)")
         if v in UNSUPPORTED:
-            raise self.error(tok, f"{UNSUPPORTED[v]} are not in veritex's math subset"
-                             if UNSUPPORTED[v].endswith("s") and not UNSUPPORTED[v].startswith("\\")
-                             else f"{UNSUPPORTED[v]} is not in veritex's math subset")
+            raise self.error(tok, f"outside veritex's math subset ({UNSUPPORTED[v]})")
         if v in RELATIONS or v in BINARY_OPERATORS:
             raise self.error(tok, "an operator where a value is expected", kind="malformed")
         raise self.error(tok, "unknown command (not a TeX command veritex reads, nor a macro "
