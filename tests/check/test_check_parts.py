@@ -8,13 +8,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from veritex.check.calling import BindingError, plan_call
-from veritex.check.compare import compare
-from veritex.check.diagnose import describe_factor, diagnose
-from veritex.check.names import SymbolName, match_values, parse_symbol_tex
-from veritex.check.sampling import draw_sizes, framework_of_function
-from veritex.check.tolerance import tolerance_for
-from veritex.check.values import least_precise, precision_of, to_numpy
+from veritex.checking.calling import BindingError, plan_call
+from veritex.checking.compare import compare
+from veritex.checking.diagnose import describe_factor, diagnose
+from veritex.checking.names import SymbolName, match_values, parse_symbol_tex
+from veritex.checking.sampling import draw_sizes, framework_of_function
+from veritex.checking.tolerance import tolerance_for
+from veritex.checking.values import least_precise, precision_of, to_numpy
 
 # ---- names -------------------------------------------------------------------------------------------
 

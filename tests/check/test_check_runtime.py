@@ -175,3 +175,11 @@ def test_implements_with_tensorflow() -> None:
 
     assert last()["status"] == "verified", last()["message"]
     assert last()["detail"]["framework"] == "tensorflow"
+
+
+def test_vt_check_stays_the_function_after_the_checker_is_imported() -> None:
+    import veritex
+
+    assert veritex.check(r"2x", lambda x: 2 * x, x=np.ones(2))
+    assert callable(veritex.check) and veritex.check(r"x", lambda x: x, x=np.ones(2))
+    assert callable(veritex.implements)

@@ -6,8 +6,8 @@ from typing import Any
 
 from mutations import PAIRS, Pair
 
-from veritex.check.checker import Verdict, check_once
-from veritex.check.property import check_property
+from veritex.checking.checker import Verdict, check_once
+from veritex.checking.property import check_property
 
 
 def run(pair: Pair, formula: str | None = None, code: Any = None) -> Verdict:
