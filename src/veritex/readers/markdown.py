@@ -25,7 +25,6 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 
 from ..model import (
     Cell,
-    CodeCell,
     Document,
     FrontMatter,
     InlineEval,
