@@ -44,20 +44,21 @@ def check_plan(plan: FormulaPlan, seed: int) -> FormulaResult:
 def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
     result = StepResult(step.name, "unchecked", relation=step.relation)
     if step.abstract:
-        names = ", ".join(step.abstract)
-        verb = "is" if len(step.abstract) == 1 and "," not in names else "are"
-        result.reason = f"{names} {verb} never defined in terms of what {'it is' if verb == 'is' else 'they are'} " \
-                        "differentiated by: an abstract statement no sample can test"
+        result.reason = step.abstract
         return result
-    levels = [step.free, step.full] if step.free != step.full else [step.full]
+    levels = [(step.free, step.free_uses), (step.full, step.full_uses)]
+    if step.free == step.full:
+        levels = levels[1:]
     last: StepResult | None = None
-    for k, (left, right) in enumerate(levels):
+    for k, ((left, right), uses) in enumerate(levels):
         final = k == len(levels) - 1
         try:
             outcome = _check_level(step, plan, left, right, seed, final)
         except _Unchecked as exc:
             outcome = StepResult(step.name, "unchecked", reason=exc.reason, offset=exc.offset,
                                  relation=step.relation)
+        if uses and outcome.status != "unchecked":
+            outcome.uses = list(uses)
         if outcome.status == "verified" or final:
             return outcome
         last = outcome
@@ -73,8 +74,10 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
         where = "{where}" if exc.offset is not None else ""
         reason = f"cannot interpret {exc.construct} at {where}" + (f": {exc.reason}" if exc.reason else "")
         raise _Unchecked(reason, exc.offset) from None
+    _refuse_vacuous_derivatives([lhs, rhs])
     domain = _domain(step.conditions, [lhs, rhs], plan)
-    lhs, rhs = _apply_domain(lhs.doit(), domain), _apply_domain(rhs.doit(), domain)
+    lhs = _apply_domain(symbolic.evaluate(lhs), domain)
+    rhs = _apply_domain(symbolic.evaluate(rhs), domain)
     _refuse_matrix_meaning([lhs, rhs])
     if step.arrays:
         names = ", ".join(step.arrays)
@@ -94,7 +97,7 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
 
 
 def _verdict(step: StepPlan, outcome: NumericOutcome, approximate: bool) -> StepResult:
-    how = f"numeric ({outcome.points} points)"
+    how = f"numeric ({outcome.points} point{'s' if outcome.points != 1 else ''})"
     if outcome.status == "unknown":
         return StepResult(step.name, "unchecked", reason=outcome.reason, relation=step.relation)
     if approximate:
@@ -109,6 +112,26 @@ def _verdict(step: StepPlan, outcome: NumericOutcome, approximate: bool) -> Step
     assert failure is not None
     return StepResult(step.name, "refuted", how=how, point=failure.point, lhs=failure.lhs, rhs=failure.rhs,
                       relation=step.relation)
+
+
+def _refuse_vacuous_derivatives(exprs: Iterable[sympy.Expr]) -> None:
+    """A derivative by a variable its body does not contain, where the text says it does (the plan
+    checked that), means the translation lost the link: zero would be a verdict on a misreading."""
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if not isinstance(node, sympy.Derivative):
+                continue
+            body = node.expr
+            for variable, _ in node.variable_count:
+                if not _depends_on(body, variable) and body.free_symbols:
+                    raise _Unchecked(f"the derivative by {variable} does not see {variable} in what it "
+                                     "differentiates, as read")
+
+
+def _depends_on(body: sympy.Expr, variable: sympy.Expr) -> bool:
+    if isinstance(variable, sympy.Indexed):
+        return any(isinstance(n, sympy.Indexed) and n.base == variable.base for n in sympy.preorder_traversal(body))
+    return variable in body.free_symbols
 
 
 def _undefined(*exprs: sympy.Expr) -> bool:

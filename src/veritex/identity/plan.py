@@ -75,14 +75,16 @@ class StepPlan:
     free: tuple[ast.Expr, ast.Expr]  # bare names left free, functions and derivatives substituted
     full: tuple[ast.Expr, ast.Expr]  # every definition substituted
     conditions: tuple[ast.Condition, ...] = ()
-    abstract: list[str] = field(default_factory=list)  # names a derivative needs but nothing defines
+    abstract: str | None = None  # why a derivative in it is a statement about unknown functions
     arrays: list[str] = field(default_factory=list)  # declared arrays used whole (not indexed)
-    used: list[Definition] = field(default_factory=list)
+    free_uses: list[str] = field(default_factory=list)  # the definitions each form substituted, described
+    full_uses: list[str] = field(default_factory=list)
 
     def key(self) -> str:
         conditions = ";".join(str(c) for c in self.conditions)
         return "|".join([self.name, self.relation, *map(str, self.free), *map(str, self.full), conditions,
-                         ",".join(self.abstract), ",".join(self.arrays)])
+                         self.abstract or "", ",".join(self.arrays), ",".join(self.free_uses),
+                         ",".join(self.full_uses)])
 
 
 @dataclass
@@ -116,14 +118,21 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
     free_right = substitute(step.right, local, order, everywhere=False)
     full_left = substitute(step.left, local, order, everywhere=True)
     full_right = substitute(step.right, local, order, everywhere=True)
-    used = list(dict.fromkeys([*full_left.used, *full_right.used], None))
     full = (full_left.expr, full_right.expr)
-    abstract: list[str] = []
-    for side in (step.left, step.right):
-        abstract += _abstract_derivatives(side, local, order)
+    unrelated = [u for side in (step.left, step.right) for u in _abstract_derivatives(side, local, order)]
     arrays = sorted({n for side in full for n in _whole_arrays(side, shapes.arrays)})
     return StepPlan(step.name(several), step.relation, (free_left.expr, free_right.expr), full,
-                    step.conditions, list(dict.fromkeys(abstract)), arrays, used)
+                    step.conditions, abstract_reason(unrelated), arrays,
+                    _describe(free_left.used + free_right.used), _describe(full_left.used + full_right.used))
+
+
+def _describe(used: list[Definition]) -> list[str]:
+    """`sigma from eq:sigmoid`, once per definition, in the order they were substituted."""
+    out = []
+    for d in used:
+        name = display_name(d.head)
+        out.append(f"{name} from {d.label}" if d.label else name)
+    return list(dict.fromkeys(out))
 
 
 def _with_local_definitions(table: DefinitionTable, conditions: tuple[ast.Condition, ...],
@@ -169,10 +178,11 @@ def _is_number(node: ast.Expr) -> bool:
     return False
 
 
-def _abstract_derivatives(side: ast.Expr, table: DefinitionTable, order: int) -> list[str]:
-    """Names differentiated by a variable that nothing relates them to (`\\partial o / \\partial h`
-    with `o` never defined in terms of `h`): such a step is a statement about unknown functions."""
-    out: list[str] = []
+def _abstract_derivatives(side: ast.Expr, table: DefinitionTable, order: int) -> list[tuple[str, str | None, str]]:
+    """Derivatives of something that does not involve the variable (`\\partial o / \\partial h` with
+    `o` never defined, or defined without `h`): statements about unknown functions. Each as (what
+    is differentiated, the label that defines it or None, the variables)."""
+    out: list[tuple[str, str | None, str]] = []
     for node in side.walk():
         if isinstance(node, ast.Derivative):
             variables = list(node.variables)
@@ -180,17 +190,49 @@ def _abstract_derivatives(side: ast.Expr, table: DefinitionTable, order: int) ->
             variables = [node.wrt]
         else:
             continue
-        expanded = substitute(node, table, order, everywhere=True).expr
+        found = substitute(node, table, order, everywhere=True)
+        expanded = found.expr
         assert isinstance(expanded, ast.Derivative | ast.Gradient)
         body = expanded.body
-        keys = {head_key(v) for v in variables}
-        if any(head_key(n) in keys for n in body.walk() if isinstance(n, ast.Symbol | ast.Subscript | ast.SuperIndex)):
+        if any(_mentions(body, v) for v in variables) or not _free_names(body):
             continue
-        names = _free_names(body)
-        if names:
-            original = node.body
-            out.append(display_name(original) if _is_plain_name(original) else ", ".join(names))
+        original = node.body
+        name = display_name(original) if _is_plain_name(original) else ", ".join(_free_names(body))
+        definition = found.used[0] if found.used and _is_plain_name(original) else None
+        label = (definition.label or "its definition") if definition is not None else None
+        out.append((name, label, ", ".join(display_name(v) for v in variables)))
     return out
+
+
+def abstract_reason(unrelated: list[tuple[str, str | None, str]]) -> str | None:
+    """`o, h are never defined; L (eq:xent) does not involve w: an abstract statement...`."""
+    if not unrelated:
+        return None
+    never = list(dict.fromkeys(name for name, label, _ in unrelated if label is None))
+    clauses = []
+    if never:
+        clauses.append(f"{', '.join(never)} {'is' if len(never) == 1 else 'are'} never defined")
+    defined: dict[tuple[str, str], list[str]] = {}
+    for name, label, variables in unrelated:
+        if label is not None:
+            defined.setdefault((name, label), []).append(variables)
+    for (name, label), wrt in defined.items():
+        clauses.append(f"{name} as {label} defines it does not involve {' or '.join(dict.fromkeys(wrt))} "
+                       "(it may through something defined only in prose)")
+    ending = "an abstract statement no sample can test" if not defined else "no sample can test it from the formulas alone"
+    return "; ".join(clauses) + ": " + ending
+
+
+def _mentions(body: ast.Expr, variable: ast.Expr) -> bool:
+    """Whether `body` uses `variable`, or, for an element `w_k`, any element of `w`."""
+    key = head_key(variable)
+    family = head_key(variable.base) if isinstance(variable, ast.Subscript | ast.SuperIndex) else None
+    for node in body.walk():
+        if isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex) and head_key(node) == key:
+            return True
+        if family is not None and isinstance(node, ast.Subscript | ast.SuperIndex) and head_key(node.base) == family:
+            return True
+    return False
 
 
 def _is_plain_name(node: ast.Expr) -> bool:

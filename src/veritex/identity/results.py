@@ -21,6 +21,7 @@ class StepResult:
     lhs: float | None = None
     rhs: float | None = None
     relation: str = "="
+    uses: list[str] | None = None  # the definitions substituted to decide it (`sigma from eq:sigmoid`)
     # An uninterpretable construct: its offset in the formula's TeX, when it lies in that TeX.
     offset: int | None = None
 
@@ -34,10 +35,11 @@ class StepResult:
     def sentence(self, where: str | None = None) -> str:
         """One clause: `step 1 → 2 verified symbolically`."""
         reason = (self.reason or "").replace("{where}", where or "")
+        uses = f" (with {', '.join(self.uses)})" if self.uses else ""
         if self.status == "verified":
-            return f"step {self.step} verified {_how_words(self.how)}".rstrip()
+            return f"step {self.step} verified {_how_words(self.how)}".rstrip() + uses
         if self.status == "refuted":
-            return f"step {self.step} fails at {format_point(self.point or {})}: " \
+            return f"step {self.step} fails{uses} at {format_point(self.point or {})}: " \
                    f"left side {format_value(self.lhs)}, right side {format_value(self.rhs)}"
         return f"step {self.step} unchecked: {reason}"
 
@@ -77,10 +79,10 @@ class FormulaResult:
     def message(self, where_of: dict[int, str] | None = None) -> str:
         """The report line: one clause per step, in order."""
         where_of = where_of or {}
-        if len(self.steps) == 1:
+        if len(self.steps) == 1 and self.steps[0].status != "refuted":
             only = self.steps[0]
             text = only.sentence(where_of.get(only.offset) if only.offset is not None else None)
-            return text.replace(f"step {only.step} ", "", 1)
+            return text.replace(f"step {only.step} unchecked: ", "", 1).replace(f"step {only.step} ", "", 1)
         return "; ".join(s.sentence(where_of.get(s.offset) if s.offset is not None else None)
                          for s in self.steps)
 

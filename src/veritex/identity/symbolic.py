@@ -1,10 +1,15 @@
 """Proving `lhs - rhs == 0` with SymPy, cheaply: rewrites that cost little, in order of cost.
 
-`simplify` can take seconds on a large expression, and a check runs on every build, so it is tried
-only on expressions of modest size. Failing to prove zero proves nothing: the numeric check decides.
+`simplify` can take seconds on a large expression, and far longer on sums with symbolic bounds
+(it looks for closed forms), while a check runs on every build. So sums are only merged by
+linearity (sums over the same range become one sum, whose body must expand to zero), and
+`simplify` is tried only on modest expressions without symbolic sums. Failing to prove zero proves
+nothing: the numeric check decides.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 import sympy
 
@@ -12,14 +17,33 @@ MAX_OPS_FOR_SIMPLIFY = 120
 MAX_OPS_FOR_EXPAND = 400
 
 
+def evaluate(expr: sympy.Expr) -> sympy.Expr:
+    """Derivatives taken and substitutions made, without asking SymPy to close any sum."""
+
+    def take(node: sympy.Basic) -> sympy.Basic:
+        if isinstance(node, sympy.Derivative):
+            body = evaluate(node.expr)
+            for variable, count in node.variable_count:
+                body = sympy.diff(body, variable, count)
+            return body
+        if isinstance(node, sympy.Subs):
+            return evaluate(node.expr).subs(dict(zip(node.variables, node.point, strict=True)))
+        return node
+
+    if not expr.has(sympy.Derivative, sympy.Subs):
+        return expr
+    return expr.replace(lambda n: isinstance(n, sympy.Derivative | sympy.Subs), take)
+
+
 def is_zero(difference: sympy.Expr) -> bool:
     """Whether `difference` is identically zero, as far as cheap rewriting can tell."""
     if difference == 0:
         return True
-    if difference.has(sympy.Sum, sympy.Product) and difference.free_symbols:
-        difference = _combine_sums(difference)
-        if difference == 0:
-            return True
+    if _has_symbolic_sum(difference):
+        try:
+            return bool(merge_sums(difference) == 0)
+        except (TypeError, ValueError, NotImplementedError, RecursionError):
+            return False
     ops = sympy.count_ops(difference)
     if ops <= MAX_OPS_FOR_EXPAND:
         try:
@@ -37,11 +61,35 @@ def is_zero(difference: sympy.Expr) -> bool:
     return False
 
 
-def _combine_sums(expr: sympy.Expr) -> sympy.Expr:
-    """Sums over the same range merged and constant factors pulled out, so that
-    `-2/n * Sum(x_i*r_i) + 2/n * Sum(x_i*r_i)` cancels."""
-    try:
-        expanded = sympy.expand(expr)
-        return sympy.simplify(sympy.factor_terms(expanded)) if sympy.count_ops(expanded) <= 200 else expanded
-    except (TypeError, ValueError, NotImplementedError, RecursionError):
-        return expr
+def _has_symbolic_sum(expr: sympy.Expr) -> bool:
+    return any(isinstance(n, sympy.Sum | sympy.Product) and n.free_symbols - {lim[0] for lim in n.limits}
+               and any(not (low.is_number and high.is_number) for _, low, high in n.limits)
+               for n in sympy.preorder_traversal(expr))
+
+
+def merge_sums(expr: sympy.Expr, depth: int = 0) -> sympy.Expr:
+    """`expr` expanded, with sums over the same range merged into one (their index renamed to a
+    common one), recursively inside the merged bodies."""
+    expanded = sympy.expand(expr)
+    groups: dict[tuple[sympy.Expr, sympy.Expr], sympy.Expr] = defaultdict(lambda: sympy.Integer(0))
+    rest: list[sympy.Expr] = []
+    for term in sympy.Add.make_args(expanded):
+        factors = sympy.Mul.make_args(term)
+        sums = [f for f in factors if isinstance(f, sympy.Sum) and len(f.limits) == 1]
+        if len(sums) != 1:
+            rest.append(term)
+            continue
+        total = sums[0]
+        variable, low, high = total.limits[0]
+        coefficient = sympy.Mul(*(f for f in factors if f is not total))
+        if variable in coefficient.free_symbols:
+            rest.append(term)
+            continue
+        common = sympy.Symbol(f"_k{depth}", integer=True)
+        groups[(low, high)] += coefficient * total.function.xreplace({variable: common})
+    out = sympy.Add(*rest)
+    for (low, high), body in groups.items():
+        merged = merge_sums(body, depth + 1)
+        if merged != 0:
+            out += sympy.Sum(merged, (sympy.Symbol(f"_k{depth}", integer=True), low, high))
+    return out

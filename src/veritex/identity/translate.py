@@ -29,8 +29,37 @@ def translate_pair(left: ast.Expr, right: ast.Expr, *, known: Iterable[str] = ()
     known = frozenset(known)
     lhs = to_sympy(left, known=known, scope=scope)
     rhs = to_sympy(right, known=known, scope=scope)
+    elements = _elements_of_indexed([lhs, rhs])
+    if elements:
+        lhs, rhs = lhs.xreplace(elements), rhs.xreplace(elements)
     mapping = _real_symbols([lhs, rhs], frozenset(sizes))
     return lhs.xreplace(mapping), rhs.xreplace(mapping)
+
+
+def _elements_of_indexed(exprs: list[sympy.Expr]) -> dict[sympy.Basic, sympy.Basic]:
+    """`z_k` written outside the sum over `z_j` is an element of that same `z`, not a new name:
+    the naming rules make an unbound subscript part of the name, which would leave
+    `\\frac{\\partial}{\\partial z_k}\\sum_j e^{z_j}` differentiating by an unrelated symbol."""
+    bases: dict[str, sympy.IndexedBase] = {}
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, sympy.Indexed) and len(node.indices) == 1:
+                bases[str(node.base.label)] = node.base
+    if not bases:
+        return {}
+    mapping: dict[sympy.Basic, sympy.Basic] = {}
+    for expr in exprs:
+        for symbol in expr.atoms(sympy.Symbol):  # `free_symbols` leaves out a variable differentiated by
+            if "_" not in symbol.name:
+                continue
+            base, index = symbol.name.rsplit("_", 1)
+            if base not in bases:
+                continue
+            if len(index) == 1 and index.isalpha():
+                mapping[symbol] = bases[base][sympy.Symbol(index, integer=True)]
+            elif index.isdigit():
+                mapping[symbol] = bases[base][int(index)]
+    return mapping
 
 
 def _real_symbols(exprs: list[sympy.Expr], sizes: frozenset[str]) -> dict[sympy.Basic, sympy.Basic]:
