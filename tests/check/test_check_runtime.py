@@ -183,3 +183,14 @@ def test_vt_check_stays_the_function_after_the_checker_is_imported() -> None:
     assert veritex.check(r"2x", lambda x: 2 * x, x=np.ones(2))
     assert callable(veritex.check) and veritex.check(r"x", lambda x: x, x=np.ones(2))
     assert callable(veritex.implements)
+
+
+def test_a_module_called_on_a_batch() -> None:
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    fc1, fc2 = torch.nn.Linear(6, 5), torch.nn.Linear(5, 2)
+    net = torch.nn.Sequential(fc1, torch.nn.ReLU(), fc2)
+    values = {"x": torch.randn(8, 6), "W_1": fc1.weight, "b_1": fc1.bias, "W_2": fc2.weight, "b_2": fc2.bias}
+    tex = r"W_2\,\mathrm{ReLU}(W_1 \mathbf{x} + \mathbf{b}_1) + \mathbf{b}_2"
+    assert vt.check(tex, net, **values), last()["message"]
+    assert not vt.check(tex, torch.nn.Sequential(fc1, fc2), **values)

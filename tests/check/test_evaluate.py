@@ -163,3 +163,14 @@ def test_front_matter_macros() -> None:
     theta = np.array([3.0, 4.0])
     assert value(r"\norm{\theta}^2", macros={"\\norm": "\\left\\lVert #1 \\right\\rVert"}, theta=theta) == \
         pytest.approx(25.0)
+
+
+def test_a_vector_given_with_a_batch_axis_is_a_batch_of_vectors() -> None:
+    W, b, X = rng.standard_normal((3, 4)), rng.standard_normal(3), rng.standard_normal((6, 4))
+    np.testing.assert_allclose(value(r"W\mathbf{x} + \mathbf{b}", W=W, x=X, b=b), X @ W.T + b)
+    np.testing.assert_allclose(value(r"\mathrm{ReLU}(W x) ", r"x \in \mathbb{R}^{d}", W=W, x=X),
+                               np.maximum(X @ W.T, 0))
+    w = rng.standard_normal(4)
+    np.testing.assert_allclose(value(r"\mathbf{w}^\top \mathbf{x} + \lVert \mathbf{x} \rVert", w=w, x=X),
+                               X @ w + np.linalg.norm(X, axis=1))
+    np.testing.assert_allclose(value(r"\mathbf{x}_2", x=X), X[:, 1])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -72,10 +72,17 @@ class Val:
     tensor: bool = False
     row: bool = False
     batched: bool = False  # leading axis runs over a vectorised sum's index
+    vbatch: bool = False  # a vector given with leading batch axes: its last axis is the vector
 
     @property
     def ndim(self) -> int:
+        if self.vbatch:
+            return 1
         return int(self.data.ndim) - (1 if self.batched else 0)
+
+    def with_data(self, data: np.ndarray) -> Val:
+        """The same kind of value with other numbers (an element-wise function of this one)."""
+        return replace(self, data=np.asarray(data))
 
 
 def scalar(x: float | np.floating | np.ndarray) -> Val:
@@ -288,7 +295,7 @@ class Evaluator:
             return self._free[name]
         if name in self.inputs.values:
             self.used.add(name)
-            return Val(self.inputs.values[name], tensor=self._is_tensor(name, node, self.inputs.values[name]))
+            return self._given(name, node, self.inputs.values[name])
         if name in self.inputs.sizes:
             return scalar(float(self.inputs.sizes[name]))
         definition = self.table.nearest(self.table.values.get(name, []), self.origin, self.exclude)
@@ -306,6 +313,25 @@ class Evaluator:
         if value is None:
             raise self._fail(f"`{self._tex(node)}` has no value: {self._pass_hint(name, node)}", node)
         return value
+
+    def _given(self, name: SymbolName, node: ast.Node, value: np.ndarray) -> Val:
+        """A given value; a vector (declared with one axis, or bold lower case) given with more axes
+        is a batch of vectors, as when a module is called on a batch (`W\\mathbf{x}` with x of
+        shape (N, d) is every row's product)."""
+        tensor = self._is_tensor(name, node, value)
+        if tensor and value.ndim >= 2 and self._vector_rank(name, node) == 1:
+            return Val(value, tensor=True, vbatch=True)
+        return Val(value, tensor=tensor)
+
+    def _vector_rank(self, name: SymbolName, node: ast.Node) -> int | None:
+        if name in self.table.shapes:
+            return len(self.table.shapes[name])
+        symbol = node
+        while isinstance(symbol, ast.Subscript | ast.SuperIndex | ast.Prime):
+            symbol = symbol.base if not isinstance(symbol, ast.Prime) else symbol.operand
+        if isinstance(symbol, ast.Symbol) and symbol.font == "bf" and symbol.name.lstrip("\\")[:1].islower():
+            return 1
+        return None
 
     def _is_tensor(self, name: SymbolName, node: ast.Node, value: np.ndarray) -> bool:
         if value.ndim == 0:
@@ -465,6 +491,21 @@ class Evaluator:
     def _index_array(
         self, node: ast.Node, array: Val, parts: list[ast.Expr], part_names: list[SymbolName | None],
     ) -> Val:
+        if array.vbatch:  # x_i of a batch of vectors: element i of every vector
+            if array.batched or len(parts) != 1:
+                raise _NotVectorizable if array.batched else self._fail(
+                    f"`{self._tex(node)}` takes {len(parts)} indices of a batch of vectors", node)
+            size = int(array.data.shape[-1])
+            name = part_names[0]
+            if name is not None and isinstance(parts[0], ast.Symbol) and self._try_lookup(name, parts[0]) is None:
+                raise FreeIndex(name, size)
+            index = self.visit(parts[0])
+            if index.batched:
+                raise _NotVectorizable
+            k = self._integer(index, parts[0])
+            if not 1 <= k <= size:
+                raise self._fail(f"`{self._tex(node)}`: index {k} is outside 1..{size}", node)
+            return Val(np.asarray(array.data[..., k - 1]))
         data = array.data
         offset = 1 if array.batched else 0
         if data.ndim - offset < len(parts):
@@ -513,7 +554,7 @@ class Evaluator:
 
     def _visit_Neg(self, node: ast.Neg) -> Val:
         value = self.visit(node.operand)
-        return Val(-value.data, value.tensor, value.row, value.batched)
+        return value.with_data(-value.data)
 
     def _visit_BinOp(self, node: ast.BinOp) -> Val:
         if node.op in ("given", "parallel", ";", "pm", "mp", "circ", "otimes"):
@@ -564,14 +605,14 @@ class Evaluator:
         else:
             degree = self.visit(node.index)
             data = _power(value.data, 1.0 / degree.data)
-        return Val(data, value.tensor, value.row, value.batched)
+        return value.with_data(data)
 
     def _visit_Power(self, node: ast.Power) -> Val:
         exponent = self.visit(node.exponent)
         if isinstance(node.base, ast.Symbol) and symbol_name(node.base) == SymbolName("e"):
             base_value = self._try_lookup(SymbolName("e"), node.base)
             if base_value is not None and base_value.data.ndim == 0 and float(base_value.data) == math.e:
-                return Val(np.exp(exponent.data), exponent.tensor, exponent.row, exponent.batched)
+                return exponent.with_data(np.exp(exponent.data))
         base = self.visit(node.base)
         if base.tensor and base.ndim == 2 and exponent.data.ndim == 0 and float(np.real(exponent.data)) == -1:
             if base.batched:
@@ -581,13 +622,17 @@ class Evaluator:
             except np.linalg.LinAlgError as exc:
                 raise self._fail(f"`{self._tex(node)}`: the matrix is singular", node) from exc
         self._check_broadcast(node, base, exponent)
+        if (base.vbatch or exponent.vbatch) and (base.batched or exponent.batched):
+            raise _NotVectorizable
         return Val(_power(base.data, exponent.data), base.tensor or exponent.tensor, base.row,
-                   base.batched or exponent.batched)
+                   base.batched or exponent.batched, vbatch=base.vbatch or exponent.vbatch)
 
     def _visit_Transpose(self, node: ast.Transpose) -> Val:
         value = self.visit(node.operand)
         if value.batched:
             raise _NotVectorizable
+        if value.vbatch:
+            return replace(value, row=not value.row)
         if value.data.ndim >= 2:
             return Val(np.swapaxes(value.data, -1, -2), tensor=True)
         if value.data.ndim == 1:
@@ -597,13 +642,13 @@ class Evaluator:
     def _visit_Factorial(self, node: ast.Factorial) -> Val:
         value = self.visit(node.operand)
         data = np.vectorize(lambda v: math.gamma(v + 1.0), otypes=[np.float64])(value.data)
-        return Val(data, value.tensor, value.row, value.batched)
+        return value.with_data(data)
 
     def _visit_Abs(self, node: ast.Abs) -> Val:
         value = self.visit(node.body)
         if value.tensor and value.ndim == 2:
             return self._visit_reduction(node, value, np.linalg.det, "determinant")
-        return Val(np.abs(value.data), value.tensor, value.row, value.batched)
+        return value.with_data(np.abs(value.data))
 
     def _visit_Norm(self, node: ast.Norm) -> Val:
         value = self.visit(node.body)
@@ -618,6 +663,8 @@ class Evaluator:
                 order = math.inf
             else:
                 order = float(self._integer(self.visit(node.order), node.order))
+        if value.vbatch:  # one norm per vector of the batch
+            return Val(np.asarray(np.linalg.norm(data, 2 if order in (None, "fro") else order, axis=-1)))  # type: ignore[arg-type]
         if order is None or order == "fro" or data.ndim <= 1 or not value.tensor:
             flat = np.ravel(data)
             norm = np.linalg.norm(flat, 2 if order in (None, "fro") else order)  # type: ignore[arg-type]
@@ -627,11 +674,11 @@ class Evaluator:
 
     def _visit_Floor(self, node: ast.Floor) -> Val:
         value = self.visit(node.body)
-        return Val(np.floor(value.data), value.tensor, value.row, value.batched)
+        return value.with_data(np.floor(value.data))
 
     def _visit_Ceil(self, node: ast.Ceil) -> Val:
         value = self.visit(node.body)
-        return Val(np.ceil(value.data), value.tensor, value.row, value.batched)
+        return value.with_data(np.ceil(value.data))
 
     def _visit_Matrix(self, node: ast.Matrix) -> Val:
         rows = []
@@ -706,9 +753,12 @@ class Evaluator:
         left, right = _align_batches(left, right)
         self._check_broadcast(node, left, right)
         data = op(left.data, right.data)
+        vbatch = left.vbatch or right.vbatch
+        if vbatch and (left.batched or right.batched):
+            raise _NotVectorizable
         return Val(np.asarray(data), left.tensor or right.tensor, left.row and right.row or
                    (left.row and right.ndim == 0) or (right.row and left.ndim == 0),
-                   left.batched or right.batched)
+                   left.batched or right.batched, vbatch=vbatch and np.asarray(data).ndim >= 1)
 
     def _divide(self, node: ast.Node, left: Val, right: Val) -> Val:
         if right.tensor and right.ndim >= 2:
@@ -722,6 +772,8 @@ class Evaluator:
             return self._elementwise(node, left, right, np.multiply)
         if left.batched or right.batched:
             raise _NotVectorizable
+        if left.vbatch or right.vbatch:
+            return self._batched_product(node, left, right, dot=dot)
         a, b = left.data, right.data
         if a.ndim == 1 and b.ndim == 1:
             if len(a) != len(b) and not (not left.row and right.row):
@@ -740,6 +792,25 @@ class Evaluator:
             ) from None
         row = a.ndim == 1 and b.ndim >= 2
         return Val(np.asarray(data), tensor=True, row=row)
+
+    def _batched_product(self, node: ast.Node, left: Val, right: Val, *, dot: bool) -> Val:
+        """Products with a batch of vectors: the product of each vector, stacked."""
+        a, b = left.data, right.data
+        try:
+            if left.ndim == 1 and right.ndim == 1:
+                if not left.row and right.row and not dot:  # x x^T for each x
+                    return Val(np.einsum("...i,...j->...ij", a, b), tensor=True)
+                return Val(np.asarray(np.sum(a * b, axis=-1)))  # x^T y for each pair
+            if right.vbatch and not right.row:  # W x
+                return Val(np.asarray(np.matmul(b, np.swapaxes(a, -1, -2))), tensor=True, vbatch=True)
+            if left.vbatch and left.row:  # x^T W
+                return Val(np.asarray(np.matmul(a, b)), tensor=True, row=True, vbatch=True)
+        except ValueError:
+            raise self._fail(
+                f"`{self._tex(node)}` multiplies values of shapes {a.shape} and {b.shape}: the inner sizes differ",
+                node, ShapeMismatch,
+            ) from None
+        raise self._fail(f"`{self._tex(node)}`: a product of a batch of vectors veritex cannot read", node)
 
     # ---- functions ---------------------------------------------------------------------------
 
@@ -768,7 +839,7 @@ class Evaluator:
         if isinstance(function, ast.Subscript) and word is not None and word.lower() in ("log", "\\log"):
             base = self.visit(function.index)
             value = self._single_argument(node)
-            return Val(_log(value.data) / np.log(base.data), value.tensor, value.row, value.batched)
+            return value.with_data(_log(value.data) / np.log(base.data))
         if word is not None and word.lstrip("\\").lower() in ("max", "min"):
             return self._extremum(node, word.lstrip("\\").lower())
         found = builtin(word) if word is not None else None
@@ -780,7 +851,7 @@ class Evaluator:
         kind, func = found
         value = self._single_argument(node)
         if kind == "elementwise":
-            return Val(np.asarray(func(value.data)), value.tensor, value.row, value.batched)
+            return value.with_data(np.asarray(func(value.data)))
         return self._visit_reduction(node, value, func, word or "")
 
     def _extremum(self, node: ast.Apply, which: str) -> Val:
@@ -811,6 +882,8 @@ class Evaluator:
         if value.batched:
             raise _NotVectorizable
         data = np.asarray(func(value.data))
+        if value.vbatch:  # softmax keeps each vector; a mean makes one number per vector
+            return Val(data, tensor=True, vbatch=True) if data.shape == value.data.shape else Val(data)
         return Val(data, tensor=value.tensor and data.ndim >= 1 or (data.ndim >= 1 and value.data.ndim >= 2))
 
     def _call_definition(self, node: ast.Apply, definition: Definition) -> Val:
