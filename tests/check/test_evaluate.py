@@ -174,3 +174,15 @@ def test_a_vector_given_with_a_batch_axis_is_a_batch_of_vectors() -> None:
     np.testing.assert_allclose(value(r"\mathbf{w}^\top \mathbf{x} + \lVert \mathbf{x} \rVert", w=w, x=X),
                                X @ w + np.linalg.norm(X, axis=1))
     np.testing.assert_allclose(value(r"\mathbf{x}_2", x=X), X[:, 1])
+
+
+def test_naming_rules_of_the_symbols_document() -> None:
+    X = np.arange(12.0).reshape(3, 4)
+    assert value(r"\sum_{i=1}^{3} x^{(i)}_2", x=X) == pytest.approx(X[:, 1].sum())  # the sample first
+    assert value(r"\mathrm{e}^{1}", r"e \in \mathbb{R}^{n}") == pytest.approx(math.e)
+    assert value(r"\varepsilon + 1", epsilon=0.5) == pytest.approx(1.5)  # a var- form is the same letter
+    assert value(r"\vec{v} \cdot \vec{v}", v=np.array([3.0, 4.0])) == pytest.approx(25.0)
+    assert value(r"\hat{\bar{x}} + x^*", x_bar_hat=1.0, x_star=2.0) == pytest.approx(3.0)
+    assert value(r"\mathcal{L} - L", L=1.0, L_cal=5.0) == pytest.approx(4.0)  # both letters: L_cal
+    assert value(r"2\mathcal{L}", L=1.0) == pytest.approx(2.0)  # alone: L
+    assert value(r"W^Q + 1", **{"W^Q": 1.0}) == pytest.approx(2.0)

@@ -329,7 +329,8 @@ class Evaluator:
         symbol = node
         while isinstance(symbol, ast.Subscript | ast.SuperIndex | ast.Prime):
             symbol = symbol.base if not isinstance(symbol, ast.Prime) else symbol.operand
-        if isinstance(symbol, ast.Symbol) and symbol.font == "bf" and symbol.name.lstrip("\\")[:1].islower():
+        if (isinstance(symbol, ast.Symbol) and (symbol.font == "bf" or "vec" in symbol.accents)
+                and symbol.name.lstrip("\\")[:1].islower()):
             return 1
         return None
 
@@ -344,7 +345,7 @@ class Evaluator:
         while isinstance(symbol, ast.Subscript | ast.SuperIndex | ast.Prime):
             symbol = symbol.base if not isinstance(symbol, ast.Prime) else symbol.operand
         if isinstance(symbol, ast.Symbol):
-            if symbol.font == "bf":
+            if symbol.font == "bf" or "vec" in symbol.accents:
                 return True
             letter = symbol.name.lstrip("\\")
             return letter[:1].isupper()
@@ -413,6 +414,8 @@ class Evaluator:
         return scalar(float(node.value))
 
     def _visit_Symbol(self, node: ast.Symbol) -> Val:
+        if node.font == "rm" and node.name == "e" and not node.accents:
+            return scalar(math.e)
         name = symbol_name(node)
         if name is None:
             raise self._fail(f"`{self._tex(node)}` is not a value here", node)
@@ -422,8 +425,13 @@ class Evaluator:
         return self._indexed(node, node.base, node.index)
 
     def _visit_SuperIndex(self, node: ast.SuperIndex) -> Val:
-        if node.bracket == "(":
-            return self._indexed(node, node.base, node.index)
+        if node.bracket in ("(", "["):
+            base = node.base
+            if isinstance(base, ast.Subscript) and not self._names_a_value(base):
+                # x^{(i)}_j is x[i, j]: the sample first, then the entry
+                combined = ast.Tuple((*index_symbols(node.index), *index_symbols(base.index)), span=node.span)
+                return self._indexed(node, base.base, combined)
+            return self._indexed(node, base, node.index)
         name = symbol_name(node)
         if name is None:
             raise self._fail(f"`{self._tex(node)}` is not a name veritex can read", node)
@@ -471,6 +479,16 @@ class Evaluator:
         else:
             array = self.visit(base)
         return self._index_array(node, array, parts, part_names)
+
+    def _names_a_value(self, node: ast.Subscript) -> bool:
+        """Whether `W_1` in `W_1^{(l)}` is a name with a value (rather than `x_j` indexing x)."""
+        name = symbol_name(node)
+        if name is None or any(
+            isinstance(sub, ast.Symbol) and (n := symbol_name(sub)) is not None and self._is_bound(n)
+            for sub in node.index.walk()
+        ):
+            return False
+        return self._has_value(name, node)
 
     def _may_index(self, part: ast.Expr) -> bool:
         """A subscript part that indexes: a number, or a letter that nothing else gives a value to
@@ -611,7 +629,8 @@ class Evaluator:
         exponent = self.visit(node.exponent)
         if isinstance(node.base, ast.Symbol) and symbol_name(node.base) == SymbolName("e"):
             base_value = self._try_lookup(SymbolName("e"), node.base)
-            if base_value is not None and base_value.data.ndim == 0 and float(base_value.data) == math.e:
+            upright = node.base.font == "rm"  # `\\mathrm{e}` is always Euler's number
+            if upright or (base_value is not None and base_value.data.ndim == 0 and float(base_value.data) == math.e):
                 return exponent.with_data(np.exp(exponent.data))
         base = self.visit(node.base)
         if base.tensor and base.ndim == 2 and exponent.data.ndim == 0 and float(np.real(exponent.data)) == -1:

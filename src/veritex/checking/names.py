@@ -26,6 +26,13 @@ _UNICODE_GREEK = dict(zip(
 ))
 # Python spellings of names that are keywords or that people shorten.
 _ALIASES = {"lambda": ("lam", "lmbda", "lambd", "lambda_"), "epsilon": ("eps",), "varepsilon": ("eps", "epsilon")}
+def letter_name(greek: str) -> str:
+    """`varepsilon` -> `epsilon`: a var- form is the same letter."""
+    if greek.startswith("var") and greek[3:] in GREEK:
+        return greek[3:]
+    return greek
+
+
 ACCENTS = {
     "hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde",
     "dot": "dot", "ddot": "ddot", "vec": "vec", "check": "check", "breve": "breve",
@@ -38,13 +45,15 @@ FONTS = (
 
 @dataclass(frozen=True)
 class SymbolName:
-    """A symbol as names see it. `base`: 'W', 'alpha'; `accent`: 'hat' or None; `subscript`: '1',
-    'k', 'out' or None; `primes`: the number of primes."""
+    """A symbol as names see it. `base`: 'W', 'alpha' (a var- form is the same letter); `accent`:
+    'hat', 'bar_hat' (inside out) or None; `subscript`: '1', 'k', 'out', 't-1' or None; `primes`: the
+    number of primes; `font`: only the letter-changing fonts (bold and upright are typography)."""
 
     base: str
     accent: str | None = None
     subscript: str | None = None
     primes: int = 0
+    font: str | None = None  # "cal", "scr", "frak", "bb": `\\mathcal{L}` is not `L` where both appear
 
     @property
     def python(self) -> str:
@@ -57,8 +66,9 @@ class SymbolName:
         text = "_".join(parts)
         return text + "_prime" * self.primes
 
-    def keys(self) -> set[str]:
-        """Every spelling, without underscores, that names this symbol."""
+    def keys(self, *, twin: bool = False) -> set[str]:
+        """Every spelling, without underscores, that names this symbol. `twin`: the same letter
+        without this symbol's font also appears, so only `L_cal` names `\\mathcal{L}`."""
         bases = [self.base, *(_ALIASES.get(self.base, ()))]
         sub = self.subscript or ""
         prime = "prime" * self.primes
@@ -71,6 +81,10 @@ class SymbolName:
                 keys.add(base + sub)
         if prime:
             keys = {k + prime for k in keys} | {k + "p" * self.primes for k in keys}
+        if self.font:
+            with_font = {k + self.font for k in keys} | {
+                self.base + self.font + k[len(self.base):] for k in keys if k.startswith(self.base)}
+            keys = with_font if twin else keys | with_font
         return {_squash(k) for k in keys}
 
     def __str__(self) -> str:
@@ -78,11 +92,15 @@ class SymbolName:
 
 
 def _squash(name: str) -> str:
-    return name.replace("_", "")
+    return name.translate(_DROPPED)
+
+
+_DROPPED = str.maketrans("", "", "_{}^")
 
 
 def python_key(name: str) -> str:
-    """A Python name as a key: underscores dropped, Unicode Greek spelled out."""
+    """A Python name as a key: underscores, braces and carets dropped (`W_{ij}`, `W^Q`), Unicode
+    Greek spelled out."""
     spelled = "".join(_UNICODE_GREEK.get(ch, ch) for ch in name)
     return _squash(spelled)
 
@@ -118,7 +136,7 @@ def parse_symbol_tex(tex: str) -> SymbolName:
         break
     match = _COMMAND.fullmatch(base_part)
     if match and match.group(1) in GREEK:
-        base = match.group(1)
+        base = letter_name(match.group(1))
     elif re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", base_part):
         base = base_part
     elif len(base_part) == 1 and base_part in _UNICODE_GREEK:
@@ -176,6 +194,10 @@ def _braced(text: str) -> str | None:
     return None
 
 
+def _plain(symbol: SymbolName) -> SymbolName:
+    return SymbolName(symbol.base, symbol.accent, symbol.subscript, symbol.primes)
+
+
 def match_values(
     values: Mapping[str, object],
     symbols: Iterable[SymbolName],
@@ -194,8 +216,10 @@ def match_values(
             continue
         chosen[target] = name
         used.add(name)
+    plain = {_plain(s) for s in symbols if s.font is None}
+    symbols.sort(key=lambda s: s.font is not None)  # `L` takes the value L before `\\mathcal{L}` may
     for sym in symbols:
-        if sym in chosen:
+        if sym in chosen or (sym.font is not None and _plain(sym) in plain):
             continue
         if sym.python in values and sym.python not in used:
             chosen[sym] = sym.python
@@ -207,7 +231,7 @@ def match_values(
     for sym in symbols:
         if sym in chosen:
             continue
-        for key in sorted(sym.keys()):
+        for key in sorted(sym.keys(twin=sym.font is not None and _plain(sym) in plain)):
             names = [n for n in by_key.get(key, []) if n not in used]
             if names:
                 chosen[sym] = names[0]

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from veritex.math import ast
 
-from .names import GREEK, SymbolName
+from .names import GREEK, SymbolName, letter_name
 
 DEFINING_RELATIONS = frozenset({"=", "def"})
 
@@ -24,7 +24,7 @@ def symbol_name(node: ast.Expr) -> SymbolName | None:
     if isinstance(node, ast.Symbol):
         return _letter(node)
     if isinstance(node, ast.Subscript | ast.SuperIndex):
-        if isinstance(node, ast.SuperIndex) and node.bracket == "(":
+        if isinstance(node, ast.SuperIndex) and node.bracket in ("(", "["):
             return None
         base = symbol_name(node.base) if isinstance(node.base, ast.Symbol) else None
         if base is None or base.subscript is not None:
@@ -32,11 +32,14 @@ def symbol_name(node: ast.Expr) -> SymbolName | None:
         part = subscript_part(node.index)
         if part is None:
             return None
-        return SymbolName(base.base, base.accent, part, base.primes)
+        return SymbolName(base.base, base.accent, part, base.primes, base.font)
     if isinstance(node, ast.Prime) and isinstance(node.operand, ast.Symbol):
         base = _letter(node.operand)
-        return SymbolName(base.base, base.accent, base.subscript, node.order) if base else None
+        return SymbolName(base.base, base.accent, base.subscript, node.order, base.font) if base else None
     return None
+
+
+_NAMING_FONTS = frozenset({"cal", "scr", "frak", "bb"})
 
 
 def _letter(node: ast.Symbol) -> SymbolName | None:
@@ -45,11 +48,11 @@ def _letter(node: ast.Symbol) -> SymbolName | None:
         bare = name[1:]
         if bare not in GREEK and bare not in ("ell", "infty", "imath", "jmath", "hbar"):
             return None
-        name = bare
-    accent = next((a for a in node.accents if a != "star"), None)
-    if "star" in node.accents:
-        name += "star"
-    return SymbolName(name, accent)
+        name = letter_name(bare)
+    accents = [a for a in node.accents if a != "vec"]  # an arrow is typography, like bold
+    accent = "_".join(accents) if accents else None
+    font = node.font if node.font in _NAMING_FONTS else None
+    return SymbolName(name, accent, font=font)
 
 
 def subscript_part(index: ast.Expr) -> str | None:
