@@ -123,7 +123,7 @@ def _refuse_vacuous_derivatives(exprs: Iterable[sympy.Expr]) -> None:
                 continue
             body = node.expr
             for variable, _ in node.variable_count:
-                if not _depends_on(body, variable) and body.free_symbols:
+                if not _depends_on(body, variable):
                     raise _Unchecked(f"the derivative by {variable} does not see {variable} in what it "
                                      "differentiates, as read")
 
@@ -169,6 +169,12 @@ def _constrain(domain: Domain, relation: sympy.Basic, present: dict[str, sympy.S
     if not isinstance(relation, sympy.Rel):
         return
     left, right = relation.lhs, relation.rhs
+    if isinstance(left, sympy.Abs) and isinstance(left.args[0], sympy.Symbol) and right.is_number \
+            and relation.rel_op in ("<", "<="):
+        symbol = present.get(left.args[0].name)
+        if symbol is not None and right.is_real:
+            domain.lower[symbol], domain.upper[symbol] = -float(right), float(right)
+        return
     symbol, value, flipped = None, None, False
     if isinstance(left, sympy.Symbol) and right.is_number:
         symbol, value = present.get(left.name), right

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from veritex.math import ast
 
-from .definitions import is_name, is_signature
+from .definitions import head_key, is_definable
 
 CLAIM_RELATIONS = frozenset({"=", "approx"})
 """Relations a step can be checked for; inequalities and the rest are statements of another kind."""
@@ -45,8 +45,8 @@ def first_step_defines(statement: ast.Statement, defined_functions: set[ast.Expr
         return False
     if isinstance(lhs, ast.Apply) and isinstance(lhs.function, ast.Prime):
         # `f'(x) = ...` claims a derivative when `f` is defined, and defines `f'` otherwise.
-        return lhs.function.operand not in defined_functions
-    return is_name(lhs) or is_signature(lhs)
+        return head_key(lhs.function.operand) not in defined_functions
+    return is_definable(lhs)
 
 
 def claims_of(formula: ast.Formula, defined_functions: set[ast.Expr]) -> list[Step]:

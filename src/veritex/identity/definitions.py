@@ -65,12 +65,26 @@ def is_signature(node: ast.Expr) -> bool:
     return all(is_name(a) for a in node.args)
 
 
+def is_definable(lhs: ast.Expr) -> bool:
+    """A left side that introduces what it names: a name, a signature, a name squared
+    (`\\sigma^2 = ...`), or a component of a function's value (`\\mathrm{softmax}(z)_i = ...`)."""
+    if is_name(lhs) or is_signature(lhs):
+        return True
+    if isinstance(lhs, ast.Power) and isinstance(lhs.exponent, ast.Number):
+        return is_name(lhs.base)
+    if isinstance(lhs, ast.Subscript | ast.SuperIndex) and isinstance(lhs.base, ast.Apply):
+        return is_signature(lhs.base) or all(is_name(a) for a in lhs.base.args)
+    return False
+
+
 def definition_from(lhs: ast.Expr, body: ast.Expr, order: int, label: str | None = None,
                     tex: str = "") -> Definition | None:
     """The definition `lhs = body` makes, or None when `lhs` is not a name or a signature."""
     if is_signature(lhs):
         assert isinstance(lhs, ast.Apply)
         return Definition("function", lhs.function, lhs.args, body, order, label, tex)
+    if isinstance(lhs, ast.Power) and is_definable(lhs):
+        return Definition("symbol", lhs, (), body, order, label, tex)  # `\\sigma^2` stands for itself
     if not is_name(lhs):
         return None
     if isinstance(lhs, ast.SuperIndex | ast.Subscript):
@@ -214,7 +228,7 @@ class Substituter:
                 if len(args) == len(found.params):
                     self.used.append(found)
                     return replace_nodes(found.body, dict(zip(found.params, args, strict=True)))
-        if isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex | ast.Juxt):
+        if isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex | ast.Juxt | ast.Power):
             found = table.lookup("symbol", node, order)
             if found is not None:
                 self.used.append(found)

@@ -15,7 +15,15 @@ from veritex.math.names import subscripted_name, symbol_name
 
 from .astutil import bound_indices, display_name, symbols_in
 from .claims import Step, claims_of
-from .definitions import Definition, DefinitionKind, DefinitionTable, definition_from, head_key, substitute
+from .definitions import (
+    Definition,
+    DefinitionKind,
+    DefinitionTable,
+    definition_from,
+    head_key,
+    is_name,
+    substitute,
+)
 
 PLAN_VERSION = "identity-1"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
@@ -75,7 +83,7 @@ class StepPlan:
     free: tuple[ast.Expr, ast.Expr]  # bare names left free, functions and derivatives substituted
     full: tuple[ast.Expr, ast.Expr]  # every definition substituted
     conditions: tuple[ast.Condition, ...] = ()
-    abstract: str | None = None  # why a derivative in it is a statement about unknown functions
+    abstract: str | None = None  # why it claims nothing testable (unknown functions differentiated...)
     arrays: list[str] = field(default_factory=list)  # declared arrays used whole (not indexed)
     free_uses: list[str] = field(default_factory=list)  # the definitions each form substituted, described
     full_uses: list[str] = field(default_factory=list)
@@ -120,10 +128,20 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
     full_right = substitute(step.right, local, order, everywhere=True)
     full = (full_left.expr, full_right.expr)
     unrelated = [u for side in (step.left, step.right) for u in _abstract_derivatives(side, local, order)]
+    reason = abstract_reason(unrelated) or _only_named(*full)
     arrays = sorted({n for side in full for n in _whole_arrays(side, shapes.arrays)})
     return StepPlan(step.name(several), step.relation, (free_left.expr, free_right.expr), full,
-                    step.conditions, abstract_reason(unrelated), arrays,
+                    step.conditions, reason, arrays,
                     _describe(free_left.used + free_right.used), _describe(full_left.used + full_right.used))
+
+
+def _only_named(left: ast.Expr, right: ast.Expr) -> str | None:
+    """`... = g` where `g` appears nowhere else and nothing defines it names the result; it claims
+    nothing a sample could test."""
+    for side, other in ((right, left), (left, right)):
+        if _is_plain_name(side) and not _mentions(other, side) and _free_names(side):
+            return f"{display_name(side)} is only named here, never defined: the step gives a name, it claims nothing"
+    return None
 
 
 def _describe(used: list[Definition]) -> list[str]:
@@ -236,7 +254,7 @@ def _mentions(body: ast.Expr, variable: ast.Expr) -> bool:
 
 
 def _is_plain_name(node: ast.Expr) -> bool:
-    return isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex)
+    return isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex) and is_name(node)
 
 
 def _free_names(body: ast.Expr) -> list[str]:

@@ -39,7 +39,8 @@ class StepResult:
         if self.status == "verified":
             return f"step {self.step} verified {_how_words(self.how)}".rstrip() + uses
         if self.status == "refuted":
-            return f"step {self.step} fails{uses} at {format_point(self.point or {})}: " \
+            at = f" at {format_point(self.point)}" if self.point else ""
+            return f"step {self.step} fails{uses}{at}: " \
                    f"left side {format_value(self.lhs)}, right side {format_value(self.rhs)}"
         return f"step {self.step} unchecked: {reason}"
 
