@@ -193,3 +193,25 @@ def test_framework_of_a_function() -> None:
     assert framework_of_function(uses_torch) == "torch"
     assert framework_of_function(uses_numpy) == "numpy"
     assert framework_of_function(torch.nn.Linear(2, 2)) == "torch"
+
+
+def test_single_precision_cancellation_is_no_refutation() -> None:
+    """A float32 gradient at the optimum is pure rounding noise; the formula's own float32 noise
+    there shows it, so only a real difference refutes."""
+    from veritex.checking.checker import check_once
+
+    context = {"formulas": [{"tex": r"-\frac{2}{n}\sum_{i=1}^{n} x_i(y_i - w x_i - b)", "label": "eq:g"}]}
+    rng = np.random.default_rng(0)
+    x = rng.normal(100, 1, 10_000)
+    y = 3 * x + 2 + rng.normal(0, 0.5, 10_000)
+    w = float(np.sum(x * (y - 2)) / np.sum(x * x))
+
+    def gradient32(w: float, b: float, x: np.ndarray, y: np.ndarray) -> Any:
+        x32, y32 = x.astype(np.float32), y.astype(np.float32)
+        return -2 * np.mean(x32 * (y32 - np.float32(w) * x32 - np.float32(b)))
+
+    values = {"w": w, "b": 2.0, "x": x, "y": y}
+    assert abs(float(gradient32(**values))) > 1e-5  # beyond atol: the tolerance alone would refute
+    assert check_once("eq:g", gradient32, values, context=context).status == "verified"
+    wrong = check_once("eq:g", lambda w, b, x, y: gradient32(w, b, x, y) + 0.5, values, context=context)
+    assert wrong.status == "refuted"

@@ -289,8 +289,27 @@ def run_case(
                            {"reason": "bad-result"})) from None
     precision = least_precise([*bound.precisions, precision_of(result)])
     tolerance = tolerance_for(precision, rtol, atol)
-    comparison = compare(formula, code, tolerance)
+    noise = _rounding_noise(prepared, bound, formula) if precision != "double" else None
+    comparison = compare(formula, code, tolerance, noise)
     return Case(bound, formula, code, comparison, tolerance, evaluator, binding, seconds)
+
+
+def _rounding_noise(prepared: Prepared, bound: Bound, formula: np.ndarray) -> np.ndarray | None:
+    """How far the formula's value moves when evaluated in single precision: large where the
+    result cancels large terms, which code in single precision cannot compute any better."""
+    try:
+        evaluator = Evaluator(
+            prepared.document.table, bound.inputs, origin=prepared.ref.index,
+            exclude=(prepared.ref.index, prepared.statement) if prepared.ref.index >= 0 else None,
+            dtype=np.float32,
+        )
+        low = np.asarray(evaluator.evaluate(prepared.expr).data)
+    except (Unevaluable, ArithmeticError, ValueError, TypeError, IndexError):
+        return None
+    if low.shape != formula.shape:
+        return None
+    with np.errstate(all="ignore"):
+        return np.asarray(np.abs(low.astype(formula.dtype) - formula), dtype=np.float64)
 
 
 def _short_traceback(exc: BaseException, limit: int = 6) -> str:

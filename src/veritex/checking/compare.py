@@ -33,8 +33,18 @@ class Comparison:
         return self.outcome == "agree"
 
 
-def compare(formula: np.ndarray, code: np.ndarray, tolerance: Tolerance) -> Comparison:
+NOISE_FACTOR = 10.0
+"""How many times its own rounding noise a value may differ by (see `compare`'s `noise`)."""
+
+
+def compare(
+    formula: np.ndarray, code: np.ndarray, tolerance: Tolerance, noise: np.ndarray | None = None,
+) -> Comparison:
     """Compare `formula` (what the TeX says) with `code` (what the function returned).
+
+    `noise` is how far the formula moves when evaluated in the code's precision instead of float64:
+    where a result comes from cancelling large terms, single precision cannot do better, and
+    `NOISE_FACTOR` times that noise is allowed on top of the tolerance.
 
     Shapes that differ only by axes of length 1 compare as equal (a (10, 1) prediction against a
     length-10 formula). Where the formula is not finite but the code is, the formula overflowed in
@@ -76,6 +86,8 @@ def compare(formula: np.ndarray, code: np.ndarray, tolerance: Tolerance) -> Comp
     with np.errstate(invalid="ignore", over="ignore"):
         difference = np.where(both_finite, np.abs(f - c), 0.0)
         allowed = tolerance.atol + tolerance.rtol * np.maximum(np.abs(f), np.abs(c))
+        if noise is not None and noise.shape == f.shape:
+            allowed = allowed + NOISE_FACTOR * np.where(np.isfinite(noise), noise, 0.0)
         excess = np.where(both_finite, difference / np.where(allowed > 0, allowed, 1.0), 0.0)
     excess = np.where(code_bad | (~both_finite & ~same_special & ~formula_bad), np.inf, excess)
 

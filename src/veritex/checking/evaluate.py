@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -85,8 +86,15 @@ class Val:
         return replace(self, data=np.asarray(data))
 
 
+_DTYPE: ContextVar[type[np.floating]] = ContextVar("veritex_evaluation_dtype", default=np.float64)
+"""The float type of this evaluation: float64, or float32 to measure how rounding moves a result."""
+
+
 def scalar(x: float | np.floating | np.ndarray) -> Val:
-    return Val(np.asarray(x, dtype=np.float64))
+    value = np.asarray(x)
+    if np.iscomplexobj(value):
+        return Val(value)
+    return Val(value.astype(_DTYPE.get()))
 
 
 @dataclass
@@ -115,9 +123,11 @@ class Evaluator:
         exclude: tuple[int, int] | None = None,
         vectorise: bool = True,
         sources: Mapping[int, str] | None = None,
+        dtype: type[np.floating] = np.float64,
     ) -> None:
         self.table = table
         self.sources = dict(sources or {})
+        self.dtype = dtype
         self.inputs = inputs
         self.origin = origin
         self.exclude = exclude
@@ -136,9 +146,13 @@ class Evaluator:
 
     def evaluate(self, expr: ast.Expr) -> Val:
         """The value of `expr`; element-wise over any index that nothing binds."""
-        with np.errstate(all="ignore"):
-            self.bind_sum_sizes(expr)
-            return self._with_free_indices(expr)
+        token = _DTYPE.set(self.dtype)
+        try:
+            with np.errstate(all="ignore"):
+                self.bind_sum_sizes(expr)
+                return self._with_free_indices(expr)
+        finally:
+            _DTYPE.reset(token)
 
     def _with_free_indices(self, expr: ast.Expr) -> Val:
         try:
@@ -148,7 +162,7 @@ class Evaluator:
                 raise Unevaluable(f"the index `{free.name}` is used inconsistently", expr) from None
             parts = []
             for k in range(1, free.size + 1):
-                self._free[free.name] = Val(np.asarray(k))
+                self._free[free.name] = scalar(k)
                 parts.append(self._with_free_indices(expr))
             del self._free[free.name]
             stacked = _stack(parts)
@@ -315,6 +329,8 @@ class Evaluator:
         return value
 
     def _given(self, name: SymbolName, node: ast.Node, value: np.ndarray) -> Val:
+        if value.dtype.kind == "f" and value.dtype != self.dtype:
+            value = value.astype(self.dtype)
         """A given value; a vector (declared with one axis, or bold lower case) given with more axes
         is a batch of vectors, as when a module is called on a batch (`W\\mathbf{x}` with x of
         shape (N, d) is every row's product)."""
@@ -399,7 +415,7 @@ class Evaluator:
             sizes.append(size)
         values = []
         for position in np.ndindex(*sizes):
-            bindings = {i: Val(np.asarray(k + 1)) for i, k in zip(definition.indices, position, strict=True)}
+            bindings = {i: scalar(k + 1) for i, k in zip(definition.indices, position, strict=True)}
             with self._isolated(bindings, definition.origin):
                 values.append(self.visit(definition.body))
         data = _stack(values).reshape(tuple(sizes) + values[0].data.shape)
@@ -974,7 +990,7 @@ class Evaluator:
                 return fast
         terms: list[Val] = []
         for position in _positions(ranges):
-            scope = {n: Val(np.asarray(k)) for n, k in zip(names, position, strict=True)}
+            scope = {n: scalar(k) for n, k in zip(names, position, strict=True)}
             self._scopes.append(scope)
             try:
                 terms.append(self.visit(node.body))
