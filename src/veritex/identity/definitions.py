@@ -212,6 +212,8 @@ class Substituter:
 
     def _replace(self, node: ast.Expr, names_too: bool) -> ast.Expr | None:
         table, order = self.table, self.order
+        if isinstance(node, ast.Apply) and isinstance(node.function, ast.Prime):
+            return self._prime(node, node.function)
         if isinstance(node, ast.Apply):
             found = table.lookup("function", node.function, order)
             if found is not None and len(found.params) == len(node.args):
@@ -238,6 +240,19 @@ class Substituter:
                 self.used.append(fn)
                 return fn.body
         return None
+
+
+    def _prime(self, node: ast.Apply, prime: ast.Prime) -> ast.Expr | None:
+        """`f'(t)` with `f(x) = body` defined: the derivative of the body, taken at `x = t`."""
+        found = self.table.lookup("function", prime.operand, self.order)
+        if found is None or len(found.params) != 1 or len(node.args) != 1:
+            return None
+        self.used.append(found)
+        (param,), (arg,) = found.params, node.args
+        derivative = ast.Derivative(found.body, (param,), (prime.order,))
+        if arg == param:
+            return derivative
+        return ast.Evaluated(derivative, (ast.Statement((param, arg), ("=",)),))
 
 
 def _variables_of(node: ast.Derivative | ast.Gradient) -> frozenset[ast.Expr]:
