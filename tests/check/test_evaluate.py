@@ -173,7 +173,8 @@ def test_a_vector_given_with_a_batch_axis_is_a_batch_of_vectors() -> None:
     w = rng.standard_normal(4)
     np.testing.assert_allclose(value(r"\mathbf{w}^\top \mathbf{x} + \lVert \mathbf{x} \rVert", w=w, x=X),
                                X @ w + np.linalg.norm(X, axis=1))
-    np.testing.assert_allclose(value(r"\mathbf{x}_2", x=X), X[:, 1])
+    np.testing.assert_allclose(value(r"x_2", r"x \in \mathbb{R}^{d}", x=X), X[:, 1])  # entry 2 of each vector
+    np.testing.assert_allclose(value(r"\mathbf{x}_2", x=X), X[1])  # a bold x_i is the i-th vector
 
 
 def test_naming_rules_of_the_symbols_document() -> None:

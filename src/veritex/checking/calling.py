@@ -1,6 +1,6 @@
 """Call the user's implementation with the values its parameters name.
 
-Rules (also in docs/checking.md): a zero-argument callable is called bare; an `nn.Module` or a
+Rules (the acceptance conventions): a zero-argument callable is called bare; an `nn.Module` or a
 Keras layer is called as a module (so its hooks run), with the parameters of its `forward` / `call`;
 parameters are matched by name; when they cannot be matched (a built-in without an inspectable
 signature, or one required positional parameter with another name such as `forward(input)`), the

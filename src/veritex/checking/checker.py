@@ -270,6 +270,11 @@ def run_case(
                            {"reason": "shape", "values": _describe_values(values)})) from None
     except Unevaluable as exc:
         raise Stop(unevaluable_verdict(prepared, exc)) from None
+    except (ArithmeticError, ValueError, TypeError, IndexError) as exc:  # NumPy refusing what the values ask
+        raise Stop(Verdict(
+            "unchecked", f"cannot evaluate the formula with these values: {type(exc).__name__}: {exc}",
+            {"reason": "cannot-evaluate"},
+        )) from None
     seconds = time.perf_counter() - started
     try:
         result, binding = call(fn, values)

@@ -1,7 +1,7 @@
 """Evaluate a formula's expression with NumPy, given values for its symbols.
 
 A visitor over `veritex.math.ast` with one `_visit_<NodeClass>` method per construct. Meaning
-follows ML notation (docs/checking.md):
+follows ML notation (and docs/symbols.md for names):
 
 - juxtaposition of two arrays that are vectors or matrices is a matrix product; with a scalar it
   scales; `\\odot` is element-wise; `\\cdot` between vectors is a dot product;
@@ -525,7 +525,7 @@ class Evaluator:
     def _index_array(
         self, node: ast.Node, array: Val, parts: list[ast.Expr], part_names: list[SymbolName | None],
     ) -> Val:
-        if array.vbatch:  # x_i of a batch of vectors: element i of every vector
+        if array.vbatch and not _bold_sample(node):  # x_i of a batch of vectors: element i of every vector
             if array.batched or len(parts) != 1:
                 raise _NotVectorizable if array.batched else self._fail(
                     f"`{self._tex(node)}` takes {len(parts)} indices of a batch of vectors", node)
@@ -1098,6 +1098,15 @@ _REDUCERS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 
 # ---- helpers -------------------------------------------------------------------------------------
+
+
+def _bold_sample(node: ast.Node) -> bool:
+    """`\\mathbf{x}_i` and `\\mathbf{x}^{(i)}` pick the i-th vector of a batch (a sample), where a plain
+    `x_i` picks entry i of a vector."""
+    if isinstance(node, ast.SuperIndex):
+        return True
+    base = node.base if isinstance(node, ast.Subscript) else None
+    return isinstance(base, ast.Symbol) and (base.font == "bf" or "vec" in base.accents)
 
 
 def _trailing_bigop(node: ast.Expr) -> ast.BigOp | None:

@@ -24,8 +24,8 @@ def symbol_name(node: ast.Expr) -> SymbolName | None:
     if isinstance(node, ast.Symbol):
         return _letter(node)
     if isinstance(node, ast.Subscript | ast.SuperIndex):
-        if isinstance(node, ast.SuperIndex) and node.bracket in ("(", "["):
-            return None
+        if isinstance(node, ast.SuperIndex) and node.bracket == "(":
+            return None  # y^{(i)} is always an index; W^{[l]} names layer l's W unless l is bound
         base = symbol_name(node.base) if isinstance(node.base, ast.Symbol) else None
         if base is None or base.subscript is not None:
             return None
