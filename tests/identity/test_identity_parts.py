@@ -225,3 +225,24 @@ def test_a_fully_cached_document_does_not_import_sympy(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_failing_check_becomes_an_unchecked_item(monkeypatch: pytest.MonkeyPatch) -> None:
+    import veritex.identity.checker as checker
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(checker, "check_plan", broken)
+    item = one(r"(x + 1)^2 = x^2 + 2x + 1")
+    assert item.status == "unchecked" and "RecursionError" in item.message
+
+
+def test_integer_letters_are_retried_as_integers() -> None:
+    item = one(r"\cos(2\pi k) = 1")
+    assert item.status == "verified" and "k an integer" in item.message
+    assert one(r"\cos(2\pi k) = -1").status == "refuted"
+
+
+def test_sums_that_cannot_be_expanded_are_unchecked() -> None:
+    assert one(r"\sum_{k=0}^{\infty} x^k = \frac{1}{1 - x}").status == "unchecked"

@@ -11,6 +11,7 @@ approximation (`\\approx`) is never refuted.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import sympy
 
@@ -19,12 +20,14 @@ from veritex.math.errors import Uninterpretable
 from veritex.math.to_sympy import condition_to_sympy
 
 from . import numeric, symbolic
-from .numeric import Abstract, Domain, NumericOutcome
+from .numeric import Abstract, Domain, NumericOutcome, Unsampleable
 from .plan import FormulaPlan, StepPlan
 from .results import FormulaResult, StepResult
 from .translate import translate_pair
 
 POINTS = 8
+INTEGER_LETTERS = frozenset({"i", "j", "k", "l", "m", "n", "t", "N", "K", "T"})
+"""Letters that usually count something; a step failing for real values is retried with them integer."""
 MATRIX_FUNCTIONS = {"transpose": "a transpose", "hadamard": "a Hadamard product", "kron": "a Kronecker product",
                     "norm": "a norm", "max_over": "a maximum over an index", "min_over": "a minimum over an index",
                     "argmax_over": "an argmax", "argmin_over": "an argmin"}
@@ -90,10 +93,29 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
         return StepResult(step.name, "verified", how="symbolic", relation=step.relation)
     try:
         outcome = numeric.sample_identity(lhs, rhs, domain, seed=seed, points=POINTS, approximate=approximate)
+        how_note = ""
+        letters = _integer_letters([lhs, rhs], domain)
+        if outcome.status != "holds" and letters and not approximate:
+            # `\\cos(2\\pi k) = 1` is meant for integer k: try the usual integer letters as integers.
+            as_integers = replace(domain, integers=domain.integers | set(letters))
+            retry = numeric.sample_identity(lhs, rhs, as_integers, seed=seed + 1, points=POINTS)
+            if retry.status == "holds":
+                outcome, how_note = retry, f", {' and '.join(letters)} {'an integer' if len(letters) == 1 else 'integers'}"
     except Abstract as exc:
         raise _Unchecked(f"{', '.join(exc.names)} {'is' if len(exc.names) == 1 else 'are'} never defined: "
                          "an abstract statement no sample can test") from None
-    return _verdict(step, outcome, approximate)
+    except Unsampleable as exc:
+        raise _Unchecked(str(exc)) from None
+    result = _verdict(step, outcome, approximate)
+    if how_note and result.how:
+        result.how = result.how[:-1] + how_note + ")"
+    return result
+
+
+def _integer_letters(exprs: list[sympy.Expr], domain: Domain) -> list[str]:
+    names = {s.name for e in exprs for s in e.free_symbols if isinstance(s, sympy.Symbol) and not s.is_integer}
+    fixed = {s.name for s in domain.fixed}
+    return sorted((names & INTEGER_LETTERS) - fixed - domain.integers)
 
 
 def _verdict(step: StepPlan, outcome: NumericOutcome, approximate: bool) -> StepResult:
@@ -153,6 +175,7 @@ def _domain(conditions: tuple[ast.Condition, ...], exprs: list[sympy.Expr], plan
     domain = Domain()
     present = {s.name: s for e in exprs for s in e.free_symbols if isinstance(s, sympy.Symbol)}
     domain.sizes = {s for name, s in present.items() if name in plan.shapes.sizes}
+    domain.integers = set(plan.shapes.integers)
     for condition in conditions:
         if not isinstance(condition.body, ast.Statement) or not condition.body.relations:
             continue

@@ -29,15 +29,19 @@ class DocumentMath:
     shapes: Shapes
     known: frozenset[str] = field(default_factory=frozenset)
 
+    def plan(self, read: ReadFormula) -> FormulaPlan | None:
+        """The plan for one parsed formula, or None when it claims nothing."""
+        assert read.formula is not None
+        return plan_formula(read.formula, read.order, self.table, self.shapes, self.known)
+
     def plans(self) -> list[tuple[ReadFormula, FormulaPlan]]:
         """Display formulas that claim identities, with their plans."""
         out = []
         for read in self.formulas:
-            if not read.math.display or read.formula is None:
-                continue
-            plan = plan_formula(read.formula, read.order, self.table, self.shapes, self.known)
-            if plan is not None:
-                out.append((read, plan))
+            if read.math.display and read.formula is not None:
+                plan = self.plan(read)
+                if plan is not None:
+                    out.append((read, plan))
         return out
 
 

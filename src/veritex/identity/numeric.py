@@ -36,6 +36,7 @@ class Domain:
     upper: dict[sympy.Symbol, float] = field(default_factory=dict)
     positive: set[sympy.Symbol] = field(default_factory=set)
     sizes: set[sympy.Symbol] = field(default_factory=set)
+    integers: set[str] = field(default_factory=set)  # names drawn as small positive integers
 
 
 @dataclass
@@ -53,6 +54,14 @@ class NumericOutcome:
     reason: str = ""
     sizes: dict[str, int] = field(default_factory=dict)
     max_relative: float = 0.0  # the largest relative difference seen (for approximations)
+
+
+MAX_TERMS = 400
+"""Most terms a sum may expand to; longer ones (`\\sum_{i=1}^{10000}`) are not sampled."""
+
+
+class Unsampleable(Exception):
+    """The sides cannot be evaluated at points: an infinite sum, a sum too long to expand."""
 
 
 class Abstract(Exception):
@@ -94,6 +103,7 @@ def instantiate(expr: sympy.Expr, sizes: Mapping[sympy.Symbol, int],
                 free_index: Callable[[sympy.Symbol], int]) -> sympy.Expr:
     """`expr` with sizes replaced, sums and products expanded, and `x[i]` made plain symbols."""
     out = expr.subs(dict(sizes)) if sizes else expr
+    _refuse_unexpandable(out)
     out = out.doit()
     # An index left free (`z_i` outside any sum) names one element: pick one that the sums reach.
     loose = {s for node in sympy.preorder_traversal(out) if isinstance(node, sympy.Indexed)
@@ -105,6 +115,22 @@ def instantiate(expr: sympy.Expr, sizes: Mapping[sympy.Symbol, int],
     if remaining:
         raise Abstract([f"a sum over {remaining[0].limits[0][0]} that cannot be expanded"])
     return _flatten_indexed(out)
+
+
+def _refuse_unexpandable(expr: sympy.Expr) -> None:
+    for node in sympy.preorder_traversal(expr):
+        if not isinstance(node, sympy.Sum | sympy.Product):
+            continue
+        terms = 1
+        for _, low, high in node.limits:
+            if low.is_infinite or high.is_infinite:
+                raise Unsampleable(f"an infinite {'sum' if isinstance(node, sympy.Sum) else 'product'} "
+                                   "cannot be sampled")
+            count = high - low + 1
+            if count.is_number:
+                terms *= max(int(count), 0)
+        if terms > MAX_TERMS:
+            raise Unsampleable(f"a sum of {terms} terms is too long to expand")
 
 
 def _flatten_indexed(expr: sympy.Expr) -> sympy.Expr:
@@ -158,8 +184,8 @@ def _draw(symbols: list[sympy.Symbol], domain: Domain, positive: set[sympy.Symbo
             continue
         low = domain.lower.get(s)
         high = domain.upper.get(s)
-        if s.is_integer:
-            lo = int(math.ceil(low)) if low is not None else (1 if s.is_positive else -3)
+        if s.is_integer or s.name in domain.integers:
+            lo = int(math.ceil(low)) if low is not None else (1 if s.is_positive or s.name in domain.integers else -3)
             hi = int(math.floor(high)) if high is not None else lo + 5
             values[s] = rng.integers(lo, max(lo, hi) + 1, size=count).astype(float)
             continue

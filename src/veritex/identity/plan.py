@@ -7,7 +7,9 @@ the formula sits in the document.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 from dataclasses import dataclass, field
 
 from veritex.math import ast
@@ -102,9 +104,18 @@ class FormulaPlan:
     shapes: Shapes
 
     def key(self) -> str:
-        text = "\n".join([PLAN_VERSION, *(s.key() for s in self.steps), ",".join(sorted(self.known)),
+        text = "\n".join([PLAN_VERSION, _sympy_version(), *(s.key() for s in self.steps), ",".join(sorted(self.known)),
                           ",".join(sorted(self.shapes.sizes)), ",".join(sorted(self.shapes.integers))])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _sympy_version() -> str:
+    """Part of the key: another SymPy may decide differently. Read from metadata, not by import."""
+    try:
+        return importlib.metadata.version("sympy")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def plan_formula(formula: ast.Formula, order: int, table: DefinitionTable, shapes: Shapes,

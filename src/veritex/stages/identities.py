@@ -17,7 +17,7 @@ from typing import Any
 from ..fsutil import atomic_write_text
 from ..identity.document import ReadFormula, read_document_math
 from ..identity.plan import FormulaPlan
-from ..identity.results import FormulaResult
+from ..identity.results import FormulaResult, StepResult
 from ..math import position_at
 from ..model import Document, Item
 
@@ -30,7 +30,17 @@ def check_identities(doc: Document, cache_dir: Path | None) -> None:
     for read in document.formulas:
         if read.error is not None and read.math.display and _may_claim(read):
             _report_unreadable(doc, read)
-    for read, plan in document.plans():
+    for read in document.formulas:
+        if not read.math.display or read.formula is None:
+            continue
+        try:
+            plan = document.plan(read)
+        except Exception as exc:  # a tree the planner does not expect: say so, do not stop the build
+            doc.add(Item("identity", "unchecked", f"the check itself failed ({type(exc).__name__}: {exc})",
+                         position=read.math.position, label=read.math.label, detail={"steps": []}))
+            continue
+        if plan is None:
+            continue
         started = time.perf_counter()
         result, cached = _result(plan, cache_dir)
         seconds = time.perf_counter() - started
@@ -63,7 +73,12 @@ def _result(plan: FormulaPlan, cache_dir: Path | None) -> tuple[FormulaResult, b
             pass  # a damaged entry is recomputed and rewritten
     from ..identity.checker import check_plan  # imports SymPy
 
-    result = check_plan(plan, seed=int(key[:8], 16))
+    try:
+        result = check_plan(plan, seed=int(key[:8], 16))
+    except Exception as exc:  # SymPy raises many kinds; one formula must not stop the build
+        reason = f"the check itself failed ({type(exc).__name__}: {exc})"
+        return FormulaResult([StepResult(s.name, "unchecked", reason=reason, relation=s.relation)
+                              for s in plan.steps]), False
     if path is not None:
         atomic_write_text(path, json.dumps(result.to_json(), ensure_ascii=False))
     return result, False
