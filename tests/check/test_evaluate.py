@@ -187,3 +187,19 @@ def test_naming_rules_of_the_symbols_document() -> None:
     assert value(r"\mathcal{L} - L", L=1.0, L_cal=5.0) == pytest.approx(4.0)  # both letters: L_cal
     assert value(r"2\mathcal{L}", L=1.0) == pytest.approx(2.0)  # alone: L
     assert value(r"W^Q + 1", **{"W^Q": 1.0}) == pytest.approx(2.0)
+
+
+def test_several_equations_compare_the_last_and_define_with_the_others() -> None:
+    W1, b1, W2, b2, x = (rng.standard_normal((4, 3)), rng.standard_normal(4), rng.standard_normal((2, 4)),
+                         rng.standard_normal(2), rng.standard_normal(3))
+    tex = (r"\mathbf{h} = \mathrm{ReLU}(W_1 \mathbf{x} + \mathbf{b}_1), \quad "
+           r"\mathbf{o} = W_2 \mathbf{h} + \mathbf{b}_2")
+    np.testing.assert_allclose(value(tex, W_1=W1, b_1=b1, W_2=W2, b_2=b2, x=x),
+                               W2 @ np.maximum(W1 @ x + b1, 0) + b2)
+    with pytest.raises(Stop, match="2 equations"):
+        value(r"PE_{(p, 2i)} = \sin(p), \quad PE_{(p, 2i+1)} = \cos(p)", p=np.arange(3.0))
+
+
+def test_raw_tex_uses_its_own_conditions() -> None:
+    x = np.arange(4.0)
+    assert value(r"\frac{1}{N}\sum_{i=1}^{N} x_i \quad \text{where } N = 2", x=x) == pytest.approx(0.5)

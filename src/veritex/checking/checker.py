@@ -25,7 +25,7 @@ from .document import DocumentMath, FormulaRef, document_math, looks_like_label,
 from .evaluate import Evaluator, Inputs, ShapeMismatch, Unevaluable
 from .names import SymbolName, match_values, parse_symbol_tex, python_key
 from .repair import candidates
-from .symbols import symbol_name
+from .symbols import SymbolTable, symbol_name
 from .tolerance import Tolerance, tolerance_for
 from .values import Precision, describe_value, least_precise, precision_of, to_numpy
 
@@ -64,6 +64,7 @@ class Prepared:
     relation: str | None
     statement: int
     label: str | None
+    table: SymbolTable
 
     @property
     def shown(self) -> str:
@@ -97,12 +98,13 @@ def prepare(target: str, context: Mapping[str, Any] | None, *, context_note: str
     statements = [s for s in formula.statements if s.sides]
     if not statements:
         raise Stop(Verdict("unchecked", "the formula states no equation to evaluate", {"reason": "no-equation"}))
-    if len(statements) > 1:
+    if len(statements) > 1 and not all(_defines_a_name(s) for s in statements[:-1]):
         raise Stop(Verdict(
             "unchecked", f"the formula holds {len(statements)} equations; label and check them one at a time",
             {"reason": "several-equations"},
         ))
-    statement = statements[0]
+    # `h = ..., \\quad o = W h + b`: the last equation is compared, the others define its symbols
+    statement = statements[-1]
     relation = statement.relations[-1] if statement.relations else None
     if relation in _NOT_VALUES:
         raise Stop(Verdict(
@@ -110,7 +112,16 @@ def prepare(target: str, context: Mapping[str, Any] | None, *, context_note: str
             {"reason": "not-an-equality"},
         ))
     number = formula.statements.index(statement)
-    return Prepared(document, ref, statement.sides[-1], relation, number, ref.label)
+    table = document.table
+    if ref.index < 0:  # raw TeX: its own definitions, conditions and shapes count too
+        table = document.table.copy()
+        table.add_formula(formula, ref.index, None)
+    return Prepared(document, ref, statement.sides[-1], relation, number, ref.label, table)
+
+
+def _defines_a_name(statement: ast.Statement) -> bool:
+    return len(statement.sides) >= 2 and set(statement.relations) <= {"=", "def"} and (
+        symbol_name(statement.sides[0]) is not None)
 
 
 # ---- values ---------------------------------------------------------------------------------------
@@ -201,7 +212,7 @@ def _python_symbol(name: str) -> SymbolName:
 
 def _bind_declared_sizes(prepared: Prepared, inputs: Inputs) -> None:
     """Sizes named in shape declarations (`Z \\in \\mathbb{R}^{N\\times C}`), read off the values."""
-    table = prepared.document.table
+    table = prepared.table
     for symbol, array in inputs.values.items():
         for dims, offset in ((table.shapes.get(symbol), 0), (table.element_shapes.get(symbol), 1)):
             if not dims or array.ndim != len(dims) + offset:
@@ -231,8 +242,8 @@ class Case:
 
 def evaluate_formula(prepared: Prepared, bound: Bound, expr: ast.Expr | None = None) -> tuple[np.ndarray, Evaluator]:
     evaluator = Evaluator(
-        prepared.document.table, bound.inputs, origin=prepared.ref.index,
-        exclude=(prepared.ref.index, prepared.statement) if prepared.ref.index >= 0 else None,
+        prepared.table, bound.inputs, origin=prepared.ref.index,
+        exclude=(prepared.ref.index, prepared.statement),
         sources={**prepared.document.sources, prepared.ref.index: prepared.ref.tex},
     )
     value = evaluator.evaluate(expr if expr is not None else prepared.expr)
@@ -304,8 +315,8 @@ def _rounding_noise(prepared: Prepared, bound: Bound, formula: np.ndarray) -> np
     result cancels large terms, which code in single precision cannot compute any better."""
     try:
         evaluator = Evaluator(
-            prepared.document.table, bound.inputs, origin=prepared.ref.index,
-            exclude=(prepared.ref.index, prepared.statement) if prepared.ref.index >= 0 else None,
+            prepared.table, bound.inputs, origin=prepared.ref.index,
+            exclude=(prepared.ref.index, prepared.statement),
             dtype=np.float32,
         )
         low = np.asarray(evaluator.evaluate(prepared.expr).data)

@@ -172,6 +172,12 @@ class SymbolTable:
                     origin=origin, statement=number, label=label,
                 ))
 
+    def copy(self) -> SymbolTable:
+        return SymbolTable(
+            {k: list(v) for k, v in self.values.items()}, {k: list(v) for k, v in self.functions.items()},
+            {k: list(v) for k, v in self.indexed.items()}, dict(self.shapes), dict(self.element_shapes),
+        )
+
     @staticmethod
     def nearest(candidates: list[Definition], origin: int, exclude: tuple[int, int] | None) -> Definition | None:
         """The definition written last before formula `origin`, else the first after it; never the
