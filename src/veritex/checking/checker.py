@@ -384,10 +384,14 @@ def verdict_for(prepared: Prepared, case: Case, values: Mapping[str, Any], symbo
     mistake = likely_mistake(prepared, cases)
     if mistake:
         detail["likely_mistake"] = mistake
-    at = ""
+    found = comparison.message
     if inputs:
-        at = "at " + ", ".join(f"{k} = {v}" for k, v in list(inputs.items())[:4]) + ": "
-    message = at + comparison.message + substitution
+        where = ", ".join(f"{k} = {v}" for k, v in list(inputs.items())[:4])
+        found = found.replace(f" at index {list(comparison.index or ())}", "")
+        indexed = any(k.endswith("]") for k in inputs)
+        index_note = f" (index {list(comparison.index)})" if comparison.index and not indexed else ""
+        found = f"at {where}{index_note}: {found}"
+    message = found + substitution
     if mistake:
         message += f"; likely mistake: {mistake}"
     if prepared.relation in _NEVER_REFUTED:
