@@ -246,3 +246,18 @@ def test_integer_letters_are_retried_as_integers() -> None:
 
 def test_sums_that_cannot_be_expanded_are_unchecked() -> None:
     assert one(r"\sum_{k=0}^{\infty} x^k = \frac{1}{1 - x}").status == "unchecked"
+
+
+def test_definitions_made_in_running_prose_are_used_when_needed() -> None:
+    text = ("Here $\\bar{x} = \\frac{1}{n}\\sum_{i=1}^{n} x_i$ is the mean, at $x = 2$ for example.\n\n"
+            + display(r"\sum_{i=1}^{n} \left(x_i - \bar{x}\right) = 0", "eq:it"))
+    item = check(text)["eq:it"]
+    assert item.status == "verified" and "line 1" in item.message
+    # a number in prose is a value, not a definition: x stays free here
+    assert check("At $x = 2$:\n\n" + display(r"\frac{d}{dx} x^2 = 2x", "eq:it"))["eq:it"].status == "verified"
+
+
+def test_an_accented_name_on_one_side_only_is_not_refuted() -> None:
+    item = one(r"\sum_{i=1}^{n} \left(x_i - \bar{x}\right) = 0")  # the mean, defined in words
+    assert item.status == "unchecked" and "x_bar" in item.message
+    assert one(r"\frac{d}{dx}\left(x^2 + c\right) = 2x + c").status == "refuted"  # c: any constant

@@ -84,8 +84,9 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
     _refuse_matrix_meaning([lhs, rhs])
     if step.arrays:
         names = ", ".join(step.arrays)
-        raise _Unchecked(f"it is an identity over whole arrays ({names}), which the identity check "
-                         "samples only as scalars; it is left to vt.check")
+        raise _Unchecked(f"it is an identity over whole arrays ({names}); sampled as scalars it would be "
+                         "misread (matrix products do not commute, and a gradient may rely on conditions "
+                         "stated only in prose, such as one-hot targets): vt.check tests it against code")
     if _undefined(lhs, rhs) and not final:
         return StepResult(step.name, "unchecked", reason="needs definitions", relation=step.relation)
     approximate = step.relation == "approx"
@@ -109,7 +110,29 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
     result = _verdict(step, outcome, approximate)
     if how_note and result.how:
         result.how = result.how[:-1] + how_note + ")"
+    derived = _one_sided_derived(lhs, rhs)
+    if result.status == "refuted" and derived:
+        names = ", ".join(derived)
+        return StepResult(step.name, "unchecked", relation=step.relation, point=result.point, lhs=result.lhs,
+                          rhs=result.rhs, reason=f"the sides differ for arbitrary {names}, which appears on one "
+                          "side only and which no formula defines: it may stand for a quantity the prose defines")
     return result
+
+
+ACCENTED = ("_bar", "_hat", "_tilde", "_star", "_check")
+
+
+def _one_sided_derived(lhs: sympy.Expr, rhs: sympy.Expr) -> list[str]:
+    """Accented names (`\\bar{x}`, `\\hat{\\mu}`) on one side only: estimates and means whose
+    definition, if any, is in words. A free variable is claimed for every value; these are not."""
+    left, right = _names(lhs), _names(rhs)
+    return sorted(n for n in left ^ right if any(a in n for a in ACCENTED))
+
+
+def _names(expr: sympy.Expr) -> set[str]:
+    names = {s.name for s in expr.free_symbols if isinstance(s, sympy.Symbol)}
+    names |= {str(n.base.label) for n in sympy.preorder_traversal(expr) if isinstance(n, sympy.Indexed)}
+    return names
 
 
 def _integer_letters(exprs: list[sympy.Expr], domain: Domain) -> list[str]:

@@ -11,6 +11,8 @@ Three kinds, told apart by the left side of a definition:
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -35,10 +37,12 @@ class Definition:
     label: str | None = None
     tex: str = ""
     bracket: str | None = None  # indexed kind: "_" for a subscript, else SuperIndex.bracket
+    inline: bool = False  # made in running prose (`where $m = \\max_j z_j$`): used only when no
+    # displayed formula defines the name
 
-    @property
-    def name(self) -> ast.Expr:
-        return self.head
+    @functools.cached_property
+    def key(self) -> ast.Expr:
+        return head_key(self.head)
 
 
 def is_name(node: ast.Expr) -> bool:
@@ -116,24 +120,30 @@ class DefinitionTable:
     nearest before the formula that uses it (else the first after)."""
 
     definitions: list[Definition] = field(default_factory=list)
+    _index: dict[tuple[str, ast.Expr], list[Definition]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for d in self.definitions:
+            self._index.setdefault((d.kind, d.key), []).append(d)
 
     def add(self, definition: Definition) -> None:
         self.definitions.append(definition)
+        self._index.setdefault((definition.kind, definition.key), []).append(definition)
 
     def extend(self, definitions: Iterable[Definition]) -> None:
-        self.definitions.extend(definitions)
+        for d in definitions:
+            self.add(d)
 
     def lookup(self, kind: DefinitionKind, head: ast.Expr, order: int) -> Definition | None:
-        key = head_key(head)
-        candidates = [d for d in self.definitions
-                      if d.kind == kind and d.order != order and head_key(d.head) == key]
+        found = [d for d in self._index.get((kind, head_key(head)), []) if d.order != order]
+        candidates = [d for d in found if not d.inline] or found
         if not candidates:
             return None
         before = [d for d in candidates if d.order < order]
         return max(before, key=lambda d: d.order) if before else min(candidates, key=lambda d: d.order)
 
     def defined_heads(self) -> set[ast.Expr]:
-        return {head_key(d.head) for d in self.definitions}
+        return {d.key for d in self.definitions}
 
 
 def head_key(node: ast.Expr) -> ast.Expr:
@@ -272,14 +282,29 @@ def substitute(expr: ast.Expr, table: DefinitionTable, order: int, *, everywhere
 
 
 def definitions_in(statements: Sequence[ast.Statement], order: int, label: str | None,
-                   tex: str) -> list[Definition]:
+                   tex: str, *, inline: bool = False) -> list[Definition]:
     """The definitions a formula's statements make: the first step of a chain whose left side is a
-    name or a signature (with `=` or a definition mark)."""
+    name or a signature (with `=` or a definition mark). In running prose a number is a value, not
+    a definition (`at $x = 2$`, `close to $w = 3$`), and is left out."""
     out: list[Definition] = []
     for statement in statements:
         if not statement.relations or statement.relations[0] not in ("=", "def"):
             continue
-        found = definition_from(statement.sides[0], statement.sides[1], order, label, tex)
+        body = statement.sides[1]
+        if inline and (is_number(body) or any(isinstance(n, ast.Dots | ast.Tuple) for n in body.walk())):
+            continue
+        found = definition_from(statement.sides[0], body, order, label, tex)
         if found is not None:
-            out.append(found)
+            out.append(dataclasses.replace(found, inline=True) if inline else found)
     return out
+
+
+def is_number(node: ast.Expr) -> bool:
+    """A literal number, possibly negated or a fraction of numbers."""
+    if isinstance(node, ast.Number):
+        return True
+    if isinstance(node, ast.Neg):
+        return is_number(node.operand)
+    if isinstance(node, ast.Frac):
+        return is_number(node.numerator) and is_number(node.denominator)
+    return False

@@ -45,6 +45,13 @@ class DocumentMath:
         return out
 
 
+def _where(math: Math) -> str:
+    """How a message names an unlabelled formula: `the formula at line 12` (`cell 3, line 2`)."""
+    pos = math.position
+    cell = f"cell {pos.cell}, " if pos.cell is not None else ""
+    return f"the formula at {cell}line {pos.line}"
+
+
 def read_document_math(doc: Document) -> DocumentMath:
     """Parse every formula; collect definitions from displayed ones and declarations from all."""
     formulas: list[ReadFormula] = []
@@ -59,10 +66,9 @@ def read_document_math(doc: Document) -> DocumentMath:
         if read.formula is None:
             continue
         declarations.extend(read.formula.shapes)
-        if read.math.display:
-            # Definitions come from displayed formulas only: inline math in prose also states
-            # values (`at $x = 2$`, `close to $w = 3$`) that are not definitions.
-            table.extend(definitions_in(read.formula.statements, read.order, read.math.label, read.math.tex))
+        source = read.math.label or _where(read.math)
+        table.extend(definitions_in(read.formula.statements, read.order, source, read.math.tex,
+                                    inline=not read.math.display))
     shapes = Shapes.of(declarations)
     known = {n for n in (name_of(d.head) for d in table.definitions) if n}
     known |= {n for n in (name_of(a) for a in shapes.arrays) if n} | shapes.integers

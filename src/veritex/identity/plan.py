@@ -24,6 +24,7 @@ from .definitions import (
     definition_from,
     head_key,
     is_name,
+    is_number,
     substitute,
 )
 
@@ -122,7 +123,7 @@ def plan_formula(formula: ast.Formula, order: int, table: DefinitionTable, shape
                  known: frozenset[str]) -> FormulaPlan | None:
     """The plan for checking `formula` (the `order`-th of its document), or None when it claims
     nothing (a definition, a declaration, an inequality)."""
-    defined_functions = {head_key(d.head) for d in table.definitions if d.kind == "function"}
+    defined_functions = {d.key for d in table.definitions if d.kind == "function"}
     steps = claims_of(formula, defined_functions)
     if not steps:
         return None
@@ -174,7 +175,7 @@ def _with_local_definitions(table: DefinitionTable, conditions: tuple[ast.Condit
         if not isinstance(body, ast.Statement) or body.relations[:1] not in (("=",), ("def",)):
             continue
         value = body.sides[1]
-        if _is_number(value) or any(isinstance(n, ast.Dots | ast.Tuple) for n in value.walk()):
+        if is_number(value) or any(isinstance(n, ast.Dots | ast.Tuple) for n in value.walk()):
             continue
         found = definition_from(body.sides[0], value, order)
         if found is not None:
@@ -186,25 +187,15 @@ class _LocalTable(DefinitionTable):
     """The document's definitions, behind the ones a formula's own conditions make."""
 
     def __init__(self, table: DefinitionTable, local: list[Definition]) -> None:
-        super().__init__(table.definitions)
+        super().__init__(list(table.definitions))
         self.local = local
 
     def lookup(self, kind: DefinitionKind, head: ast.Expr, order: int) -> Definition | None:
         key = head_key(head)
         for d in self.local:
-            if d.kind == kind and head_key(d.head) == key:
+            if d.kind == kind and d.key == key:
                 return d
         return super().lookup(kind, head, order)
-
-
-def _is_number(node: ast.Expr) -> bool:
-    if isinstance(node, ast.Number):
-        return True
-    if isinstance(node, ast.Neg):
-        return _is_number(node.operand)
-    if isinstance(node, ast.Frac):
-        return _is_number(node.numerator) and _is_number(node.denominator)
-    return False
 
 
 def _abstract_derivatives(side: ast.Expr, table: DefinitionTable, order: int) -> list[tuple[str, str | None, str]]:

@@ -87,6 +87,14 @@ def _is_softmax(node: ast.Expr) -> bool:
     return isinstance(node, ast.Symbol) and node.name.lower() == "softmax" and node.font in ("rm", "op", "text")
 
 
+def _index_items(index: ast.Expr) -> tuple[ast.Expr, ...]:
+    if isinstance(index, ast.Tuple):
+        return index.items
+    if isinstance(index, ast.Juxt) and all(isinstance(f, ast.Symbol) for f in index.factors):
+        return index.factors
+    return (index,)
+
+
 def spell_out_softmax(expr: ast.Expr) -> ast.Expr:
     """`\\mathrm{softmax}(s)_j` as `e^{s_j} / \\sum_k e^{s_k}`, the sum taken over the range of the
     sum that binds `j`; left alone where no sum gives that range."""
@@ -106,17 +114,24 @@ def spell_out_softmax(expr: ast.Expr) -> ast.Expr:
                 inner = {**ranges, node.index: (node.lower, node.upper)}
                 return ast.BigOp(node.op, rewrite_expr(node.body, within(inner)), node.index, node.lower,
                                  node.upper, node.domain, span=node.span)
-            if isinstance(node, ast.Subscript) and isinstance(node.base, ast.Apply) and \
-                    _is_softmax(node.base.function) and len(node.base.args) == 1 and node.index in ranges:
-                arg = node.base.args[0]
-                if contains(arg, k):
-                    return None
-                low, high = ranges[node.index]
-                e = ast.Symbol("e", "rm")
-                numerator = ast.Power(e, ast.Subscript(arg, node.index))
-                denominator = ast.BigOp("sum", ast.Power(e, ast.Subscript(arg, k)), k, low, high)
-                return ast.Frac(numerator, denominator, span=node.span)
-            return None
+            if not (isinstance(node, ast.Subscript) and isinstance(node.base, ast.Apply)
+                    and _is_softmax(node.base.function) and len(node.base.args) == 1):
+                return None
+            arg = node.base.args[0]
+            indices = _index_items(node.index)
+            if indices[-1] not in ranges or contains(arg, k):
+                return None
+            low, high = ranges[indices[-1]]
+            e = ast.Symbol("e", "rm")
+
+            def element(last: ast.Expr) -> ast.Expr:
+                items = (*indices[:-1], last)
+                return ast.Subscript(arg, items[0] if len(items) == 1 else ast.Tuple(items))
+
+            # Row by row: a matrix's softmax normalises over its last index (`softmax(Z)_{ic}`).
+            numerator = ast.Power(e, element(indices[-1]))
+            denominator = ast.BigOp("sum", ast.Power(e, element(k)), k, low, high)
+            return ast.Frac(numerator, denominator, span=node.span)
 
         return visit
 
