@@ -97,3 +97,65 @@ def test_json_report_shape(built: tuple[Report, Path]) -> None:
     for item in record["items"]:
         assert set(item) >= {"kind", "label", "line", "column", "status", "message"}
         assert item["status"] in {"verified", "refuted", "unchecked", "error", "warning"}
+
+
+def _verdict(report: Report, name: str, kind: str, label: str) -> list[str]:
+    return [i.status for i in _doc(report, name).items if i.kind == kind and i.label == label]
+
+
+# (document, kind, label, the statuses allowed) from the acceptance README's table.
+VERDICTS = [
+    ("autograd.md", "identity", "eq:square-grad", {"verified"}),
+    ("autograd.md", "check", "eq:logits", {"verified"}),
+    ("autograd.md", "check", "eq:xent", {"verified"}),
+    ("autograd.md", "check", "eq:xent-grad", {"verified"}),
+    ("autograd.md", "identity", "eq:chain", {"unchecked"}),
+    ("linear_regression_tf.md", "check", "eq:mse", {"verified"}),
+    ("linear_regression_tf.md", "check", "eq:grad-w", {"verified"}),
+    ("linear_regression_tf.md", "identity", "eq:grad-w", {"verified", "unchecked"}),
+    ("linear_regression_tf.md", "check", "eq:conv-size", {"verified"}),
+    ("attention.md", "implements", "eq:attention", {"verified"}),
+    ("attention.md", "identity", "eq:rows-sum", {"verified", "unchecked"}),
+    ("attention.md", "check", "eq:l2", {"verified"}),
+    ("softmax_stability.ipynb", "identity", "eq:logsumexp", {"verified"}),
+    ("softmax_stability.ipynb", "check", "eq:logsumexp", {"verified"}),
+    ("softmax_stability.ipynb", "identity", "eq:shift", {"verified"}),
+    ("planted_sigmoid.md", "identity", "eq:sigmoid-grad", {"refuted"}),
+    ("planted_sigmoid.md", "check", "eq:sigmoid-grad", {"refuted"}),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "label", "allowed"), VERDICTS, ids=[f"{v[0]}:{v[1]}:{v[2]}" for v in VERDICTS])
+def test_formula_verdicts(built: tuple[Report, Path], name: str, kind: str, label: str, allowed: set[str]) -> None:
+    report, _ = built
+    statuses = _verdict(report, name, kind, label)
+    assert statuses, f"no {kind} verdict for {label} in {name}"
+    assert set(statuses) <= allowed, [i.message for i in _doc(report, name).items if i.label == label]
+
+
+def test_identity_steps_are_all_verified(built: tuple[Report, Path]) -> None:
+    report, _ = built
+    for label in ("eq:logsumexp", "eq:shift"):
+        (item,) = [i for i in _doc(report, "softmax_stability.ipynb").items if i.kind == "identity" and i.label == label]
+        steps = item.detail["steps"]
+        assert len(steps) == 2 and all(s["status"] == "verified" for s in steps)
+
+
+def test_refutations_carry_the_evidence(built: tuple[Report, Path]) -> None:
+    report, _ = built
+    items = _doc(report, "planted_sigmoid.md").items
+    check = next(i for i in items if i.kind == "check" and i.label == "eq:sigmoid-grad")
+    assert "formula gives" in check.message and "code gives" in check.message
+    identity = next(i for i in items if i.kind == "identity" and i.label == "eq:sigmoid-grad")
+    assert identity.detail["steps"][0]["status"] == "refuted"
+
+
+def test_nothing_correct_is_refuted(built: tuple[Report, Path]) -> None:
+    report, _ = built
+    for name in DOCUMENTS:
+        if name == "planted_sigmoid.md":
+            continue
+        refuted = [(i.kind, i.label, i.message) for i in _doc(report, name).items if i.status == "refuted"]
+        assert not refuted, (name, refuted)
+    cells = _items(report, "autograd.md", "cell", "error") + _items(report, "attention.md", "cell", "error")
+    assert not cells, [i.message for i in cells]
