@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import veritex.runtime as vt
-from veritex.checking.checker import check_once
+from veritex.checking.outcome import check_once
 from veritex.readers import read
 from veritex.runtime import session
 from veritex.stages.context import math_context

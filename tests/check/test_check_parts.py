@@ -198,7 +198,7 @@ def test_framework_of_a_function() -> None:
 def test_single_precision_cancellation_is_no_refutation() -> None:
     """A float32 gradient at the optimum is pure rounding noise; the formula's own float32 noise
     there shows it, so only a real difference refutes."""
-    from veritex.checking.checker import check_once
+    from veritex.checking.outcome import check_once
 
     context = {"formulas": [{"tex": r"-\frac{2}{n}\sum_{i=1}^{n} x_i(y_i - w x_i - b)", "label": "eq:g"}]}
     rng = np.random.default_rng(0)

@@ -6,7 +6,8 @@ from typing import Any
 
 from mutations import PAIRS, Pair
 
-from veritex.checking.checker import Verdict, check_once
+from veritex.checking.checker import Verdict
+from veritex.checking.outcome import check_once
 from veritex.checking.property import check_property
 
 

@@ -2,11 +2,13 @@
 
 - `document`: the document's formulas, parsed once (cached per TeX and macros), found by label;
 - `symbols`, `names`: what each name means in the document, and which Python value it takes;
-- `evaluate`, `functions`: the formula's value with NumPy (a visitor over `veritex.math.ast`);
+- `evaluate` (with `core`, `products`, `reductions`, `value`, `functions`): the formula's value with
+  NumPy, a visitor over `veritex.math.ast`;
 - `calling`: the user's function called with the values its parameters name;
 - `values`, `tolerance`, `compare`: framework values as arrays, dtype-aware tolerances, the worst element;
 - `diagnose`, `repair`: the likely mistake, from the values and from one-edit variants of the formula;
-- `checker`, `property`, `sampling`: one check, and the random samples of `@vt.implements`.
+- `checker`, `outcome`: one case of a check, and the verdict it comes to (`check_once`);
+- `property`, `sampling`: the random samples of `@vt.implements` (`check_property`).
 
 The package is not called `veritex.check`: importing a subpackage of that name would replace the
 public function `veritex.check` (`vt.check(...)`) with the module in every kernel.

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .checker import Case, Stop, Verdict, likely_mistake, prepare, run_case, verdict_for
+from .checker import Case, Stop, Verdict, prepare, run_case
+from .outcome import likely_mistake, verdict_for
 from .sampling import ShapeSpec, concrete_shape, draw_sizes, framework_of_function, make_array
 from .values import describe_value, to_numpy
 

@@ -38,7 +38,7 @@ def check(
     line = frame.f_lineno if frame is not None else None
     label = label_or_tex if _is_label(label_or_tex) else None
     try:
-        from veritex.checking.checker import check_once
+        from veritex.checking.outcome import check_once
 
         context, note = current_context()
         verdict = check_once(label_or_tex, fn, values, symbols=symbols, rtol=rtol, atol=atol,
