@@ -8,13 +8,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from veritex.checking.arrays import least_precise, precision_of, to_numpy
 from veritex.checking.calling import BindingError, plan_call
 from veritex.checking.compare import compare
 from veritex.checking.diagnose import describe_factor, diagnose
 from veritex.checking.names import SymbolName, match_values, parse_symbol_tex
 from veritex.checking.sampling import draw_sizes, framework_of_function
 from veritex.checking.tolerance import tolerance_for
-from veritex.checking.values import least_precise, precision_of, to_numpy
 
 # ---- names -------------------------------------------------------------------------------------------
 

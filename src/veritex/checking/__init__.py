@@ -5,7 +5,7 @@
 - `evaluate` (with `core`, `products`, `reductions`, `value`, `functions`): the formula's value with
   NumPy, a visitor over `veritex.math.ast`;
 - `calling`: the user's function called with the values its parameters name;
-- `values`, `tolerance`, `compare`: framework values as arrays, dtype-aware tolerances, the worst element;
+- `arrays`, `tolerance`, `compare`: framework values as NumPy arrays, dtype-aware tolerances, the worst element;
 - `diagnose`, `repair`: the likely mistake, from the values and from one-edit variants of the formula;
 - `checker`, `outcome`: one case of a check, and the verdict it comes to (`check_once`);
 - `property`, `sampling`: the random samples of `@vt.implements` (`check_property`).

@@ -18,6 +18,7 @@ import numpy as np
 
 from veritex.math import MathSyntaxError, ast
 
+from .arrays import Precision, describe_value, least_precise, precision_of, to_numpy
 from .calling import BindingError, call
 from .compare import Comparison, compare
 from .document import DocumentMath, FormulaRef, document_math, looks_like_label, names_in, parse_formula
@@ -25,7 +26,6 @@ from .evaluate import Evaluator, Inputs, ShapeMismatch, Unevaluable
 from .names import SymbolName, match_values, parse_symbol_tex, python_key
 from .symbols import SymbolTable, symbol_name
 from .tolerance import Tolerance, tolerance_for
-from .values import Precision, describe_value, least_precise, precision_of, to_numpy
 
 Status = Literal["verified", "refuted", "unchecked", "error"]
 _NOT_VALUES = {"le", "lt", "ge", "gt", "ne", "in", "notin", "propto"}
