@@ -261,3 +261,12 @@ def test_an_accented_name_on_one_side_only_is_not_refuted() -> None:
     item = one(r"\sum_{i=1}^{n} \left(x_i - \bar{x}\right) = 0")  # the mean, defined in words
     assert item.status == "unchecked" and "x_bar" in item.message
     assert one(r"\frac{d}{dx}\left(x^2 + c\right) = 2x + c").status == "refuted"  # c: any constant
+
+
+def test_equations_and_constraints_are_not_refuted_but_contradictions_are() -> None:
+    for tex in (r"\sum_{k=1}^{K} \pi_k = 1", r"w_1 x_1 + w_2 x_2 + b = 0", r"x^2 - 5x + 6 = 0"):
+        item = one(tex)
+        assert item.status == "unchecked" and "equation or a constraint" in item.message, tex
+    assert one(r"(x + 1)^2 - x^2 - 2x = 2").status == "refuted"  # no x satisfies it
+    assert one(r"\sin^2 x + \cos^2 x = 2").status == "refuted"
+    assert one(r"\sum_{j=1}^{m} \mathrm{softmax}(s)_j = 2").status == "refuted"

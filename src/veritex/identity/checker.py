@@ -78,6 +78,7 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
         reason = f"cannot interpret {exc.construct} at {where}" + (f": {exc.reason}" if exc.reason else "")
         raise _Unchecked(reason, exc.offset) from None
     _refuse_vacuous_derivatives([lhs, rhs])
+    differentiates = lhs.has(sympy.Derivative) or rhs.has(sympy.Derivative)
     domain = _domain(step.conditions, [lhs, rhs], plan)
     lhs = _apply_domain(symbolic.evaluate(lhs), domain)
     rhs = _apply_domain(symbolic.evaluate(rhs), domain)
@@ -110,14 +111,40 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
     result = _verdict(step, outcome, approximate)
     if how_note and result.how:
         result.how = result.how[:-1] + how_note + ")"
+    if result.status != "refuted":
+        return result
     derived = _one_sided_derived(lhs, rhs)
-    if result.status == "refuted" and derived:
+    if derived:
         names = ", ".join(derived)
         return StepResult(step.name, "unchecked", relation=step.relation, point=result.point, lhs=result.lhs,
                           rhs=result.rhs, reason=f"the sides differ for arbitrary {names}, which appears on one "
                           "side only and which no formula defines: it may stand for a quantity the prose defines")
+    # A derivative claims something about a function, for every value of its variable.
+    unknowns = [] if differentiates else _equation_unknowns(lhs, rhs, domain)
+    if unknowns:
+        return StepResult(step.name, "unchecked", relation=step.relation, point=result.point, lhs=result.lhs,
+                          rhs=result.rhs, reason=f"it holds only for some values of {', '.join(unknowns)}: an "
+                          "equation or a constraint (such as weights that sum to one), not an identity")
     return result
 
+
+def _equation_unknowns(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain) -> list[str]:
+    """`\\sum_k \\pi_k = 1`, `w_1 x_1 + w_2 x_2 + b = 0`: a constant on one side and a polynomial that
+    still depends on its variables on the other is an equation to satisfy, not a claim for every
+    value. A mistaken identity leaves a nonzero constant instead (`(x+1)^2 - x^2 - 2x = 2`), or
+    functions that no polynomial equation describes (`\\sin^2 x + \\cos^2 x = 2`)."""
+    if not (lhs.is_number or rhs.is_number):
+        return []
+    try:
+        left, right = numeric.instantiate_first(lhs, rhs, domain)
+        difference = sympy.expand(left - right)
+    except (Abstract, Unsampleable, TypeError, ValueError):
+        return []
+    variables = sorted(difference.free_symbols, key=str)
+    if not variables or not difference.is_polynomial(*variables):
+        return []
+    names = _names(lhs) | _names(rhs)
+    return sorted(names & {str(v).split("[")[0] for v in variables}) or [str(v) for v in variables]
 
 ACCENTED = ("_bar", "_hat", "_tilde", "_star", "_check")
 

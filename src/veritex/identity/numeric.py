@@ -233,6 +233,17 @@ def _confirmed(lhs: sympy.Expr, rhs: sympy.Expr, point: Mapping[sympy.Symbol, fl
     return abs(left - right) > 1e-6 * RTOL * scale + 1e-25
 
 
+def instantiate_first(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain) -> tuple[sympy.Expr, sympy.Expr]:
+    """Both sides with the first sizes of `sample_identity` (3, 4, 5...) and sums expanded."""
+    sizes = size_symbols([lhs, rhs], domain.sizes)
+    assignment = size_rounds(sizes, np.random.default_rng(0), rounds=1)[0]
+    element = _element_picker(np.random.default_rng(0), min(assignment.values(), default=3))
+    left, right = instantiate(lhs, assignment, element), instantiate(rhs, assignment, element)
+    if domain.fixed:
+        left, right = left.subs(domain.fixed), right.subs(domain.fixed)
+    return left, right
+
+
 def _element_picker(rng: np.random.Generator, size: int) -> Callable[[sympy.Symbol], int]:
     """One element per free index, the same on both sides (`z_i` on the left is `z_i` on the right)."""
     chosen: dict[sympy.Symbol, int] = {}
