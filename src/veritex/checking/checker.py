@@ -201,7 +201,7 @@ def symbol_from_tex(tex: str, macros: Mapping[str, str] | None = None) -> Symbol
 def _python_symbol(name: str) -> SymbolName:
     """A Python name as a symbol when no formula spells it: `d_k` -> d with subscript k."""
     try:
-        return parse_symbol_tex(name if "_" not in name or name.count("_") > 1 else name)
+        return parse_symbol_tex(name)
     except ValueError:
         return SymbolName(python_key(name))
 
@@ -276,7 +276,11 @@ def run_case(
         raise Stop(Verdict("refuted", f"the values do not fit the formula: {exc.reason}",
                            {"reason": "shape", "values": describe_values(values)})) from None
     except Unevaluable as exc:
-        raise Stop(unevaluable_verdict(prepared, exc)) from None
+        verdict = unevaluable_verdict(prepared, exc)
+        if bound.unmatched:  # `w_1` given where the formula says `W_1`: say which names matched nothing
+            verdict.message += f"; values that name no symbol of the document: {', '.join(bound.unmatched)}"
+            verdict.detail["unmatched"] = list(bound.unmatched)
+        raise Stop(verdict) from None
     except (ArithmeticError, ValueError, TypeError, IndexError) as exc:  # NumPy refusing what the values ask
         raise Stop(Verdict(
             "unchecked", f"cannot evaluate the formula with these values: {type(exc).__name__}: {exc}",
