@@ -270,3 +270,13 @@ def test_equations_and_constraints_are_not_refuted_but_contradictions_are() -> N
     assert one(r"(x + 1)^2 - x^2 - 2x = 2").status == "refuted"  # no x satisfies it
     assert one(r"\sin^2 x + \cos^2 x = 2").status == "refuted"
     assert one(r"\sum_{j=1}^{m} \mathrm{softmax}(s)_j = 2").status == "refuted"
+
+
+def test_array_identities_are_read_element_by_element_and_never_refuted() -> None:
+    shapes = "With $Z \\in \\mathbb{R}^{N\\times C}$:\n\n"
+    square = r"\frac{\partial}{\partial Z}\frac{1}{2}\sum_{i=1}^{N}\sum_{c=1}^{C} Z_{ic}^2"
+    right = check(shapes + display(square + " = Z", "eq:it"))["eq:it"]
+    assert right.status == "verified" and "element by element" in right.message
+    wrong = check(shapes + display(square + " = 2Z", "eq:it"))["eq:it"]
+    assert wrong.status == "unchecked" and "fails for unconstrained inputs" in wrong.message
+    assert wrong.detail["steps"][0]["point"]  # the evidence is still reported

@@ -72,7 +72,7 @@ def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
 def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.Expr, seed: int,
                  final: bool) -> StepResult:
     try:
-        lhs, rhs = translate_pair(left, right, known=plan.known, sizes=plan.shapes.sizes)
+        lhs, rhs = translate_pair(left, right, known=plan.known, sizes=plan.shapes.sizes, ranges=step.ranges)
     except Uninterpretable as exc:
         where = "{where}" if exc.offset is not None else ""
         reason = f"cannot interpret {exc.construct} at {where}" + (f": {exc.reason}" if exc.reason else "")
@@ -83,7 +83,7 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
     lhs = _apply_domain(symbolic.evaluate(lhs), domain)
     rhs = _apply_domain(symbolic.evaluate(rhs), domain)
     _refuse_matrix_meaning([lhs, rhs])
-    if step.arrays:
+    if step.arrays and not step.elementwise:
         names = ", ".join(step.arrays)
         raise _Unchecked(f"it is an identity over whole arrays ({names}); sampled as scalars it would be "
                          "misread (matrix products do not commute, and a gradient may rely on conditions "
@@ -111,8 +111,16 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
     result = _verdict(step, outcome, approximate)
     if how_note and result.how:
         result.how = result.how[:-1] + how_note + ")"
+    if step.elementwise and result.how:
+        result.how = result.how[:-1] + ", element by element)"
     if result.status != "refuted":
         return result
+    if step.elementwise:
+        names = ", ".join(step.arrays)
+        return StepResult(step.name, "unchecked", relation=step.relation, point=result.point, lhs=result.lhs,
+                          rhs=result.rhs, reason=f"over the arrays {names} it fails for unconstrained inputs; "
+                          "it may rely on a condition stated only in prose (such as one-hot targets), so it "
+                          "is not refuted")
     derived = _one_sided_derived(lhs, rhs)
     if derived:
         names = ", ".join(derived)

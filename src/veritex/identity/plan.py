@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from veritex.math import ast
 from veritex.math.names import subscripted_name, symbol_name
 
+from .arrays import elementwise
 from .astutil import bound_indices, display_name, symbols_in
 from .claims import Step, claims_of
 from .definitions import (
@@ -41,21 +42,24 @@ class Shapes:
     arrays: frozenset[ast.Expr] = frozenset()  # as `head_key` spells them: fonts count
     sizes: frozenset[str] = frozenset()
     integers: frozenset[str] = frozenset()
+    dims: tuple[tuple[ast.Expr, tuple[ast.Expr, ...]], ...] = ()  # each array's dimensions
 
     @classmethod
     def of(cls, declarations: list[ast.ShapeDecl]) -> Shapes:
         arrays: set[ast.Expr] = set()
         sizes: set[str] = set()
         integers: set[str] = set()
+        dims: dict[ast.Expr, tuple[ast.Expr, ...]] = {}
         for decl in declarations:
             if decl.dims:
                 arrays.update(head_key(t) for t in decl.targets)
+                dims.update((head_key(t), decl.dims) for t in decl.targets)
             elif decl.domain in ("N", "Z"):
                 integers.update(n for n in (name_of(t) for t in decl.targets) if n)
             for dim in decl.dims:
                 for part in _dimension_names(dim):
                     sizes.add(part)
-        return cls(frozenset(arrays), frozenset(sizes), frozenset(integers))
+        return cls(frozenset(arrays), frozenset(sizes), frozenset(integers), tuple(dims.items()))
 
 
 def _dimension_names(dim: ast.Expr) -> list[str]:
@@ -90,12 +94,14 @@ class StepPlan:
     arrays: list[str] = field(default_factory=list)  # declared arrays used whole (not indexed)
     free_uses: list[str] = field(default_factory=list)  # the definitions each form substituted, described
     full_uses: list[str] = field(default_factory=list)
+    elementwise: bool = False  # the sides were rewritten at one element of their arrays
+    ranges: tuple[tuple[ast.Symbol, ast.Expr], ...] = ()  # those element indices and their sizes
 
     def key(self) -> str:
         conditions = ";".join(str(c) for c in self.conditions)
         return "|".join([self.name, self.relation, *map(str, self.free), *map(str, self.full), conditions,
                          self.abstract or "", ",".join(self.arrays), ",".join(self.free_uses),
-                         ",".join(self.full_uses)])
+                         ",".join(self.full_uses), str(self.elementwise), str(self.ranges)])
 
 
 @dataclass
@@ -139,12 +145,21 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
     full_left = substitute(step.left, local, order, everywhere=True)
     full_right = substitute(step.right, local, order, everywhere=True)
     full = (full_left.expr, full_right.expr)
+    free = (free_left.expr, free_right.expr)
     unrelated = [u for side in (step.left, step.right) for u in _abstract_derivatives(side, local, order)]
     reason = abstract_reason(unrelated) or _only_named(*full)
     arrays = sorted({n for side in full for n in _whole_arrays(side, shapes.arrays)})
-    return StepPlan(step.name(several), step.relation, (free_left.expr, free_right.expr), full,
-                    step.conditions, reason, arrays,
+    plan = StepPlan(step.name(several), step.relation, free, full, step.conditions, reason, arrays,
                     _describe(free_left.used + free_right.used), _describe(full_left.used + full_right.used))
+    if arrays and reason is None:
+        declared = dict(shapes.dims)
+        at_full = elementwise(*full, declared)
+        if at_full is not None:
+            at_free = elementwise(*free, declared)
+            plan.full = (at_full.left, at_full.right)
+            plan.free = (at_free.left, at_free.right) if at_free is not None else plan.full
+            plan.elementwise, plan.ranges = True, at_full.ranges
+    return plan
 
 
 def _only_named(left: ast.Expr, right: ast.Expr) -> str | None:

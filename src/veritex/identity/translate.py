@@ -9,6 +9,7 @@ checking adds on top of it:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import sympy
@@ -22,9 +23,12 @@ _FRESH_INDICES = ("k", "l", "r", "q", "u", "v", "a", "b")
 
 
 def translate_pair(left: ast.Expr, right: ast.Expr, *, known: Iterable[str] = (),
-                   sizes: Iterable[str] = ()) -> tuple[sympy.Expr, sympy.Expr]:
-    """Both sides of a step in SymPy, translated in one scope so that names agree."""
-    left, right = spell_out_softmax(left), spell_out_softmax(right)
+                   sizes: Iterable[str] = (),
+                   ranges: Iterable[tuple[ast.Symbol, ast.Expr]] = ()) -> tuple[sympy.Expr, sympy.Expr]:
+    """Both sides of a step in SymPy, translated in one scope so that names agree. `ranges`: free
+    element indices and the sizes they run to, for a softmax indexed by them."""
+    given: dict[ast.Expr, tuple[ast.Expr, ast.Expr]] = {index: (ast.Number("1"), size) for index, size in ranges}
+    left, right = spell_out_softmax(left, given), spell_out_softmax(right, given)
     scope = ast.Statement((left, right), ("=",))
     known = frozenset(known)
     lhs = to_sympy(left, known=known, scope=scope)
@@ -40,26 +44,29 @@ def _elements_of_indexed(exprs: list[sympy.Expr]) -> dict[sympy.Basic, sympy.Bas
     """`z_k` written outside the sum over `z_j` is an element of that same `z`, not a new name:
     the naming rules make an unbound subscript part of the name, which would leave
     `\\frac{\\partial}{\\partial z_k}\\sum_j e^{z_j}` differentiating by an unrelated symbol."""
-    bases: dict[str, sympy.IndexedBase] = {}
+    bases: dict[tuple[str, int], sympy.IndexedBase] = {}
     for expr in exprs:
         for node in sympy.preorder_traversal(expr):
-            if isinstance(node, sympy.Indexed) and len(node.indices) == 1:
-                bases[str(node.base.label)] = node.base
+            if isinstance(node, sympy.Indexed):
+                bases[(str(node.base.label), len(node.indices))] = node.base
     if not bases:
         return {}
     mapping: dict[sympy.Basic, sympy.Basic] = {}
     for expr in exprs:
         for symbol in expr.atoms(sympy.Symbol):  # `free_symbols` leaves out a variable differentiated by
-            if "_" not in symbol.name:
+            match = _ELEMENT_NAME.fullmatch(symbol.name)
+            if match is None:
                 continue
-            base, index = symbol.name.rsplit("_", 1)
-            if base not in bases:
+            parts = (match.group("one") or match.group("many") or "").split(",")
+            base = bases.get((match.group("base"), len(parts)))
+            if base is None or not all(p.isdigit() or (len(p) == 1 and p.isalpha()) for p in parts):
                 continue
-            if len(index) == 1 and index.isalpha():
-                mapping[symbol] = bases[base][sympy.Symbol(index, integer=True)]
-            elif index.isdigit():
-                mapping[symbol] = bases[base][int(index)]
+            indices = [int(p) if p.isdigit() else sympy.Symbol(p, integer=True) for p in parts]
+            mapping[symbol] = base[tuple(indices)]
     return mapping
+
+
+_ELEMENT_NAME = re.compile(r"(?P<base>.+?)_(?:(?P<one>[A-Za-z0-9])|\{(?P<many>[A-Za-z0-9](?:,[A-Za-z0-9])+)\})")
 
 
 def _real_symbols(exprs: list[sympy.Expr], sizes: frozenset[str]) -> dict[sympy.Basic, sympy.Basic]:
@@ -95,7 +102,8 @@ def _index_items(index: ast.Expr) -> tuple[ast.Expr, ...]:
     return (index,)
 
 
-def spell_out_softmax(expr: ast.Expr) -> ast.Expr:
+def spell_out_softmax(expr: ast.Expr,
+                      given: dict[ast.Expr, tuple[ast.Expr, ast.Expr]] | None = None) -> ast.Expr:
     """`\\mathrm{softmax}(s)_j` as `e^{s_j} / \\sum_k e^{s_k}`, the sum taken over the range of the
     sum that binds `j`; left alone where no sum gives that range."""
     if not any(isinstance(n, ast.Subscript) and isinstance(n.base, ast.Apply) and _is_softmax(n.base.function)
@@ -135,4 +143,4 @@ def spell_out_softmax(expr: ast.Expr) -> ast.Expr:
 
         return visit
 
-    return rewrite_expr(expr, within({}))
+    return rewrite_expr(expr, within(dict(given or {})))
