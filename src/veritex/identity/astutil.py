@@ -74,20 +74,6 @@ def symbols_in(node: ast.Node) -> Iterator[ast.Symbol]:
             yield n
 
 
-def name_heads(node: ast.Node) -> set[ast.Expr]:
-    """The names a node mentions, as a definition's head would be written: symbols, subscripted
-    names (`W_1`, `d_k`), indexed bases (`y` of `y^{(i)}`) and applied function names."""
-    out: set[ast.Expr] = set()
-    for n in node.walk():
-        if isinstance(n, ast.Symbol | ast.Subscript | ast.SuperIndex):
-            out.add(n)
-            if isinstance(n, ast.Subscript | ast.SuperIndex):
-                out.add(n.base)
-        elif isinstance(n, ast.Juxt) and all(isinstance(f, ast.Symbol) for f in n.factors):
-            out.add(n)
-    return out
-
-
 def display_name(node: ast.Node) -> str:
     """A short readable name for a symbol-like node, for messages: `L`, `o`, `y_hat`, `W_1`."""
     if isinstance(node, ast.Symbol):

@@ -71,13 +71,7 @@ def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
 
 def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.Expr, seed: int,
                  final: bool) -> StepResult:
-    try:
-        lhs, rhs = translate_pair(left, right, known=plan.known, sizes=plan.shapes.sizes, ranges=step.ranges)
-    except Uninterpretable as exc:
-        where = "{where}" if exc.offset is not None else ""
-        reason = f"cannot interpret {exc.construct} at {where}" + (f": {exc.reason}" if exc.reason else "")
-        raise _Unchecked(reason, exc.offset) from None
-    _refuse_vacuous_derivatives([lhs, rhs])
+    lhs, rhs = _translate(step, plan, left, right)
     differentiates = lhs.has(sympy.Derivative) or rhs.has(sympy.Derivative)
     domain = _domain(step.conditions, [lhs, rhs], plan)
     lhs = _apply_domain(symbolic.evaluate(lhs), domain)
@@ -90,50 +84,73 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
                          "stated only in prose, such as one-hot targets): vt.check tests it against code")
     if _undefined(lhs, rhs) and not final:
         return StepResult(step.name, "unchecked", reason="needs definitions", relation=step.relation)
-    approximate = step.relation == "approx"
     if symbolic.is_zero(lhs - rhs):
         return StepResult(step.name, "verified", how="symbolic", relation=step.relation)
+    approximate = step.relation == "approx"
+    outcome, note = _sample(lhs, rhs, domain, seed, approximate)
+    if step.elementwise:
+        note += ", element by element"
+    result = _verdict(step, outcome, approximate)
+    if note and result.how:
+        result.how = result.how[:-1] + note + ")"
+    if result.status != "refuted":
+        return result
+    return _not_a_refutation(step, result, lhs, rhs, domain, differentiates) or result
+
+
+def _translate(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    try:
+        lhs, rhs = translate_pair(left, right, known=plan.known, sizes=plan.shapes.sizes, ranges=step.ranges)
+    except Uninterpretable as exc:
+        where = "{where}" if exc.offset is not None else ""
+        reason = f"cannot interpret {exc.construct} at {where}" + (f": {exc.reason}" if exc.reason else "")
+        raise _Unchecked(reason, exc.offset) from None
+    _refuse_vacuous_derivatives([lhs, rhs])
+    return lhs, rhs
+
+
+def _sample(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, seed: int,
+            approximate: bool) -> tuple[NumericOutcome, str]:
+    """The numeric outcome, and a note on how it was reached (`, k an integer`)."""
     try:
         outcome = numeric.sample_identity(lhs, rhs, domain, seed=seed, points=POINTS, approximate=approximate)
-        how_note = ""
         letters = _integer_letters([lhs, rhs], domain)
         if outcome.status != "holds" and letters and not approximate:
             # `\\cos(2\\pi k) = 1` is meant for integer k: try the usual integer letters as integers.
             as_integers = replace(domain, integers=domain.integers | set(letters))
             retry = numeric.sample_identity(lhs, rhs, as_integers, seed=seed + 1, points=POINTS)
             if retry.status == "holds":
-                outcome, how_note = retry, f", {' and '.join(letters)} {'an integer' if len(letters) == 1 else 'integers'}"
+                kind = "an integer" if len(letters) == 1 else "integers"
+                return retry, f", {' and '.join(letters)} {kind}"
+        return outcome, ""
     except Abstract as exc:
         raise _Unchecked(f"{', '.join(exc.names)} {'is' if len(exc.names) == 1 else 'are'} never defined: "
                          "an abstract statement no sample can test") from None
     except Unsampleable as exc:
         raise _Unchecked(str(exc)) from None
-    result = _verdict(step, outcome, approximate)
-    if how_note and result.how:
-        result.how = result.how[:-1] + how_note + ")"
-    if step.elementwise and result.how:
-        result.how = result.how[:-1] + ", element by element)"
-    if result.status != "refuted":
-        return result
-    if step.elementwise:
-        names = ", ".join(step.arrays)
-        return StepResult(step.name, "unchecked", relation=step.relation, point=result.point, lhs=result.lhs,
-                          rhs=result.rhs, reason=f"over the arrays {names} it fails for unconstrained inputs; "
-                          "it may rely on a condition stated only in prose (such as one-hot targets), so it "
-                          "is not refuted")
+
+
+def _not_a_refutation(step: StepPlan, result: StepResult, lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain,
+                      differentiates: bool) -> StepResult | None:
+    """The failing steps that are still not refuted: over arrays, about a quantity defined in words,
+    or an equation rather than an identity. The evidence is kept; the verdict is unchecked."""
+    reason = None
     derived = _one_sided_derived(lhs, rhs)
-    if derived:
-        names = ", ".join(derived)
-        return StepResult(step.name, "unchecked", relation=step.relation, point=result.point, lhs=result.lhs,
-                          rhs=result.rhs, reason=f"the sides differ for arbitrary {names}, which appears on one "
-                          "side only and which no formula defines: it may stand for a quantity the prose defines")
     # A derivative claims something about a function, for every value of its variable.
-    unknowns = [] if differentiates else _equation_unknowns(lhs, rhs, domain)
-    if unknowns:
-        return StepResult(step.name, "unchecked", relation=step.relation, point=result.point, lhs=result.lhs,
-                          rhs=result.rhs, reason=f"it holds only for some values of {', '.join(unknowns)}: an "
-                          "equation or a constraint (such as weights that sum to one), not an identity")
-    return result
+    unknowns = [] if differentiates or derived else _equation_unknowns(lhs, rhs, domain)
+    if step.elementwise:
+        reason = (f"over the arrays {', '.join(step.arrays)} it fails for unconstrained inputs; it may rely "
+                  "on a condition stated only in prose (such as one-hot targets), so it is not refuted")
+    elif derived:
+        reason = (f"the sides differ for arbitrary {', '.join(derived)}, which appears on one side only and "
+                  "which no formula defines: it may stand for a quantity the prose defines")
+    elif unknowns:
+        reason = (f"it holds only for some values of {', '.join(unknowns)}: an equation or a constraint "
+                  "(such as weights that sum to one), not an identity")
+    if reason is None:
+        return None
+    return StepResult(step.name, "unchecked", reason=reason, point=result.point, lhs=result.lhs,
+                      rhs=result.rhs, relation=step.relation)
 
 
 def _equation_unknowns(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain) -> list[str]:
@@ -153,6 +170,7 @@ def _equation_unknowns(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain) -> list
         return []
     names = _names(lhs) | _names(rhs)
     return sorted(names & {str(v).split("[")[0] for v in variables}) or [str(v) for v in variables]
+
 
 ACCENTED = ("_bar", "_hat", "_tilde", "_star", "_check")
 

@@ -142,9 +142,6 @@ class DefinitionTable:
         before = [d for d in candidates if d.order < order]
         return max(before, key=lambda d: d.order) if before else min(candidates, key=lambda d: d.order)
 
-    def defined_heads(self) -> set[ast.Expr]:
-        return {d.key for d in self.definitions}
-
 
 def head_key(node: ast.Expr) -> ast.Expr:
     """A name for matching a definition to its uses: `\\varepsilon` is `\\epsilon`. Fonts count:
