@@ -237,23 +237,26 @@ def instantiate_first(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain) -> tuple
     """Both sides with the first sizes of `sample_identity` (3, 4, 5...) and sums expanded."""
     sizes = size_symbols([lhs, rhs], domain.sizes)
     assignment = size_rounds(sizes, np.random.default_rng(0), rounds=1)[0]
-    element = _element_picker(np.random.default_rng(0), min(assignment.values(), default=3))
+    element = _ElementPicker(np.random.default_rng(0), min(assignment.values(), default=3))
     left, right = instantiate(lhs, assignment, element), instantiate(rhs, assignment, element)
     if domain.fixed:
         left, right = left.subs(domain.fixed), right.subs(domain.fixed)
     return left, right
 
 
-def _element_picker(rng: np.random.Generator, size: int) -> Callable[[sympy.Symbol], int]:
-    """One element per free index, the same on both sides (`z_i` on the left is `z_i` on the right)."""
-    chosen: dict[sympy.Symbol, int] = {}
+class _ElementPicker:
+    """One element per free index, the same on both sides (`z_i` on the left is `z_i` on the right),
+    within the smallest size so that every sum reaches it."""
 
-    def pick(symbol: sympy.Symbol) -> int:
-        if symbol not in chosen:
-            chosen[symbol] = int(rng.integers(1, size + 1))
-        return chosen[symbol]
+    def __init__(self, rng: np.random.Generator, size: int) -> None:
+        self.rng = rng
+        self.size = size
+        self.chosen: dict[sympy.Symbol, int] = {}
 
-    return pick
+    def __call__(self, symbol: sympy.Symbol) -> int:
+        if symbol not in self.chosen:
+            self.chosen[symbol] = int(self.rng.integers(1, self.size + 1))
+        return self.chosen[symbol]
 
 
 def sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: int, points: int = 8,
@@ -268,7 +271,7 @@ def sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: i
     used_sizes: dict[str, int] = {}
     for assignment in rounds:
         smallest = min(assignment.values(), default=3)
-        element = _element_picker(rng, smallest)
+        element = _ElementPicker(rng, smallest)
         left = instantiate(lhs, assignment, element)
         right = instantiate(rhs, assignment, element)
         undefined = undefined_parts(left) + undefined_parts(right)
@@ -293,7 +296,10 @@ def sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: i
             point = {s: float(draws[s][k]) for s in symbols}
             if not _confirmed(left, right, point):
                 continue
-            shown = {**{str(s): v for s, v in assignment.items()}, **{str(s): v for s, v in point.items()}}
+            shown: dict[str, float] = {str(s): v for s, v in assignment.items()}
+            shown.update((str(s), v) for s, v in element.chosen.items())
+            shown.update((str(s), float(v)) for s, v in domain.fixed.items())
+            shown.update((str(s), v) for s, v in point.items())
             return NumericOutcome("fails", checked, Sample(shown, a, b), sizes=used_sizes,
                                   max_relative=worst)
     if checked == 0:

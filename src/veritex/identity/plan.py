@@ -29,7 +29,7 @@ from .definitions import (
     substitute,
 )
 
-PLAN_VERSION = "identity-1"
+PLAN_VERSION = "identity-2"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 
