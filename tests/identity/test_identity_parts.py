@@ -280,3 +280,14 @@ def test_array_identities_are_read_element_by_element_and_never_refuted() -> Non
     wrong = check(shapes + display(square + " = 2Z", "eq:it"))["eq:it"]
     assert wrong.status == "unchecked" and "fails for unconstrained inputs" in wrong.message
     assert wrong.detail["steps"][0]["point"]  # the evidence is still reported
+
+
+def test_a_recurrence_is_not_substituted_and_its_restatements_are_not_refuted() -> None:
+    ema = r"m_t = \beta m_{t-1} + (1 - \beta) g_t"
+    item = one(r"m_t - \beta m_{t-1} = (1 - \beta) g_t", ema)
+    assert item.status == "unchecked" and "recurrence" in item.message
+
+
+def test_definitions_in_the_same_formula_are_used() -> None:
+    assert check(display(r"z = x + 1, \quad (z - 1)^2 = x^2", "eq:it"))["eq:it"].status == "verified"
+    assert check(display(r"f(x) = x^2, \quad f'(x) = 2x", "eq:it"))["eq:it"].status == "verified"

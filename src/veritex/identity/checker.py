@@ -138,7 +138,10 @@ def _not_a_refutation(step: StepPlan, result: StepResult, lhs: sympy.Expr, rhs: 
     derived = _one_sided_derived(lhs, rhs)
     # A derivative claims something about a function, for every value of its variable.
     unknowns = [] if differentiates or derived else _equation_unknowns(lhs, rhs, domain)
-    if step.elementwise:
+    if step.recurrent:
+        reason = (f"{', '.join(step.recurrent)} is defined by a recurrence, and a relation among its terms "
+                  "cannot be tested by drawing them freely")
+    elif step.elementwise:
         reason = (f"over the arrays {', '.join(step.arrays)} it fails for unconstrained inputs; it may rely "
                   "on a condition stated only in prose (such as one-hot targets), so it is not refuted")
     elif derived:

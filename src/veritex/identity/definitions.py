@@ -37,6 +37,7 @@ class Definition:
     label: str | None = None
     tex: str = ""
     bracket: str | None = None  # indexed kind: "_" for a subscript, else SuperIndex.bracket
+    recursive: bool = False  # a recurrence (`m_t = \\beta m_{t-1} + ...`): never substituted
     inline: bool = False  # made in running prose (`where $m = \\max_j z_j$`): used only when no
     # displayed formula defines the name
 
@@ -84,6 +85,27 @@ def is_definable(lhs: ast.Expr) -> bool:
 def definition_from(lhs: ast.Expr, body: ast.Expr, order: int, label: str | None = None,
                     tex: str = "") -> Definition | None:
     """The definition `lhs = body` makes, or None when `lhs` is not a name or a signature."""
+    found = _definition_from(lhs, body, order, label, tex)
+    if found is not None and _refers_to_itself(lhs, body):
+        return dataclasses.replace(found, recursive=True)
+    return found
+
+
+def _refers_to_itself(lhs: ast.Expr, body: ast.Expr) -> bool:
+    """`m_t = \\beta m_{t-1} + ...`, `x = x + 1`: the body uses what is being defined."""
+    head = lhs.function if isinstance(lhs, ast.Apply) else lhs
+    family = head.base if isinstance(head, ast.Subscript | ast.SuperIndex) else head
+    keys = {head_key(head), head_key(family)}
+    for node in body.walk():
+        if isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex) and head_key(node) in keys:
+            return True
+        if isinstance(node, ast.Subscript | ast.SuperIndex) and head_key(node.base) in keys:
+            return True
+    return False
+
+
+def _definition_from(lhs: ast.Expr, body: ast.Expr, order: int, label: str | None,
+                     tex: str) -> Definition | None:
     if is_signature(lhs):
         assert isinstance(lhs, ast.Apply)
         return Definition("function", lhs.function, lhs.args, body, order, label, tex)
@@ -117,7 +139,7 @@ def _used_as_index(body: ast.Expr, variable: ast.Expr) -> bool:
 @dataclass
 class DefinitionTable:
     """Every definition of a document, looked up by head; a name defined twice takes the definition
-    nearest before the formula that uses it (else the first after)."""
+    nearest before the formula that uses it, or in it (else the first after)."""
 
     definitions: list[Definition] = field(default_factory=list)
     _index: dict[tuple[str, ast.Expr], list[Definition]] = field(default_factory=dict, repr=False)
@@ -125,6 +147,9 @@ class DefinitionTable:
     def __post_init__(self) -> None:
         for d in self.definitions:
             self._index.setdefault((d.kind, d.key), []).append(d)
+
+    def recurrences(self) -> list[Definition]:
+        return [d for d in self.definitions if d.recursive]
 
     def add(self, definition: Definition) -> None:
         self.definitions.append(definition)
@@ -135,11 +160,11 @@ class DefinitionTable:
             self.add(d)
 
     def lookup(self, kind: DefinitionKind, head: ast.Expr, order: int) -> Definition | None:
-        found = [d for d in self._index.get((kind, head_key(head)), []) if d.order != order]
+        found = [d for d in self._index.get((kind, head_key(head)), []) if not d.recursive]
         candidates = [d for d in found if not d.inline] or found
         if not candidates:
             return None
-        before = [d for d in candidates if d.order < order]
+        before = [d for d in candidates if d.order <= order]  # the formula's own count: `z = x + 1, \quad ...`
         return max(before, key=lambda d: d.order) if before else min(candidates, key=lambda d: d.order)
 
 
@@ -180,11 +205,13 @@ class Substituter:
         self.used: list[Definition] = []
 
     def run(self, expr: ast.Expr) -> Substitution:
-        out = self._sub(expr, 0, inside_derivative=False, protected=frozenset())
+        out = self._sub(expr, 0, inside_derivative=False, protected=frozenset(), active=frozenset())
         return Substitution(out, self.used)
 
-    def _sub(self, expr: ast.Expr, depth: int, inside_derivative: bool,
-             protected: frozenset[ast.Expr]) -> ast.Expr:
+    def _sub(self, expr: ast.Expr, depth: int, inside_derivative: bool, protected: frozenset[ast.Expr],
+             active: frozenset[int]) -> ast.Expr:
+        """`active`: the definitions being unfolded around `expr`, not unfolded again inside their
+        own body, so a recurrence (`m_t = \\beta m_{t-1} + ...`) unfolds once."""
         if depth > MAX_DEPTH:
             return expr
 
@@ -193,73 +220,77 @@ class Substituter:
                 # The variables differentiated by are never replaced: `x = 2` elsewhere must not
                 # turn d/dx into a derivative by a number.
                 guard = protected | {head_key(v) for v in _variables_of(node)}
-                body = self._sub(node.body, depth, True, guard)
-                body = self._bare_function(body, depth, guard)
+                body = self._sub(node.body, depth, True, guard, active)
+                body = self._bare_function(body, depth, guard, active)
                 return _with_body(node, body)
             if not isinstance(node, ast.Expr):
                 return None
             if isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex) and head_key(node) in protected:
                 return None
-            replaced = self._replace(node, inside_derivative or self.everywhere)
-            if replaced is None:
+            found = self._replace(node, inside_derivative or self.everywhere, active)
+            if found is None:
                 return None
-            return self._sub(respan(replaced, node.span), depth + 1, inside_derivative, protected)
+            replaced, definition = found
+            self.used.append(definition)
+            return self._sub(respan(replaced, node.span), depth + 1, inside_derivative, protected,
+                             active | {id(definition)})
 
         return rewrite_expr(expr, visit)
 
-    def _bare_function(self, body: ast.Expr, depth: int, protected: frozenset[ast.Expr]) -> ast.Expr:
+    def _bare_function(self, body: ast.Expr, depth: int, protected: frozenset[ast.Expr],
+                       active: frozenset[int]) -> ast.Expr:
         """`J` differentiated: the body of `J(w, b) = ...` over its own parameters."""
         if isinstance(body, ast.Symbol | ast.Subscript):
-            found = self.table.lookup("function", body, self.order)
+            found = self._lookup("function", body, active)
             if found is not None:
                 self.used.append(found)
                 params = frozenset(head_key(p) for p in found.params)
-                return self._sub(respan(found.body, body.span), depth + 1, True, protected | params)
+                return self._sub(respan(found.body, body.span), depth + 1, True, protected | params,
+                                 active | {id(found)})
         return body
 
-    def _replace(self, node: ast.Expr, names_too: bool) -> ast.Expr | None:
-        table, order = self.table, self.order
+    def _lookup(self, kind: DefinitionKind, head: ast.Expr, active: frozenset[int]) -> Definition | None:
+        found = self.table.lookup(kind, head, self.order)
+        return None if found is None or id(found) in active else found
+
+    def _replace(self, node: ast.Expr, names_too: bool,
+                 active: frozenset[int]) -> tuple[ast.Expr, Definition] | None:
+        """What `node` stands for, and the definition that says so."""
         if isinstance(node, ast.Apply) and isinstance(node.function, ast.Prime):
-            return self._prime(node, node.function)
+            return self._prime(node, node.function, active)
         if isinstance(node, ast.Apply):
-            found = table.lookup("function", node.function, order)
+            found = self._lookup("function", node.function, active)
             if found is not None and len(found.params) == len(node.args):
-                self.used.append(found)
-                return replace_nodes(found.body, dict(zip(found.params, node.args, strict=True)))
+                return replace_nodes(found.body, dict(zip(found.params, node.args, strict=True))), found
             return None
         if not names_too:
             return None
         if isinstance(node, ast.SuperIndex | ast.Subscript):
-            found = table.lookup("indexed", node.base, order)
+            found = self._lookup("indexed", node.base, active)
             bracket = node.bracket if isinstance(node, ast.SuperIndex) else "_"
             if found is not None and found.bracket == bracket:
                 args = node.index.items if isinstance(node.index, ast.Tuple) else (node.index,)
                 if len(args) == len(found.params):
-                    self.used.append(found)
-                    return replace_nodes(found.body, dict(zip(found.params, args, strict=True)))
+                    return replace_nodes(found.body, dict(zip(found.params, args, strict=True))), found
         if isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex | ast.Juxt | ast.Power):
-            found = table.lookup("symbol", node, order)
+            found = self._lookup("symbol", node, active)
+            if found is None and self.everywhere:
+                found = self._lookup("function", node, active)
             if found is not None:
-                self.used.append(found)
-                return found.body
-            fn = table.lookup("function", node, order) if self.everywhere else None
-            if fn is not None:
-                self.used.append(fn)
-                return fn.body
+                return found.body, found
         return None
 
-
-    def _prime(self, node: ast.Apply, prime: ast.Prime) -> ast.Expr | None:
+    def _prime(self, node: ast.Apply, prime: ast.Prime,
+               active: frozenset[int]) -> tuple[ast.Expr, Definition] | None:
         """`f'(t)` with `f(x) = body` defined: the derivative of the body, taken at `x = t`."""
-        found = self.table.lookup("function", prime.operand, self.order)
+        found = self._lookup("function", prime.operand, active)
         if found is None or len(found.params) != 1 or len(node.args) != 1:
             return None
-        self.used.append(found)
         (param,), (arg,) = found.params, node.args
         derivative = ast.Derivative(found.body, (param,), (prime.order,))
         if arg == param:
-            return derivative
-        return ast.Evaluated(derivative, (ast.Statement((param, arg), ("=",)),))
+            return derivative, found
+        return ast.Evaluated(derivative, (ast.Statement((param, arg), ("=",)),)), found
 
 
 def _variables_of(node: ast.Derivative | ast.Gradient) -> frozenset[ast.Expr]:

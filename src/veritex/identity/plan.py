@@ -94,6 +94,7 @@ class StepPlan:
     arrays: list[str] = field(default_factory=list)  # declared arrays used whole (not indexed)
     free_uses: list[str] = field(default_factory=list)  # the definitions each form substituted, described
     full_uses: list[str] = field(default_factory=list)
+    recurrent: list[str] = field(default_factory=list)  # names in it that only a recurrence defines
     elementwise: bool = False  # the sides were rewritten at one element of their arrays
     ranges: tuple[tuple[ast.Symbol, ast.Expr], ...] = ()  # those element indices and their sizes
 
@@ -101,7 +102,8 @@ class StepPlan:
         conditions = ";".join(str(c) for c in self.conditions)
         return "|".join([self.name, self.relation, *map(str, self.free), *map(str, self.full), conditions,
                          self.abstract or "", ",".join(self.arrays), ",".join(self.free_uses),
-                         ",".join(self.full_uses), str(self.elementwise), str(self.ranges)])
+                         ",".join(self.full_uses), ",".join(self.recurrent), str(self.elementwise),
+                         str(self.ranges)])
 
 
 @dataclass
@@ -150,7 +152,8 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
     reason = abstract_reason(unrelated) or _only_named(*full)
     arrays = sorted({n for side in full for n in _whole_arrays(side, shapes.arrays)})
     plan = StepPlan(step.name(several), step.relation, free, full, step.conditions, reason, arrays,
-                    _describe(free_left.used + free_right.used), _describe(full_left.used + full_right.used))
+                    _describe(free_left.used + free_right.used), _describe(full_left.used + full_right.used),
+                    _recurrent(full, local))
     if arrays and reason is None:
         declared = dict(shapes.dims)
         at_full = elementwise(*full, declared)
@@ -160,6 +163,21 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
             plan.free = (at_free.left, at_free.right) if at_free is not None else plan.full
             plan.elementwise, plan.ranges = True, at_full.ranges
     return plan
+
+
+def _recurrent(sides: tuple[ast.Expr, ast.Expr], table: DefinitionTable) -> list[str]:
+    """Families in the step defined only by a recurrence (`m_t = \\beta m_{t-1} + ...`): a relation
+    among their terms cannot be tested by drawing the terms freely."""
+    out = []
+    for d in table.recurrences():
+        family = d.key.base if isinstance(d.key, ast.Subscript | ast.SuperIndex) and d.kind == "symbol" else d.key
+        for side in sides:
+            if any(head_key(n) == family or (isinstance(n, ast.Subscript | ast.SuperIndex)
+                                            and head_key(n.base) == family) for n in side.walk()
+                   if isinstance(n, ast.Expr)):
+                out.append(f"{display_name(family)} ({d.label or 'a recurrence'})")
+                break
+    return list(dict.fromkeys(out))
 
 
 def _only_named(left: ast.Expr, right: ast.Expr) -> str | None:
