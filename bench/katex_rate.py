@@ -10,9 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from veritex import katex
 from veritex.model import Document, FrontMatter, MarkdownCell, Math, Position
 from veritex.stages.render_math import render_math
-from veritex.writers import katex
 
 # "N" is replaced by the formula's index, so every formula is distinct.
 TEMPLATES = [

@@ -164,7 +164,7 @@ def test_cache_forgets_formulas_that_left_the_document(tmp_path: Path) -> None:
 def test_when_v8_fails_formulas_are_rendered_one_by_one_and_not_cached(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from veritex.writers import katex
+    from veritex import katex
 
     monkeypatch.setattr(katex, "CALL_TIMEOUT_SECONDS", 1e-4)  # the whole batch "runs away"
     formulas = [_math(f"x_{{{i}}}^2 + \\frac{{{i}}}{{2}}", line=i + 1) for i in range(100)]

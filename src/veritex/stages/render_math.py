@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..fsutil import atomic_write_text
+from ..katex import KATEX_JS, KATEX_VERSION, Rendered, render_batch
+from ..math.errors import position_at
 from ..model import Document, Item, Math, Position
-from ..writers.katex import KATEX_JS, KATEX_VERSION, Rendered, render_batch
 
 CACHE_FORMAT = 1  # bump when the markup veritex asks KaTeX for changes
 
@@ -72,12 +73,7 @@ def prepare(tex: str) -> PreparedTex:
 
 def position_in(math: Math, offset: int) -> Position:
     """The source position of character `offset` of `math.tex` (TeX may span several lines)."""
-    offset = max(0, min(offset, len(math.tex)))
-    before = math.tex[:offset]
-    newlines = before.count("\n")
-    if not newlines:
-        return math.position.shifted(column=math.position.column + offset)
-    return math.position.shifted(lines=newlines, column=offset - before.rfind("\n"))
+    return position_at(math.tex, offset, math.position)
 
 
 def group_end(tex: str, open_index: int) -> int | None:

@@ -11,7 +11,7 @@ __all__ = ["write_html"]
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy: importing `veritex.writers.katex` from the render stage must not load Jinja2 and Pygments.
+    # Lazy: `import veritex.writers` alone must not load Jinja2 and Pygments.
     if name == "write_html":
         from .html import write_html
 

@@ -19,11 +19,11 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..fsutil import atomic_write_text
+from ..katex import KATEX_VERSION
 from ..model import CodeCell, Document, Item, Position
 from .assets_copy import ASSETS_DIRNAME, ensure_assets
 from .badges import message_html
 from .cells import cell_view
-from .katex import KATEX_VERSION
 from .prose import render_tokens
 from .state import Heading, PageState
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-KATEX_DIR = Path(__file__).with_name("assets") / "katex"
+KATEX_DIR = Path(__file__).parent / "writers" / "assets" / "katex"
 KATEX_JS = KATEX_DIR / "katex.min.js"
 
 
