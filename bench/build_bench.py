@@ -7,7 +7,9 @@
 
 Every tool builds `bench/docs/mlp_torch.md` (its code cells as one script for the floor, the same document
 converted to .ipynb by jupytext for the notebook tools). Each tool runs once untimed, to warm the OS file
-cache, then N timed runs; the table shows the median. The numbers also go to bench/out/results.json.
+cache; then the timed runs go round robin, one run of every tool per round, so that a burst of load from
+elsewhere on the machine falls on all tools alike. The table shows the median and the fastest run; the
+numbers also go to bench/out/results.json.
 """
 
 from __future__ import annotations
@@ -49,23 +51,50 @@ COLD_OVER_FLOOR_S = 1.0
 PROSE_EDIT_S = 0.3
 UNCHANGED_S = 0.15
 
+FLOOR = "python script.py (floor)"
+NBCONVERT = "jupyter nbconvert --execute --to html"
+VERITEX_COLD = "veritex build (cold)"
+VERITEX_PROSE = "veritex build (after a prose edit)"
+VERITEX_UNCHANGED = "veritex build (unchanged)"
+
 
 class BenchError(RuntimeError):
     """A tool failed or did not do the work it was timed for."""
 
 
+def _nothing(_: int) -> None:
+    return None
+
+
+def _accept(_: str) -> None:
+    return None
+
+
 @dataclass
-class Timing:
+class Tool:
+    """One row of the table: a command, what to do before each run, and how to tell it did its work."""
+
     name: str
     command: list[str | Path]
-    seconds: list[float] = field(default_factory=list)
+    env: dict[str, str]
+    runs: int
     note: str = ""
+    prepare: Callable[[int], None] = _nothing  # untimed, before run i (-1: the warm-up)
+    verify: Callable[[str], None] = _accept  # untimed, on the command's output
     # veritex exits 1 when a verdict is refuted: the build is still complete, and the verdicts are reported.
     exit_codes: tuple[int, ...] = (0,)
+    seconds: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    def once(self, i: int) -> None:
+        self.prepare(i)
+        seconds, output = run(self.command, self.env, exit_codes=self.exit_codes)
+        self.verify(output)
+        if i >= 0:
+            self.seconds.append(seconds)
 
 
 @dataclass
@@ -106,25 +135,20 @@ def run(command: Sequence[str | Path], env: dict[str, str], cwd: Path = WORK,
     return seconds, done.stdout + done.stderr
 
 
-def measure(
-    timing: Timing,
-    env: dict[str, str],
-    runs: int,
-    *,
-    prepare: Callable[[int], None] = lambda i: None,
-    verify: Callable[[str], None] = lambda output: None,
-    warm_up: bool = True,
-) -> Timing:
-    """One untimed warm-up run (OS file cache), then `runs` timed ones; `prepare(i)` runs untimed before each."""
-    for i in range(-1 if warm_up else 0, runs):
-        prepare(i)
-        seconds, output = run(timing.command, env, exit_codes=timing.exit_codes)
-        verify(output)
-        if i >= 0:
-            timing.seconds.append(seconds)
-    print(f"  {timing.name:<34} {timing.median:7.2f} s  ({', '.join(f'{s:.2f}' for s in timing.seconds)})",
-          flush=True)
-    return timing
+def run_rounds(tools: list[Tool]) -> list[float]:
+    """A warm-up round, then round robin until every tool has its runs; returns the load before each round."""
+    loads = []
+    rounds = max(t.runs for t in tools)
+    for i in range(-1, rounds):
+        loads.append(os.getloadavg()[0])
+        label = "warm-up" if i < 0 else f"round {i + 1}/{rounds}"
+        print(f"{label} (load {loads[-1]:.2f})", flush=True)
+        for tool in tools:
+            if i < tool.runs:
+                tool.once(i)
+                if i >= 0:
+                    print(f"  {tool.name:<38} {tool.seconds[-1]:8.2f} s", flush=True)
+    return loads
 
 
 def fresh(path: Path) -> None:
@@ -140,24 +164,25 @@ def expect_in_file(path: Path, needle: str) -> None:
 # ---------------------------------------------------------------- the inputs every tool gets
 
 
+def _load(document: Path) -> Any:
+    sys.path.insert(0, str(ROOT / "src"))
+    from veritex.api import load  # the same reader veritex builds with
+
+    return load(document)
+
+
 def write_script(document: Path, script: Path) -> int:
     """The document's runnable cells, in order, as one script: the floor any tool pays to run the code.
 
     `import veritex as vt` stays: outside a kernel `vt.expect` checks and prints its verdict.
     """
-    sys.path.insert(0, str(ROOT / "src"))
-    from veritex.api import load  # the same reader veritex builds with, so the script is exactly its cells
-
-    cells = [c.source for c in load(document).code_cells() if c.execute]
+    cells = [c.source for c in _load(document).code_cells() if c.execute]
     script.write_text("\n\n".join(cells) + "\n", encoding="utf-8")
     return len(cells)
 
 
-def count_formulas(document: Path) -> dict[str, int]:
-    sys.path.insert(0, str(ROOT / "src"))
-    from veritex.api import load
-
-    doc = load(document)
+def describe(document: Path) -> dict[str, int]:
+    doc = _load(document)
     formulas = list(doc.all_math())
     return {
         "code_cells": sum(1 for _ in doc.code_cells()),
@@ -189,46 +214,37 @@ exclude_patterns = ["_build"]
 # ---------------------------------------------------------------- the tools
 
 
-def measure_floor(runs: int) -> Timing:
-    script = WORK / "mlp_torch.py"
-    timing = Timing("python script.py (floor)", [MAIN_BIN / "python", script],
-                    note="the cells as one script; figures drawn but never encoded to PNG")
-
+def floor_tool(runs: int) -> Tool:
     def verify(output: str) -> None:
         if PRINTED_BY_TRAINING not in output or "refuted" in output:
             raise BenchError(f"the plain script did not run cleanly:\n{output[-2000:]}")
 
-    return measure(timing, environment(MAIN_BIN, headless_matplotlib=True), runs, verify=verify)
+    return Tool(FLOOR, [MAIN_BIN / "python", WORK / "mlp_torch.py"], environment(MAIN_BIN, headless_matplotlib=True),
+                runs, "the cells as one script; figures drawn but never encoded to PNG", verify=verify)
 
 
-def measure_peers(runs: int, notebook: Path, with_myst: bool) -> list[Timing]:
+def peer_tools(runs: int, notebook: Path, with_myst: bool) -> list[Tool]:
     env = environment(PEER_BIN, headless_matplotlib=False)
-    timings: list[Timing] = []
-
     html_dir = WORK / "nbconvert"
-    timings.append(measure(
-        Timing("jupyter nbconvert --execute --to html",
-               [PEER_BIN / "jupyter", "nbconvert", "--execute", "--to", "html", "--output-dir", html_dir, notebook],
-               note="MathJax typesets in the reader's browser"),
-        env, runs, prepare=lambda i: fresh(html_dir),
-        verify=lambda _: expect_in_file(html_dir / "mlp_torch.html", PRINTED_BY_TRAINING)))
-
     executed = WORK / "papermill" / "mlp_torch.ipynb"
-    timings.append(measure(
-        Timing("papermill", [PEER_BIN / "papermill", notebook, executed, "-k", PEER_KERNEL, "--no-progress-bar"],
-               note="writes an executed .ipynb, no HTML"),
-        env, runs, prepare=lambda i: fresh(executed.parent),
-        verify=lambda _: expect_in_file(executed, PRINTED_BY_TRAINING)))
-
     jupytext_out = WORK / "jupytext" / "mlp_torch.ipynb"
-    timings.append(measure(
-        Timing("jupytext --execute",
-               [PEER_BIN / "jupytext", "--to", "ipynb", "--execute", "--set-kernel", PEER_KERNEL,
-                "-o", jupytext_out, WORK / "mlp_torch.md"],
-               note="from the .md, writes an executed .ipynb, no HTML"),
-        env, runs, prepare=lambda i: fresh(jupytext_out.parent),
-        verify=lambda _: expect_in_file(jupytext_out, PRINTED_BY_TRAINING)))
-
+    tools = [
+        Tool(NBCONVERT,
+             [PEER_BIN / "jupyter", "nbconvert", "--execute", "--to", "html", "--output-dir", html_dir, notebook],
+             env, runs, "MathJax typesets in the reader's browser",
+             prepare=lambda i: fresh(html_dir),
+             verify=lambda _: expect_in_file(html_dir / "mlp_torch.html", PRINTED_BY_TRAINING)),
+        Tool("papermill", [PEER_BIN / "papermill", notebook, executed, "-k", PEER_KERNEL, "--no-progress-bar"],
+             env, runs, "writes an executed .ipynb, no HTML",
+             prepare=lambda i: fresh(executed.parent),
+             verify=lambda _: expect_in_file(executed, PRINTED_BY_TRAINING)),
+        Tool("jupytext --execute",
+             [PEER_BIN / "jupytext", "--to", "ipynb", "--execute", "--set-kernel", PEER_KERNEL,
+              "-o", jupytext_out, WORK / "mlp_torch.md"],
+             env, runs, "from the .md, writes an executed .ipynb, no HTML",
+             prepare=lambda i: fresh(jupytext_out.parent),
+             verify=lambda _: expect_in_file(jupytext_out, PRINTED_BY_TRAINING)),
+    ]
     if with_myst:
         project = WORK / "myst"
         source, build = project / "src", project / "_build"
@@ -239,13 +255,11 @@ def measure_peers(runs: int, notebook: Path, with_myst: bool) -> list[Timing]:
             (source / "conf.py").write_text(MYST_CONF, encoding="utf-8")
             shutil.copy(notebook, source / "mlp_torch.ipynb")
 
-        timings.append(measure(
-            Timing("MyST-NB (sphinx-build, cold)",
-                   [PEER_BIN / "sphinx-build", "-b", "html", "-q", source, build],
-                   note="Sphinx + MyST-NB, inline execution with {eval}; MathJax in the browser"),
-            env, runs, prepare=cold_sphinx_project,
-            verify=lambda _: expect_in_file(build / "mlp_torch.html", PRINTED_BY_TRAINING)))
-    return timings
+        tools.append(Tool(
+            "MyST-NB (sphinx-build, cold)", [PEER_BIN / "sphinx-build", "-b", "html", "-q", source, build],
+            env, runs, "Sphinx + MyST-NB, inline execution with {eval}; MathJax in the browser",
+            prepare=cold_sphinx_project, verify=lambda _: expect_in_file(build / "mlp_torch.html", PRINTED_BY_TRAINING)))
+    return tools
 
 
 _SUMMARY = re.compile(r"(\d+) cells run, (\d+) from cache, (\d+) unchanged")
@@ -259,21 +273,23 @@ def _summary(output: str) -> tuple[int, int, int]:
     return cells_run, from_cache, unchanged
 
 
-def measure_veritex(runs: int) -> tuple[list[Timing], dict[str, Any]]:
-    env = environment(MAIN_BIN, headless_matplotlib=False)
-    source = WORK / "mlp_torch.md"
-    page = "mlp_torch.html"
-    veritex = MAIN_BIN / "veritex"
-
-    # The verdicts, from one cold build with the JSON report: the timed runs below must be doing real work.
-    verdict_dir = WORK / "veritex" / "verdicts"
-    fresh(verdict_dir)
-    _, output = run([veritex, "build", source, "-o", verdict_dir, "--json"], env, exit_codes=(0, 1))
-    items = json.loads(output[output.index("{"):].splitlines()[0])["items"]
-    verdicts: dict[str, Any] = {}
-    for item in items:  # e.g. {"expect": {"verified": 22}, "identity": {"verified": 1, "unchecked": 2}}
+def veritex_verdicts(env: dict[str, str]) -> dict[str, dict[str, int]]:
+    """One cold build with the JSON report: what veritex found, per kind and status."""
+    out = WORK / "veritex" / "verdicts"
+    fresh(out)
+    _, output = run([MAIN_BIN / "veritex", "build", WORK / "mlp_torch.md", "-o", out, "--json"], env,
+                    exit_codes=(0, 1))
+    verdicts: dict[str, dict[str, int]] = {}
+    for item in json.loads(output[output.index("{"):].splitlines()[0])["items"]:
         by_status = verdicts.setdefault(item["kind"], {})
         by_status[item["status"]] = by_status.get(item["status"], 0) + 1
+    return verdicts
+
+
+def veritex_tools(cold_runs: int, warm_runs: int) -> list[Tool]:
+    env = environment(MAIN_BIN, headless_matplotlib=False)
+    veritex = MAIN_BIN / "veritex"
+    page = "mlp_torch.html"
 
     cold_dir = WORK / "veritex" / "cold"
 
@@ -282,20 +298,20 @@ def measure_veritex(runs: int) -> tuple[list[Timing], dict[str, Any]]:
             raise BenchError("a cold veritex build ran no cell")
         expect_in_file(cold_dir / page, PRINTED_BY_TRAINING)
 
-    cold = measure(Timing("veritex build (cold)", [veritex, "build", source, "-o", cold_dir],
-                          note="fresh output folder and cache; KaTeX rendered at build time", exit_codes=(0, 1)),
-                   env, runs, prepare=lambda i: shutil.rmtree(cold_dir, ignore_errors=True), verify=verify_cold)
-
+    # The warm rows edit their own copy of the document, built once before the rounds start.
+    edited = WORK / "veritex" / "edited" / "mlp_torch.md"
     warm_dir = WORK / "veritex" / "warm"
+    fresh(edited.parent)
     fresh(warm_dir)
-    run([veritex, "build", source, "-o", warm_dir], env, exit_codes=(0, 1))  # the build the edits start from
+    shutil.copy(WORK / "mlp_torch.md", edited)
+    run([veritex, "build", edited, "-o", warm_dir], env, exit_codes=(0, 1))
     edits: list[str] = []
 
     def edit_prose(i: int) -> None:
-        text = source.read_text(encoding="utf-8")
+        text = edited.read_text(encoding="utf-8")
         current = next(s for s in PROSE_EDITS if s in text)
         reworded = PROSE_EDITS[(PROSE_EDITS.index(current) + 1) % len(PROSE_EDITS)]
-        source.write_text(text.replace(current, reworded), encoding="utf-8")
+        edited.write_text(text.replace(current, reworded), encoding="utf-8")
         edits.append(reworded)
 
     def verify_prose(output: str) -> None:
@@ -303,44 +319,48 @@ def measure_veritex(runs: int) -> tuple[list[Timing], dict[str, Any]]:
             raise BenchError("a prose edit made veritex run cells again")
         expect_in_file(warm_dir / page, edits[-1])
 
-    prose = measure(Timing("veritex build (after a prose edit)", [veritex, "build", source, "-o", warm_dir],
-                           note="one sentence reworded; outputs come from the cache", exit_codes=(0, 1)),
-                    env, runs, prepare=edit_prose, verify=verify_prose, warm_up=True)
-
     def verify_unchanged(output: str) -> None:
         if _summary(output)[2] != 1:
             raise BenchError("an unchanged document was not skipped")
 
-    unchanged = measure(Timing("veritex build (unchanged)", [veritex, "build", source, "-o", warm_dir],
-                               note="nothing changed since the last build", exit_codes=(0, 1)),
-                        env, runs, verify=verify_unchanged)
-    return [cold, prose, unchanged], verdicts
+    warm_command: list[str | Path] = [veritex, "build", edited, "-o", warm_dir]
+    return [
+        Tool(VERITEX_COLD, [veritex, "build", WORK / "mlp_torch.md", "-o", cold_dir], env, cold_runs,
+             "fresh output folder and cache; KaTeX rendered at build time",
+             prepare=lambda i: shutil.rmtree(cold_dir, ignore_errors=True), verify=verify_cold, exit_codes=(0, 1)),
+        # The order matters: each round's unchanged rebuild follows that round's prose edit.
+        Tool(VERITEX_PROSE, warm_command, env, warm_runs, "one sentence reworded; outputs come from the cache",
+             prepare=edit_prose, verify=verify_prose, exit_codes=(0, 1)),
+        Tool(VERITEX_UNCHANGED, warm_command, env, warm_runs, "nothing changed since the last build",
+             verify=verify_unchanged, exit_codes=(0, 1)),
+    ]
 
 
 # ---------------------------------------------------------------- report
 
 
-def targets(by_name: dict[str, Timing]) -> list[Target]:
-    floor = by_name["python script.py (floor)"].median
-    cold = by_name["veritex build (cold)"].median
-    nbconvert = by_name.get("jupyter nbconvert --execute --to html")
+def targets(by_name: dict[str, Tool]) -> list[Target]:
+    floor = by_name[FLOOR].median
+    cold = by_name[VERITEX_COLD].median
+    nbconvert = by_name.get(NBCONVERT)
     return [
         Target("veritex cold / nbconvert", cold / nbconvert.median if nbconvert else None, COLD_VS_NBCONVERT, "x"),
         Target("veritex cold - python floor", cold - floor, COLD_OVER_FLOOR_S, "s"),
-        Target("veritex after a prose edit", by_name["veritex build (after a prose edit)"].median, PROSE_EDIT_S, "s"),
-        Target("veritex unchanged", by_name["veritex build (unchanged)"].median, UNCHANGED_S, "s"),
+        Target("veritex after a prose edit", by_name[VERITEX_PROSE].median, PROSE_EDIT_S, "s"),
+        Target("veritex unchanged", by_name[VERITEX_UNCHANGED].median, UNCHANGED_S, "s"),
     ]
 
 
-def print_table(timings: list[Timing], goals: list[Target], conversion: float | None) -> None:
-    floor = timings[0].median
+def print_table(tools: list[Tool], goals: list[Target], conversion: float | None) -> None:
+    floor = tools[0].median
     print()
-    print(f"{'tool':<38} {'median s':>9} {'runs':>5} {'x floor':>8}  note")
-    print("-" * 110)
-    for t in timings:
-        print(f"{t.name:<38} {t.median:>9.3f} {len(t.seconds):>5} {t.median / floor:>8.2f}  {t.note}")
+    print(f"{'tool':<38} {'median s':>9} {'min s':>8} {'runs':>5} {'x floor':>8}  note")
+    print("-" * 120)
+    for t in tools:
+        print(f"{t.name:<38} {t.median:>9.3f} {min(t.seconds):>8.3f} {len(t.seconds):>5} {t.median / floor:>8.2f}"
+              f"  {t.note}")
     if conversion is not None:
-        print(f"{'(jupytext .md -> .ipynb, not counted)':<38} {conversion:>9.3f} {1:>5} {'':>8}")
+        print(f"{'(jupytext .md -> .ipynb, not counted)':<38} {conversion:>9.3f} {'':>8} {1:>5}")
     print()
     for goal in goals:
         shown = "not measured" if goal.value is None else f"{goal.value:.3f} {goal.unit}"
@@ -357,13 +377,13 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
-        "load_average": os.getloadavg(),
     }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3, help="timed runs of the cheap measurements (default 3)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="timed runs of the cheap rows: the floor and veritex's warm rebuilds (default 3)")
     parser.add_argument("--heavy-runs", type=int, default=3,
                         help="timed runs of each peer and of veritex's cold build (default 3)")
     parser.add_argument("--skip-peers", action="store_true", help="time only the floor and veritex")
@@ -372,19 +392,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     fresh(WORK)
     shutil.copy(DOCUMENT, WORK / DOCUMENT.name)
-    document = count_formulas(DOCUMENT)
+    document = describe(DOCUMENT)
     write_script(DOCUMENT, WORK / "mlp_torch.py")
     print(f"document {DOCUMENT.relative_to(ROOT)}: {document}", flush=True)
-    started_machine = machine()
 
-    timings = [measure_floor(args.runs)]
+    tools = [floor_tool(args.runs)]
     conversion: float | None = None
-    peers_note = ""
+    peers = "measured"
     if args.skip_peers:
-        peers_note = "skipped (--skip-peers)"
+        peers = "skipped (--skip-peers)"
     elif not (PEER_BIN / "jupyter").exists():
-        peers_note = "skipped: .venv-bench is missing; run bash bench/setup_peers.sh"
-        print(peers_note)
+        peers = "skipped: .venv-bench is missing; run bash bench/setup_peers.sh"
+        print(peers)
     else:
         peer_env = environment(PEER_BIN, headless_matplotlib=False)
         check_peer_kernel(peer_env)
@@ -392,31 +411,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         conversion, _ = run([PEER_BIN / "jupytext", "--to", "ipynb", "--set-kernel", PEER_KERNEL,
                              "-o", notebook, WORK / "mlp_torch.md"], peer_env)
         with_myst = not args.skip_myst and (PEER_BIN / "sphinx-build").exists()
-        timings += measure_peers(args.heavy_runs, notebook, with_myst)
-    veritex_timings, verdicts = measure_veritex(args.runs)
-    timings += veritex_timings
+        tools += peer_tools(args.heavy_runs, notebook, with_myst)
+    verdicts = veritex_verdicts(environment(MAIN_BIN, headless_matplotlib=False))
+    tools += veritex_tools(args.heavy_runs, args.runs)
 
-    goals = targets({t.name: t for t in timings})
-    print_table(timings, goals, conversion)
+    loads = run_rounds(tools)
+    goals = targets({t.name: t for t in tools})
+    print_table(tools, goals, conversion)
     print(f"\nveritex verdicts on the document: {verdicts}")
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    floor = timings[0].median
+    floor = tools[0].median
     results = {
         "document": {"path": str(DOCUMENT.relative_to(ROOT)), **document},
-        "machine": {**started_machine, "load_average_after": os.getloadavg()},
+        "machine": {**machine(), "load_average_1min_before_each_round": loads},
         "tools": [
-            {"tool": t.name, "median_s": round(t.median, 4), "runs_s": [round(s, 4) for s in t.seconds],
-             "ratio_to_floor": round(t.median / floor, 3), "note": t.note,
-             "command": [str(c).replace(str(ROOT) + "/", "") for c in t.command]}
-            for t in timings
+            {"tool": t.name, "median_s": round(t.median, 4), "min_s": round(min(t.seconds), 4),
+             "runs_s": [round(s, 4) for s in t.seconds], "ratio_to_floor": round(t.median / floor, 3),
+             "note": t.note, "command": [str(c).replace(str(ROOT) + "/", "") for c in t.command]}
+            for t in tools
         ],
         "jupytext_conversion_s": None if conversion is None else round(conversion, 4),
-        "peers": peers_note or "measured",
+        "peers": peers,
         "targets": [{"target": g.name, "limit": g.limit, "unit": g.unit,
                      "measured": None if g.value is None else round(g.value, 4), "met": g.met} for g in goals],
         "veritex_verdicts": verdicts,
     }
+    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {(OUT / 'results.json').relative_to(ROOT)}")
     return 0
