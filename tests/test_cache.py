@@ -183,11 +183,10 @@ def test_a_real_run_round_trips(make_doc: MakeDoc, cache: ExecutionCache) -> Non
 # -- the fingerprint ---------------------------------------------------------------------------------
 
 
-def test_fingerprint_is_cheap_and_stable() -> None:
+def test_fingerprint_is_stable() -> None:
+    """Its cost (about a millisecond) is measured by bench/, not asserted here."""
     fingerprint_module._memo.clear()
-    began = time.perf_counter()
     first = fingerprint()
-    assert time.perf_counter() - began < 0.005
     assert fingerprint() == first and len(first) == 64
 
 
