@@ -138,3 +138,14 @@ def test_pages_are_readable_by_others(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# A\n")
     build([tmp_path / "a.md"], tmp_path / "site", execute=False)
     assert (tmp_path / "site" / "a.html").stat().st_mode & 0o044 == 0o044
+
+
+def test_folder_build_writes_an_index_of_its_pages(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("---\ntitle: Alpha\n---\n\n$$x$$\n")
+    (tmp_path / "docs" / "b.md").write_text("# Beta\n\n$\\foo$\n")
+    report = build([tmp_path / "docs"], tmp_path / "site", execute=False)
+    assert report.index == tmp_path / "site" / "index.html"
+    index = report.index.read_text()
+    assert 'href="a.html"' in index and "Alpha" in index and 'href="b.html"' in index
+    assert "Beta" in index and "b.md" in index and index.count("vt-index-entry") == 2

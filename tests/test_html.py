@@ -253,7 +253,7 @@ def test_cjk_document_is_marked_chinese(tmp_path: Path) -> None:
     doc = read_markdown("# 线性回归\n\n给定数据集 $x_i$，模型的预测为 $y$。\n", tmp_path / "zh.md")
     render_math(doc, None)
     text = write_html(doc, tmp_path / "zh.html").read_text(encoding="utf-8")
-    assert '<html lang="zh">' in text and "给定数据集" in text and "<title>zh</title>" in text
+    assert '<html lang="zh">' in text and "给定数据集" in text and "<title>线性回归</title>" in text
 
 
 def test_unrendered_math_still_shows_its_tex(tmp_path: Path) -> None:

@@ -85,6 +85,10 @@ def build(
             report.documents.extend(pool.map(lambda t: build_document(t[0], t[1], options), targets))
     else:
         report.documents.extend(build_document(src, rel, options) for src, rel in targets)
+    if options.write:
+        from .writers.index import write_index
+
+        report.index = write_index(report, options.outdir)
     return report
 
 
@@ -110,13 +114,14 @@ def _unchanged(source: Path, out: Path, key: str, options: BuildOptions) -> Docu
         items = [item_from_record(r) for r in data["items"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return DocumentReport(source, out, items, skipped=True)
+    return DocumentReport(source, out, data.get("title"), items, skipped=True)
 
 
 def _write_stamp(source: Path, out: Path, key: str, report: DocumentReport, options: BuildOptions) -> None:
     record = {
         "key": key,
         "output_mtime": out.stat().st_mtime_ns,
+        "title": report.title,
         "items": [item_to_record(i) for i in report.items],
     }
     atomic_write_text(_stamp_path(options, source), json.dumps(record))
@@ -144,7 +149,7 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
     except NotebookError as exc:
         return DocumentReport(source, items=[Item("document", "error", exc.message, exc.position)],
                               seconds=time.perf_counter() - started)
-    report = DocumentReport(source, out if options.write else None)
+    report = DocumentReport(source, out if options.write else None, doc.title)
     compile_document(doc, report, options, notify)
     report.items = list(doc.items)
     if options.write:

@@ -115,6 +115,8 @@ def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
     )
     if outdir is not None:
         pages = [d.output for d in report.documents if d.output]
+        if report.index:
+            console.print(f"Index: {escape(str(report.index))}")
         if pages:
             console.print("Pages:")
             for page in pages:

@@ -171,7 +171,14 @@ class Document:
 
     @property
     def title(self) -> str:
-        return self.meta.title or self.path.stem
+        """The front matter's title, else the first top-level heading, else the file name."""
+        if self.meta.title:
+            return self.meta.title
+        for cell in self.markdown_cells():
+            for here, after in zip(cell.tokens, cell.tokens[1:], strict=False):
+                if here.type == "heading_open" and here.tag == "h1" and after.type == "inline":
+                    return after.content
+        return self.path.stem
 
     def code_cells(self) -> Iterator[CodeCell]:
         return (c for c in self.cells if isinstance(c, CodeCell))

@@ -17,6 +17,7 @@ VERDICT_KINDS = ("expect", "check", "implements", "identity")
 class DocumentReport:
     path: Path
     output: Path | None = None
+    title: str | None = None
     items: list[Item] = field(default_factory=list)
     cells_run: int = 0
     cache_hit: bool = False
@@ -34,6 +35,7 @@ class DocumentReport:
         return {
             "document": str(self.path),
             "output": str(self.output) if self.output else None,
+            "title": self.title,
             "cells_run": self.cells_run,
             "cache_hit": self.cache_hit,
             "skipped": self.skipped,
@@ -45,6 +47,7 @@ class DocumentReport:
 @dataclass
 class Report:
     documents: list[DocumentReport] = field(default_factory=list)
+    index: Path | None = None  # the contents page of a build of several documents
 
     @property
     def ok(self) -> bool:
