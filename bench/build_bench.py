@@ -66,7 +66,7 @@ def _nothing(_: int) -> None:
     return None
 
 
-def _accept(_: str) -> None:
+def _accept(_: str) -> str | None:
     return None
 
 
@@ -80,10 +80,15 @@ class Tool:
     runs: int
     note: str = ""
     prepare: Callable[[int], None] = _nothing  # untimed, before run i (-1: the warm-up)
-    verify: Callable[[str], None] = _accept  # untimed, on the command's output
+    # Untimed, on the command's output: what is wrong with the run, or None.
+    verify: Callable[[str], str | None] = _accept
+    # A strict row stops the bench when a run goes wrong; the others keep the time and report the problem,
+    # so that a veritex regression (a prose edit that re-runs cells) shows as a number, not as a crash.
+    strict: bool = True
     # veritex exits 1 when a verdict is refuted: the build is still complete, and the verdicts are reported.
     exit_codes: tuple[int, ...] = (0,)
     seconds: list[float] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -92,9 +97,13 @@ class Tool:
     def once(self, i: int) -> None:
         self.prepare(i)
         seconds, output = run(self.command, self.env, exit_codes=self.exit_codes)
-        self.verify(output)
+        problem = self.verify(output)
+        if problem and self.strict:
+            raise BenchError(f"{self.name}: {problem}")
         if i >= 0:
             self.seconds.append(seconds)
+            if problem:
+                self.problems.append(f"run {i + 1}: {problem}")
 
 
 @dataclass
@@ -156,9 +165,10 @@ def fresh(path: Path) -> None:
     path.mkdir(parents=True)
 
 
-def expect_in_file(path: Path, needle: str) -> None:
-    if needle not in path.read_text(encoding="utf-8"):
-        raise BenchError(f"{path} lacks {needle!r}: the tool did not produce what it was timed for")
+def expect_in_file(path: Path, needle: str) -> str | None:
+    if not path.exists() or needle not in path.read_text(encoding="utf-8"):
+        return f"{path} lacks {needle!r}: the tool did not produce what it was timed for"
+    return None
 
 
 # ---------------------------------------------------------------- the inputs every tool gets
@@ -215,9 +225,10 @@ exclude_patterns = ["_build"]
 
 
 def floor_tool(runs: int) -> Tool:
-    def verify(output: str) -> None:
+    def verify(output: str) -> str | None:
         if PRINTED_BY_TRAINING not in output or "refuted" in output:
-            raise BenchError(f"the plain script did not run cleanly:\n{output[-2000:]}")
+            return f"the plain script did not run cleanly:\n{output[-2000:]}"
+        return None
 
     return Tool(FLOOR, [MAIN_BIN / "python", WORK / "mlp_torch.py"], environment(MAIN_BIN, headless_matplotlib=True),
                 runs, "the cells as one script; figures drawn but never encoded to PNG", verify=verify)
@@ -265,10 +276,11 @@ def peer_tools(runs: int, notebook: Path, with_myst: bool) -> list[Tool]:
 _SUMMARY = re.compile(r"(\d+) cells run, (\d+) from cache, (\d+) unchanged")
 
 
-def _summary(output: str) -> tuple[int, int, int]:
+def _summary(output: str) -> tuple[int, int, int] | None:
+    """(cells run, documents from cache, documents unchanged), from the line the CLI prints last."""
     match = _SUMMARY.search(output)
     if not match:
-        raise BenchError(f"veritex printed no build summary:\n{output[-2000:]}")
+        return None
     cells_run, from_cache, unchanged = (int(g) for g in match.groups())
     return cells_run, from_cache, unchanged
 
@@ -293,10 +305,11 @@ def veritex_tools(cold_runs: int, warm_runs: int) -> list[Tool]:
 
     cold_dir = WORK / "veritex" / "cold"
 
-    def verify_cold(output: str) -> None:
-        if _summary(output)[0] == 0:
-            raise BenchError("a cold veritex build ran no cell")
-        expect_in_file(cold_dir / page, PRINTED_BY_TRAINING)
+    def verify_cold(output: str) -> str | None:
+        summary = _summary(output)
+        if summary is None or summary[0] == 0:
+            return f"a cold veritex build ran no cell:\n{output[-2000:]}"
+        return expect_in_file(cold_dir / page, PRINTED_BY_TRAINING)
 
     # The warm rows edit their own copy of the document, built once before the rounds start.
     edited = WORK / "veritex" / "edited" / "mlp_torch.md"
@@ -314,14 +327,17 @@ def veritex_tools(cold_runs: int, warm_runs: int) -> list[Tool]:
         edited.write_text(text.replace(current, reworded), encoding="utf-8")
         edits.append(reworded)
 
-    def verify_prose(output: str) -> None:
-        if _summary(output)[0] != 0:
-            raise BenchError("a prose edit made veritex run cells again")
-        expect_in_file(warm_dir / page, edits[-1])
+    def verify_prose(output: str) -> str | None:
+        summary = _summary(output)
+        if summary is None or summary[0] != 0:
+            return f"the prose edit made veritex run cells again: {_SUMMARY.search(output) or output[-500:]}"
+        return expect_in_file(warm_dir / page, edits[-1])
 
-    def verify_unchanged(output: str) -> None:
-        if _summary(output)[2] != 1:
-            raise BenchError("an unchanged document was not skipped")
+    def verify_unchanged(output: str) -> str | None:
+        summary = _summary(output)
+        if summary is None or summary[2] != 1:
+            return f"the unchanged document was built again: {_SUMMARY.search(output) or output[-500:]}"
+        return None
 
     warm_command: list[str | Path] = [veritex, "build", edited, "-o", warm_dir]
     return [
@@ -330,9 +346,9 @@ def veritex_tools(cold_runs: int, warm_runs: int) -> list[Tool]:
              prepare=lambda i: shutil.rmtree(cold_dir, ignore_errors=True), verify=verify_cold, exit_codes=(0, 1)),
         # The order matters: each round's unchanged rebuild follows that round's prose edit.
         Tool(VERITEX_PROSE, warm_command, env, warm_runs, "one sentence reworded; outputs come from the cache",
-             prepare=edit_prose, verify=verify_prose, exit_codes=(0, 1)),
+             prepare=edit_prose, verify=verify_prose, strict=False, exit_codes=(0, 1)),
         Tool(VERITEX_UNCHANGED, warm_command, env, warm_runs, "nothing changed since the last build",
-             verify=verify_unchanged, exit_codes=(0, 1)),
+             verify=verify_unchanged, strict=False, exit_codes=(0, 1)),
     ]
 
 
@@ -418,6 +434,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     loads = run_rounds(tools)
     goals = targets({t.name: t for t in tools})
     print_table(tools, goals, conversion)
+    for tool in tools:
+        for problem in tool.problems:
+            print(f"problem: {tool.name}, {problem}")
     print(f"\nveritex verdicts on the document: {verdicts}")
 
     floor = tools[0].median
@@ -427,7 +446,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tools": [
             {"tool": t.name, "median_s": round(t.median, 4), "min_s": round(min(t.seconds), 4),
              "runs_s": [round(s, 4) for s in t.seconds], "ratio_to_floor": round(t.median / floor, 3),
-             "note": t.note, "command": [str(c).replace(str(ROOT) + "/", "") for c in t.command]}
+             "note": t.note, "problems": t.problems,
+             "command": [str(c).replace(str(ROOT) + "/", "") for c in t.command]}
             for t in tools
         ],
         "jupytext_conversion_s": None if conversion is None else round(conversion, 4),
