@@ -10,7 +10,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +80,8 @@ def build(
         report.documents.append(DocumentReport(Path(path), items=[
             Item("document", "error", "no such file or folder", Position(str(path), 1, 1))]))
     if options.jobs > 1 and len(targets) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(options.jobs) as pool:
             report.documents.extend(pool.map(lambda t: build_document(t[0], t[1], options), targets))
     else:
@@ -156,7 +157,7 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
         from .writers.html import write_html
 
         notify("writing", source)
-        write_html(doc, out, assets_root=options.outdir)
+        write_html(doc, out, assets_root=options.outdir, cache_dir=options.cache_root / "writer")
         _write_stamp(source, out, key, report, options)
     report.seconds = time.perf_counter() - started
     notify("done", source)

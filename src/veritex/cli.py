@@ -1,15 +1,21 @@
-"""The `veritex` command: a thin shell over `veritex.build`."""
+"""The `veritex` command: a thin shell over `veritex.build`.
+
+A rebuild takes a fraction of a second, so the command imports Rich only for the status line of a
+build that runs code or lasts, and prints its summary with plain ANSI styles.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 
 from .report import Report
+from .terminal import Styler
 
 _STATUS_STYLE = {"error": "bold red", "refuted": "bold red", "warning": "yellow", "unchecked": "dim",
                  "verified": "green"}
@@ -75,29 +81,39 @@ def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_ex
 
 
 class _progress:
-    """A rich status line: which document, which stage."""
+    """A Rich status line (which document, which stage), shown once a build runs code or lasts:
+    a rebuild from the caches is over before a status line would be worth its import."""
+
+    QUICK_STAGES = ("unchanged", "reading", "writing", "done")
+    PATIENCE_SECONDS = 0.5
 
     def __init__(self) -> None:
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.status = self.console.status("starting")
+        self.started = time.monotonic()
+        self.status: Any = None
 
     def start(self) -> None:
-        self.status.start()
+        self.started = time.monotonic()
 
     def stop(self) -> None:
-        self.status.stop()
+        if self.status is not None:
+            self.status.stop()
 
     def update(self, stage: str, path: Path) -> None:
-        self.status.update(f"[bold]{stage}[/] {path}")
+        if self.status is None:
+            if stage in self.QUICK_STAGES and time.monotonic() - self.started < self.PATIENCE_SECONDS:
+                return
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status("starting")
+            self.status.start()
+        from rich.markup import escape
+
+        self.status.update(f"[bold]{stage}[/] {escape(str(path))}")
 
 
 def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    console = Console(highlight=False, soft_wrap=True)  # one item per line, whatever the width
+    paint = Styler.for_stream(sys.stdout)
+    lines = []
     for doc in report.documents:
         shown = [i for i in doc.items if verdicts or i.status in ("error", "refuted", "warning")]
         shown.sort(key=lambda i: (i.position.cell or 0, i.position.line, i.position.column) if i.position else (0, 0, 0))
@@ -105,19 +121,20 @@ def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
             where = str(item.position) if item.position else str(doc.path)
             style = _STATUS_STYLE.get(item.status, "")
             label = f" {item.label}" if item.label else ""
-            console.print(f"{escape(where)}: [{style}]{item.status}[/] {item.kind}{escape(label)}: {escape(item.message)}")
+            lines.append(f"{where}: {paint(item.status, style)} {item.kind}{label}: {item.message}")
     t = report.totals()
-    console.print(
-        f"[bold]{t['documents']} documents[/], {t['cells_run']} cells run, {t['cache_hits']} from cache, "
-        f"{t['skipped']} unchanged; verdicts: [green]{t['verified']} verified[/], "
-        f"[red]{t['refuted']} refuted[/], {t['unchecked']} unchecked; "
-        f"[{'red' if t['errors'] else 'green'}]{t['errors']} errors[/], {t['warnings']} warnings"
+    lines.append(
+        f"{paint(str(t['documents']) + ' documents', 'bold')}, {t['cells_run']} cells run, "
+        f"{t['cache_hits']} from cache, {t['skipped']} unchanged; "
+        f"verdicts: {paint(str(t['verified']) + ' verified', 'green')}, "
+        f"{paint(str(t['refuted']) + ' refuted', 'red')}, {t['unchecked']} unchecked; "
+        f"{paint(str(t['errors']) + ' errors', 'red' if t['errors'] else 'green')}, {t['warnings']} warnings"
     )
     if outdir is not None:
         pages = [d.output for d in report.documents if d.output]
         if report.index:
-            console.print(f"Index: {escape(str(report.index))}")
+            lines.append(f"Index: {report.index}")
         if pages:
-            console.print("Pages:")
-            for page in pages:
-                console.print(f"  {escape(str(page))}")
+            lines.append("Pages:")
+            lines.extend(f"  {page}" for page in pages)
+    click.echo("\n".join(lines), color=paint.color or None)  # click would strip styles FORCE_COLOR asked for

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from markdown_it.token import Token
+if TYPE_CHECKING:  # markdown-it is imported by the reader; an unchanged rebuild never loads it
+    from markdown_it.token import Token
 
 VERDICT_MIME = "application/vnd.veritex.verdict+json"
 """MIME type of the display data that carries a verdict from the kernel to the build."""

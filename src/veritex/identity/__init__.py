@@ -10,9 +10,25 @@ The build calls `veritex.stages.identities.check_identities`, which adds report 
 
 from __future__ import annotations
 
-from .document import DocumentMath, ReadFormula, read_document_math
-from .plan import FormulaPlan, StepPlan
-from .results import FormulaResult, StepResult
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .document import DocumentMath, ReadFormula, read_document_math
+    from .plan import FormulaPlan, StepPlan
+    from .results import FormulaResult, StepResult
 
 __all__ = ["DocumentMath", "FormulaPlan", "FormulaResult", "ReadFormula", "StepPlan", "StepResult",
            "read_document_math"]
+
+# Lazy, so that reading cached verdicts (`veritex.identity.results`) never loads the math reader.
+_HOME = {"DocumentMath": "document", "ReadFormula": "document", "read_document_math": "document",
+         "FormulaPlan": "plan", "StepPlan": "plan", "FormulaResult": "results", "StepResult": "results"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'veritex.identity' has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value

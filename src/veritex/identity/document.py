@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from veritex.math import MathSyntaxError, ast, parse
 from veritex.model import Document, Math
+from veritex.places import formula_place
 
 from .definitions import DefinitionTable, definitions_in
 from .plan import FormulaPlan, Shapes, name_of, plan_formula
@@ -45,13 +46,6 @@ class DocumentMath:
         return out
 
 
-def _where(math: Math) -> str:
-    """How a message names an unlabelled formula: `the formula at line 12` (`cell 3, line 2`)."""
-    pos = math.position
-    cell = f"cell {pos.cell}, " if pos.cell is not None else ""
-    return f"the formula at {cell}line {pos.line}"
-
-
 def read_document_math(doc: Document) -> DocumentMath:
     """Parse every formula; collect definitions from displayed ones and declarations from all."""
     formulas: list[ReadFormula] = []
@@ -66,7 +60,7 @@ def read_document_math(doc: Document) -> DocumentMath:
         if read.formula is None:
             continue
         declarations.extend(read.formula.shapes)
-        source = read.math.label or _where(read.math)
+        source = read.math.label or formula_place(read.math)
         table.extend(definitions_in(read.formula.statements, read.order, source, read.math.tex,
                                     inline=not read.math.display))
     shapes = Shapes.of(declarations)

@@ -10,22 +10,11 @@ from __future__ import annotations
 from typing import Literal
 
 from veritex.model import Position
+from veritex.places import position_at
 
 ErrorKind = Literal["malformed", "unsupported"]
 
-
-def position_at(tex: str, offset: int, start: Position) -> Position:
-    """The document position of `offset` in `tex`, given that `tex[0]` sits at `start`.
-
-    TeX may span lines: on the formula's first line columns count from `start.column`, on later
-    lines from column 1.
-    """
-    offset = max(0, min(offset, len(tex)))
-    newlines = tex.count("\n", 0, offset)
-    if newlines == 0:
-        return start.shifted(column=start.column + offset)
-    line_start = tex.rfind("\n", 0, offset) + 1
-    return start.shifted(lines=newlines, column=offset - line_start + 1)
+__all__ = ["ErrorKind", "MathSyntaxError", "Uninterpretable", "position_at"]
 
 
 class MathSyntaxError(Exception):

@@ -5,6 +5,10 @@ points), refuted (which step, the point, both values) or unchecked (why). Verdic
 disk by what they depend on (the steps with the definitions they use substituted, the conditions,
 the declarations), so an unchanged formula costs a hash and a file read, and SymPy is imported only
 when something has to be decided.
+
+In front of that sits a cache for the whole document (`identity_cache`): when no formula changed,
+as after a prose edit, the plans are not worked out again and the math reader is not even imported;
+the items are rebuilt from the cached verdicts at the formulas' current positions.
 """
 
 from __future__ import annotations
@@ -12,24 +16,49 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..fsutil import atomic_write_text
-from ..identity.document import ReadFormula, read_document_math
-from ..identity.plan import FormulaPlan
 from ..identity.results import FormulaResult, StepResult
-from ..math import position_at
-from ..model import Document, Item
+from ..model import Document, Item, Math
+from ..places import position_at
+from .identity_cache import DocumentVerdicts, Recipe
+
+if TYPE_CHECKING:
+    from ..identity.document import ReadFormula
+    from ..identity.plan import FormulaPlan
 
 __all__ = ["check_identities"]
 
 
 def check_identities(doc: Document, cache_dir: Path | None) -> None:
     """Add one identity item to `doc` per displayed formula that claims an identity."""
+    formulas = list(doc.all_math())
+    verdicts = DocumentVerdicts(cache_dir, doc, formulas) if cache_dir is not None else None
+    if verdicts is not None:
+        replayed = verdicts.replay(lambda recipe: _replay(recipe, formulas, cache_dir))
+        if replayed is not None:
+            doc.items.extend(replayed)
+            return
+    recipes, plans = _check_all(doc, cache_dir)
+    if verdicts is not None and recipes is not None:
+        verdicts.store(recipes, plans)
+
+
+def _check_all(doc: Document, cache_dir: Path | None) -> tuple[list[Recipe] | None, list[FormulaPlan]]:
+    """Check every formula; return how to rebuild its items (None when a result must not be reused)
+    and the plans, whose text says which unlabelled formulas the verdicts name."""
+    from ..identity.document import read_document_math  # the math reader: only when something changed
+
     document = read_document_math(doc)
+    recipes: list[Recipe] | None = []
+    plans: list[FormulaPlan] = []
     for read in document.formulas:
         if read.error is not None and read.math.display and _may_claim(read):
-            _report_unreadable(doc, read)
+            error = read.error
+            doc.add(_unreadable_item(read.math, error.offset, error.construct, error.message))
+            if recipes is not None:
+                recipes.append({"formula": read.order, "unreadable": [error.offset, error.construct, error.message]})
     for read in document.formulas:
         if not read.math.display or read.formula is None:
             continue
@@ -38,13 +67,21 @@ def check_identities(doc: Document, cache_dir: Path | None) -> None:
         except Exception as exc:  # a tree the planner does not expect: say so, do not stop the build
             doc.add(Item("identity", "unchecked", f"the check itself failed ({type(exc).__name__}: {exc})",
                          position=read.math.position, label=read.math.label, detail={"steps": []}))
+            recipes = None
             continue
         if plan is None:
             continue
         started = time.perf_counter()
-        result, cached = _result(plan, cache_dir)
+        key = plan.key()
+        result, cached, kept = _result(plan, key, cache_dir)
         seconds = time.perf_counter() - started
-        doc.add(_item(read, result, seconds, cached))
+        doc.add(_item(read.math, result, seconds, cached))
+        plans.append(plan)
+        if recipes is not None and kept:
+            recipes.append({"formula": read.order, "plan": key})
+        else:
+            recipes = None  # a check that failed is tried again by the next build
+    return recipes, plans
 
 
 def _may_claim(read: ReadFormula) -> bool:
@@ -54,23 +91,32 @@ def _may_claim(read: ReadFormula) -> bool:
     return read.error.kind == "unsupported" and ("=" in read.math.tex or "\\approx" in read.math.tex)
 
 
-def _report_unreadable(doc: Document, read: ReadFormula) -> None:
-    assert read.error is not None
-    math = read.math
-    pos = read.error.position(math.tex, math.position)
-    message = f"cannot interpret {read.error.construct} at {pos.line}:{pos.column}: {read.error.message}"
-    doc.add(Item("identity", "unchecked", message, position=math.position, label=math.label,
-                 detail={"steps": [], "reason": message}))
+def _unreadable_item(math: Math, offset: int, construct: str, reason: str) -> Item:
+    pos = position_at(math.tex, offset, math.position)
+    message = f"cannot interpret {construct} at {pos.line}:{pos.column}: {reason}"
+    return Item("identity", "unchecked", message, position=math.position, label=math.label,
+                detail={"steps": [], "reason": message})
 
 
-def _result(plan: FormulaPlan, cache_dir: Path | None) -> tuple[FormulaResult, bool]:
-    key = plan.key()
-    path = cache_dir / f"{key}.json" if cache_dir is not None else None
-    if path is not None and path.exists():
-        try:
-            return FormulaResult.from_json(json.loads(path.read_text(encoding="utf-8"))), True
-        except (ValueError, KeyError, TypeError):
-            pass  # a damaged entry is recomputed and rewritten
+def _entry_path(cache_dir: Path | None, key: str) -> Path | None:
+    return cache_dir / f"{key}.json" if cache_dir is not None else None
+
+
+def _cached_result(path: Path | None) -> FormulaResult | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        return FormulaResult.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a damaged entry is recomputed and rewritten
+
+
+def _result(plan: FormulaPlan, key: str, cache_dir: Path | None) -> tuple[FormulaResult, bool, bool]:
+    """The verdict, whether it came from the cache, and whether it is on disk for later builds."""
+    path = _entry_path(cache_dir, key)
+    found = _cached_result(path)
+    if found is not None:
+        return found, True, True
     from ..identity.checker import check_plan  # imports SymPy
 
     try:
@@ -78,14 +124,26 @@ def _result(plan: FormulaPlan, cache_dir: Path | None) -> tuple[FormulaResult, b
     except Exception as exc:  # SymPy raises many kinds; one formula must not stop the build
         reason = f"the check itself failed ({type(exc).__name__}: {exc})"
         return FormulaResult([StepResult(s.name, "unchecked", reason=reason, relation=s.relation)
-                              for s in plan.steps]), False
+                              for s in plan.steps]), False, False
     if path is not None:
         atomic_write_text(path, json.dumps(result.to_json(), ensure_ascii=False))
-    return result, False
+    return result, False, path is not None
 
 
-def _item(read: ReadFormula, result: FormulaResult, seconds: float, cached: bool) -> Item:
-    math = read.math
+def _replay(recipe: Recipe, formulas: list[Math], cache_dir: Path | None) -> Item | None:
+    """The item a recipe stands for, at its formula's current position; None when its verdict is gone."""
+    math = formulas[recipe["formula"]]
+    if "unreadable" in recipe:
+        offset, construct, reason = recipe["unreadable"]
+        return _unreadable_item(math, int(offset), str(construct), str(reason))
+    started = time.perf_counter()
+    result = _cached_result(_entry_path(cache_dir, str(recipe["plan"])))
+    if result is None:
+        return None
+    return _item(math, result, time.perf_counter() - started, True)
+
+
+def _item(math: Math, result: FormulaResult, seconds: float, cached: bool) -> Item:
     where: dict[int, str] = {}
     for step in result.steps:
         if step.offset is not None:

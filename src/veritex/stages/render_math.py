@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ..fsutil import atomic_write_text
 from ..katex import KATEX_JS, KATEX_VERSION, Rendered, render_batch
-from ..math.errors import position_at
 from ..model import Document, Item, Math, Position
+from ..places import position_at
 
 CACHE_FORMAT = 1  # bump when the markup veritex asks KaTeX for changes
 

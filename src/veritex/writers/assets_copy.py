@@ -1,15 +1,25 @@
-"""The stylesheet and KaTeX's CSS and fonts, copied once into `<root>/_veritex/` for every page under it."""
+"""The stylesheet and KaTeX's CSS and fonts, copied once into `<root>/_veritex/` for every page under it.
+
+A stamp beside the copies records what they were made from and the size and modification time of each
+copy, so a rebuild checks them with a few `stat` calls instead of reading them and asking Pygments
+for its stylesheet again.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
+import os
 import threading
 from pathlib import Path
+from typing import Any
 
-from ..fsutil import atomic_write_bytes
-from .highlight import pygments_css
+from ..fsutil import atomic_write_bytes, atomic_write_text
+from .highlight import CSS_SCOPE, STYLE, pygments_css, pygments_version
 
 ASSETS_DIRNAME = "_veritex"
+_STAMP = ".veritex-assets.json"
 _SOURCE = Path(__file__).with_name("assets")
 _lock = threading.Lock()
 _ensured: set[Path] = set()
@@ -28,12 +38,42 @@ def bundle() -> dict[str, bytes]:
     return files
 
 
+def _sources() -> list[Path]:
+    katex = _SOURCE / "katex"
+    fonts = sorted(f for f in (katex / "fonts").iterdir() if f.is_file())
+    return [_SOURCE / "veritex.css", katex / "katex.min.css", *fonts]
+
+
+def _made_from() -> list[Any]:
+    """What the bundle is made of, without reading it: the source files' sizes and times, Pygments' style."""
+    files = [[str(p.relative_to(_SOURCE)), (st := p.stat()).st_size, st.st_mtime_ns] for p in _sources()]
+    return [pygments_version(), STYLE, CSS_SCOPE, files]
+
+
+def _copies(target: Path, names: list[str]) -> list[list[Any]]:
+    return [[name, (st := os.stat(target / name)).st_size, st.st_mtime_ns] for name in names]
+
+
+def _stamp_holds(target: Path, made_from: list[Any]) -> bool:
+    """The copies are as the last build left them, made from the same sources."""
+    try:
+        stamp = json.loads((target / _STAMP).read_text(encoding="utf-8"))
+        copies = stamp["copies"]
+        return bool(stamp["made_from"] == made_from and copies == _copies(target, [c[0] for c in copies]))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return False
+
+
 def ensure_assets(root: Path) -> Path:
     """Write what is missing or different under `root/_veritex` (once per process and root); return it."""
     target = root / ASSETS_DIRNAME
     key = target.resolve()
     with _lock:
         if key in _ensured and (target / "veritex.css").exists():
+            return target
+        made_from = _made_from()
+        if _stamp_holds(target, made_from):
+            _ensured.add(key)
             return target
         for relative, data in bundle().items():
             dest = target / relative
@@ -43,5 +83,8 @@ def ensure_assets(root: Path) -> Path:
             except OSError:
                 pass
             atomic_write_bytes(dest, data)
+        with contextlib.suppress(OSError):  # without a stamp the next build compares the copies again
+            stamp = {"made_from": made_from, "copies": _copies(target, sorted(bundle()))}
+            atomic_write_text(target / _STAMP, json.dumps(stamp))
         _ensured.add(key)
     return target

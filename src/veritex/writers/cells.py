@@ -49,7 +49,8 @@ def cell_view(cell: CodeCell, doc: Document, page: PageState) -> CellView:
     first_line = cell.position.line
     view = CellView(
         id=page.cell_id(cell),
-        source_html=code_block(cell.source, cell.language, first_line=first_line, marked=marked),
+        source_html=code_block(cell.source, cell.language, first_line=first_line, marked=marked,
+                               cache=page.highlights),
         state=status,
         language=cell.language,
     )

@@ -1,44 +1,121 @@
-"""Syntax highlighting with Pygments: CSS classes in the page, line numbers from the source document."""
+"""Syntax highlighting with Pygments: CSS classes in the page, line numbers from the source document.
+
+Building a lexer compiles its regular expressions (about 0.1 s for Python), so a rebuild takes the
+highlighted lines of every code block from a per-document cache when it can; Pygments itself is
+imported only on a miss.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import html
-from collections.abc import Collection
+import json
+from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
+from ..fsutil import atomic_write_text
+
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
 
 STYLE = "friendly"
 CSS_SCOPE = ".vt-code"
+# What the formatter is asked for: part of the cache key, so a change here is never served stale markup.
+_FORMATTER_OPTIONS: dict[str, Any] = {"nowrap": True}
+CACHE_FORMAT = 1
 
 
 @functools.lru_cache(maxsize=64)
 def _lexer(language: str) -> Lexer:
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(language or "text")
     except ClassNotFound:
         return TextLexer()
 
 
-def highlight_lines(source: str, language: str) -> list[str]:
-    """Highlighted HTML of each line of `source` (Pygments closes its spans at every line end)."""
-    formatter = HtmlFormatter(nowrap=True)
-    code = highlight(source, _lexer(language.lower()), formatter) if source.strip() else html.escape(source)
+def _highlight(source: str, language: str) -> list[str]:
+    if source.strip():
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+
+        code = highlight(source, _lexer(language.lower()), HtmlFormatter(**_FORMATTER_OPTIONS))
+    else:
+        code = html.escape(source)
     lines = code.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return lines
 
 
+@functools.cache
+def pygments_version() -> str:
+    import pygments  # the package alone: no lexer, no formatter
+
+    return str(pygments.__version__)
+
+
+class HighlightCache:
+    """One JSON file per document: (source, language, Pygments version, options) -> highlighted lines.
+
+    A damaged file is ignored and rewritten; blocks no longer in the document are forgotten on save.
+    """
+
+    def __init__(self, cache_dir: Path | None, document: Path) -> None:
+        digest = hashlib.sha256(str(document.resolve()).encode()).hexdigest()[:24]
+        self.path = cache_dir / f"{digest}.json" if cache_dir else None
+        self.entries = self._load(self.path) if self.path else {}
+        self.used: set[str] = set()
+        self.changed = False
+
+    @staticmethod
+    def _load(path: Path) -> dict[str, list[str]]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != CACHE_FORMAT or not isinstance(data.get("entries"), dict):
+                return {}
+            return {str(k): v for k, v in data["entries"].items()
+                    if isinstance(v, list) and all(isinstance(line, str) for line in v)}
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def lines(self, source: str, language: str) -> list[str]:
+        key = hashlib.sha256(json.dumps(
+            [pygments_version(), _FORMATTER_OPTIONS, language, source]).encode()).hexdigest()
+        self.used.add(key)
+        found = self.entries.get(key)
+        if found is None:
+            found = self.entries[key] = _highlight(source, language)
+            self.changed = True
+        return list(found)
+
+    def save(self) -> None:
+        if self.path is None or (not self.changed and set(self.entries) <= self.used):
+            return
+        entries = {k: v for k, v in self.entries.items() if k in self.used}
+        with contextlib.suppress(OSError):  # a cache that cannot be written costs speed, never the page
+            atomic_write_text(self.path, json.dumps({"format": CACHE_FORMAT, "entries": entries}, ensure_ascii=False))
+
+
+def highlight_lines(source: str, language: str, cache: HighlightCache | None = None) -> list[str]:
+    """Highlighted HTML of each line of `source` (Pygments closes its spans at every line end)."""
+    return cache.lines(source, language) if cache is not None else _highlight(source, language)
+
+
 def code_block(source: str, language: str, *, first_line: int | None = None,
-               marked: Collection[int] = ()) -> str:
+               marked: Collection[int] = (), cache: HighlightCache | None = None) -> str:
     """`<pre class="vt-code">` with one span per line; `first_line` numbers the lines as in the
     document (drawn by CSS, so copying the code copies no numbers), `marked` lines are flagged."""
-    lines = highlight_lines(source.rstrip("\n"), language)
+    lines = highlight_lines(source.rstrip("\n"), language, cache)
+    return _numbered(lines, language, first_line, marked)
+
+
+def _numbered(lines: Iterable[str], language: str, first_line: int | None, marked: Collection[int]) -> str:
     parts = []
     for offset, line in enumerate(lines):
         number = first_line + offset if first_line is not None else None
@@ -51,4 +128,6 @@ def code_block(source: str, language: str, *, first_line: int | None = None,
 
 
 def pygments_css() -> str:
+    from pygments.formatters import HtmlFormatter
+
     return str(HtmlFormatter(style=STYLE).get_style_defs(CSS_SCOPE))

@@ -8,6 +8,7 @@ stage, so writing a page starts no JavaScript engine (except for `text/latex` ou
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from ..model import CodeCell, Document, Item, Position
 from .assets_copy import ASSETS_DIRNAME, ensure_assets
 from .badges import message_html
 from .cells import cell_view
+from .highlight import HighlightCache
 from .prose import render_tokens
 from .state import Heading, PageState
 
@@ -46,11 +48,38 @@ class Problem:
     message: str
 
 
+class _TemplateCodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates on disk, so a rebuild does not compile them again (Jinja2 checks the
+    template source and the Python version). A damaged or unwritable cache only costs the compile."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # unpickling or unmarshalling garbage raises many kinds
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+# Jinja2 keys compiled templates by their source alone: the settings that shape the code go in the name.
+_SETTINGS: dict[str, Any] = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+
+
 @functools.cache
-def _environment() -> jinja2.Environment:
+def _environment(code_cache: Path | None = None) -> jinja2.Environment:
+    """The template environment; `code_cache` is a folder for compiled templates."""
+    bytecode_cache = None
+    if code_cache is not None:
+        tag = hashlib.sha256(repr((jinja2.__version__, sorted(_SETTINGS.items()))).encode()).hexdigest()[:16]
+        bytecode_cache = _TemplateCodeCache(str(code_cache), f"{tag}-%s.cache")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
+        loader=jinja2.FileSystemLoader(_TEMPLATES), undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache,
+        **_SETTINGS,
     )
     env.filters["message"] = message_html
     return env
@@ -100,16 +129,20 @@ def _colophon(doc: Document) -> dict[str, Any]:
     return {"python": env.get("python"), "packages": packages, "veritex": __version__, "katex": KATEX_VERSION}
 
 
-def render_page(doc: Document, assets_href: str) -> str:
-    """The page's HTML; `assets_href` is the URL of the shared assets folder relative to the page."""
-    page = PageState(doc)
+def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = None) -> str:
+    """The page's HTML; `assets_href` is the URL of the shared assets folder relative to the page.
+    `cache_dir` keeps highlighted code and compiled templates for the next build."""
+    highlights = HighlightCache(cache_dir / "highlight", doc.path) if cache_dir is not None else None
+    page = PageState(doc, highlights)
     blocks: list[dict[str, Any]] = []
     for cell in doc.cells:
         if isinstance(cell, CodeCell):
             blocks.append({"kind": "code", "cell": cell_view(cell, doc, page)})
         else:
             blocks.append({"kind": "prose", "html": Markup(render_tokens(cell.tokens, page))})
-    template = _environment().get_template("page.html.j2")
+    if highlights is not None:
+        highlights.save()
+    template = _environment(cache_dir / "templates" if cache_dir is not None else None).get_template("page.html.j2")
     return template.render(
         title=doc.title,
         has_h1=any(h.level == 1 for h in page.headings),
@@ -137,14 +170,16 @@ def _language(doc: Document) -> str:
     return "ja" if kana else "ko" if hangul > han else "zh"
 
 
-def write_html(doc: Document, out_path: Path, *, assets_root: Path | None = None) -> Path:
+def write_html(doc: Document, out_path: Path, *, assets_root: Path | None = None,
+               cache_dir: Path | None = None) -> Path:
     """Write the page for `doc` to `out_path` (atomically) and the shared assets under `assets_root`
-    (default: the page's folder; a build passes its output folder so that nested pages share one copy)."""
+    (default: the page's folder; a build passes its output folder so that nested pages share one copy).
+    `cache_dir` (optional) is where the writer keeps what it can reuse in the next build."""
     out_path = Path(out_path)
     root = Path(assets_root) if assets_root is not None else out_path.parent
     assets = ensure_assets(root)
     href = Path(os.path.relpath(assets, out_path.parent)).as_posix()
-    atomic_write_text(out_path, render_page(doc, href))
+    atomic_write_text(out_path, render_page(doc, href, cache_dir=cache_dir))
     return out_path
 
 

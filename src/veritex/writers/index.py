@@ -9,8 +9,6 @@ from typing import Any
 from .. import __version__
 from ..fsutil import atomic_write_text
 from ..report import Report
-from .assets_copy import ASSETS_DIRNAME, ensure_assets
-from .html import _environment
 
 
 def write_index(report: Report, outdir: Path, title: str = "Documents") -> Path | None:
@@ -19,6 +17,10 @@ def write_index(report: Report, outdir: Path, title: str = "Documents") -> Path 
     target = outdir / "index.html"
     if len(built) < 2 or any(d.output == target for d in built):
         return None
+    # Imported here: a build of one page (or an unchanged rebuild) never loads Jinja2 or Pygments.
+    from .assets_copy import ASSETS_DIRNAME, ensure_assets
+    from .html import _environment
+
     ensure_assets(outdir)
     pages: list[dict[str, Any]] = []
     for doc in sorted(built, key=lambda d: str(d.output)):

@@ -158,10 +158,10 @@ class ProseRenderer(RendererHTML):
 
     def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
-        return highlighted_block(token.content, fence_language(token.info)) + "\n"
+        return highlighted_block(token.content, fence_language(token.info), cache=_page(env).highlights) + "\n"
 
     def code_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return highlighted_block(tokens[idx].content, "text") + "\n"
+        return highlighted_block(tokens[idx].content, "text", cache=_page(env).highlights) + "\n"
 
     def myst_target(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         label = html.escape(tokens[idx].content)

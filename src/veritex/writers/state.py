@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import CodeCell, Document, InlineEval, Item, Math, Position, Reference
+from .highlight import HighlightCache
 
 FORMULA_VERDICT_KINDS = ("check", "implements", "identity")
 
@@ -30,8 +31,9 @@ def _same_place(a: Position, b: Position) -> bool:
 
 
 class PageState:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, highlights: HighlightCache | None = None) -> None:
         self.doc = doc
+        self.highlights = highlights  # highlighted code from earlier builds, when there is a cache
         self.headings: list[Heading] = []
         self._taken: set[str] = set()
         self._ids: dict[int, str] = {}

@@ -1,0 +1,82 @@
+"""The identity verdicts of a whole document, kept under a key made of its formulas alone.
+
+When no formula changed (a prose edit, an unchanged rebuild), the identity stage needs neither the
+math reader nor the plans: one hash of every formula's TeX, label and display flag, the macros and
+the code that decides verdicts finds the recipes of the last build's items, which are rebuilt at
+the formulas' current positions. A recipe refers to a per-formula verdict file, the one source of
+truth, so a damaged or deleted verdict makes this cache miss, never serve a verdict it lacks.
+
+Verdicts may name an unlabelled definition by its line (`sigma from the formula at line 12`); the entry
+records those names, and a build where such a formula moved is a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..fsutil import atomic_write_text
+from ..model import Document, Item, Math
+from ..places import formula_place
+from .fingerprint import fingerprint
+
+if TYPE_CHECKING:
+    from ..identity.plan import FormulaPlan
+
+FORMAT = 1
+Recipe = dict[str, Any]  # {"formula": index, "plan": verdict key} or {"formula": index, "unreadable": [...]}
+
+
+@functools.cache
+def _stage_code() -> str:
+    """The identity stage's own code shapes the items (fingerprint() covers the checker's)."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("identities.py", "identity_cache.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+class DocumentVerdicts:
+    """One JSON file per document path: the key of its formulas, the names its verdicts use, the recipes."""
+
+    def __init__(self, cache_dir: Path, doc: Document, formulas: Sequence[Math]) -> None:
+        digest = hashlib.sha256(str(doc.path.resolve()).encode()).hexdigest()[:24]
+        self.path = cache_dir / "documents" / f"{digest}.json"
+        self.formulas = list(formulas)
+        self.key = hashlib.sha256(json.dumps([
+            FORMAT, _stage_code(), fingerprint(), sorted(doc.meta.macros.items()),
+            [[m.tex, m.label, m.display] for m in self.formulas],
+        ]).encode()).hexdigest()
+
+    def replay(self, rebuild: Callable[[Recipe], Item | None]) -> list[Item] | None:
+        """The items of the last build, rebuilt; None on any miss (nothing is half replayed)."""
+        try:
+            entry = json.loads(self.path.read_text(encoding="utf-8"))
+            if entry["format"] != FORMAT or entry["key"] != self.key:
+                return None
+            if any(formula_place(self.formulas[index]) != place for index, place in entry["named"]):
+                return None
+            items = []
+            for recipe in entry["recipes"]:
+                item = rebuild(recipe)
+                if item is None:
+                    return None
+                items.append(item)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+        return items
+
+    def store(self, recipes: list[Recipe], plans: list[FormulaPlan]) -> None:
+        # The text the verdict keys hash: an unlabelled formula named in it pins that formula's line.
+        text = "\n".join(step.key() for plan in plans for step in plan.steps)
+        named = [[i, place] for i, math in enumerate(self.formulas)
+                 if math.label is None and (place := formula_place(math)) in text]
+        entry = {"format": FORMAT, "key": self.key, "named": named, "recipes": recipes}
+        with contextlib.suppress(OSError):  # a cache that cannot be written costs speed, never the build
+            atomic_write_text(self.path, json.dumps(entry, ensure_ascii=False))
