@@ -109,9 +109,10 @@ class Tool:
 @dataclass
 class Target:
     name: str
-    value: float | None
+    value: float | None  # from the medians: the verdict
     limit: float
     unit: str
+    value_from_min: float | None = None  # from the fastest runs: shown beside it, for a loaded machine
 
     @property
     def met(self) -> bool | None:
@@ -356,15 +357,17 @@ def veritex_tools(cold_runs: int, warm_runs: int) -> list[Tool]:
 
 
 def targets(by_name: dict[str, Tool]) -> list[Target]:
-    floor = by_name[FLOOR].median
-    cold = by_name[VERITEX_COLD].median
-    nbconvert = by_name.get(NBCONVERT)
-    return [
-        Target("veritex cold / nbconvert", cold / nbconvert.median if nbconvert else None, COLD_VS_NBCONVERT, "x"),
-        Target("veritex cold - python floor", cold - floor, COLD_OVER_FLOOR_S, "s"),
-        Target("veritex after a prose edit", by_name[VERITEX_PROSE].median, PROSE_EDIT_S, "s"),
-        Target("veritex unchanged", by_name[VERITEX_UNCHANGED].median, UNCHANGED_S, "s"),
-    ]
+    def goals(pick: Callable[[Tool], float]) -> list[float | None]:
+        floor, cold = pick(by_name[FLOOR]), pick(by_name[VERITEX_COLD])
+        nbconvert = by_name.get(NBCONVERT)
+        return [cold / pick(nbconvert) if nbconvert else None, cold - floor,
+                pick(by_name[VERITEX_PROSE]), pick(by_name[VERITEX_UNCHANGED])]
+
+    names = [("veritex cold / nbconvert", COLD_VS_NBCONVERT, "x"), ("veritex cold - python floor", COLD_OVER_FLOOR_S, "s"),
+             ("veritex after a prose edit", PROSE_EDIT_S, "s"), ("veritex unchanged", UNCHANGED_S, "s")]
+    medians, fastest = goals(lambda t: t.median), goals(lambda t: min(t.seconds))
+    return [Target(name, value, limit, unit, quick)
+            for (name, limit, unit), value, quick in zip(names, medians, fastest, strict=True)]
 
 
 def print_table(tools: list[Tool], goals: list[Target], conversion: float | None) -> None:
@@ -379,9 +382,11 @@ def print_table(tools: list[Tool], goals: list[Target], conversion: float | None
         print(f"{'(jupytext .md -> .ipynb, not counted)':<38} {conversion:>9.3f} {'':>8} {1:>5}")
     print()
     for goal in goals:
+        limit = f"< {goal.limit:g} {goal.unit}"
         shown = "not measured" if goal.value is None else f"{goal.value:.3f} {goal.unit}"
         verdict = {True: "met", False: "NOT MET", None: "not measured"}[goal.met]
-        print(f"target {goal.name:<30} < {goal.limit:g} {goal.unit:<2}  measured {shown:<14} {verdict}")
+        fastest = "" if goal.value_from_min is None else f"(from the fastest runs: {goal.value_from_min:.3f} {goal.unit})"
+        print(f"target {goal.name:<28} {limit:<9} median {shown:<13} {verdict:<8} {fastest}")
 
 
 def machine() -> dict[str, Any]:
@@ -453,7 +458,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "jupytext_conversion_s": None if conversion is None else round(conversion, 4),
         "peers": peers,
         "targets": [{"target": g.name, "limit": g.limit, "unit": g.unit,
-                     "measured": None if g.value is None else round(g.value, 4), "met": g.met} for g in goals],
+                     "measured": None if g.value is None else round(g.value, 4), "met": g.met,
+                     "from_fastest_runs": None if g.value_from_min is None else round(g.value_from_min, 4)}
+                    for g in goals],
         "veritex_verdicts": verdicts,
     }
     OUT.mkdir(parents=True, exist_ok=True)
