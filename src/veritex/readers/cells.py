@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
 from markdown_it.token import Token
 
 from ..model import CodeCell, Item, Position
@@ -33,6 +32,8 @@ def is_runnable_fence(info: str) -> bool:
 
 
 def _yaml_value(raw: str) -> Any:
+    import yaml  # a cell with options is rare: a document without them never loads PyYAML
+
     try:
         return yaml.safe_load(raw)
     except yaml.YAMLError:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -35,6 +34,7 @@ from ..model import (
     Reference,
 )
 from .cells import code_cell_from_fence, is_runnable_fence
+from .plain_yaml import plain_mapping
 
 _REF_ROLES = {"eq", "numref", "ref"}
 _LABEL_IN_TEX = re.compile(r"\\label\{([^{}]*)\}")
@@ -86,6 +86,11 @@ class _Source:
 
 
 def parse_front_matter(raw: str, where: Position, items: list[Item]) -> FrontMatter:
+    plain = plain_mapping(raw)
+    if plain is not None:
+        return front_matter_from_dict(plain, where, items)
+    import yaml  # only for front matter beyond `key: value` lines
+
     try:
         data = yaml.safe_load(raw) or {}
     except yaml.YAMLError as exc:
