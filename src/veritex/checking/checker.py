@@ -101,7 +101,11 @@ def prepare(target: str, context: Mapping[str, Any] | None, *, context_note: str
         ))
     # `h = ..., \\quad o = W h + b`: the last equation is compared, the others define its symbols
     statement = statements[-1]
-    relation = statement.relations[-1] if statement.relations else None
+    sides, relations = list(statement.sides), list(statement.relations)
+    while len(relations) > 1 and relations[-1] == "in":  # `S = QK^T/\sqrt{d} \in R^{n x m}` states a shape
+        sides.pop()
+        relations.pop()
+    relation = relations[-1] if relations else None
     if relation in _NOT_VALUES:
         raise Stop(Verdict(
             "unchecked", f"the formula's last relation is `{relation}`, not an equality: there is no value to compare",
@@ -112,7 +116,7 @@ def prepare(target: str, context: Mapping[str, Any] | None, *, context_note: str
     if ref.index < 0:  # raw TeX: its own definitions, conditions and shapes count too
         table = document.table.copy()
         table.add_formula(formula, ref.index, None)
-    return Prepared(document, ref, statement.sides[-1], relation, number, ref.label, table)
+    return Prepared(document, ref, sides[-1], relation, number, ref.label, table)
 
 
 def _defines_a_name(statement: ast.Statement) -> bool:

@@ -119,7 +119,7 @@ class EvaluatorCore:
             if not isinstance(node, ast.BigOp) or node.upper is None or not isinstance(node.index, ast.Symbol):
                 continue
             index = symbol_name(node.index)
-            unknown = self._unknown_names(node.upper)
+            unknown = self._not_given(node.upper)
             if index is None or len(unknown) != 1:
                 continue
             size = self._infer_range(index, node.body)
@@ -166,6 +166,25 @@ class EvaluatorCore:
                 if name is not None and name not in unknown and not self._has_value(name, node):
                     unknown.append(name)
         return unknown
+
+    def _not_given(self, expr: ast.Expr) -> list[SymbolName]:
+        r"""Names in a sum's bound that neither the caller nor the formula itself gives a value. A
+        definition elsewhere in the document does not count: the arrays the sum indexes are given values, and given values win
+        (`N = 20\,000` in one section must not size a sum over an 8-element batch in another)."""
+        names: list[SymbolName] = []
+        for node in expr.walk():
+            if isinstance(node, ast.Symbol | ast.Subscript):
+                name = symbol_name(node)
+                if (name is None or name in names or name in self.inputs.values or name in self.inputs.sizes
+                        or name in self._free or any(name in scope for scope in self._scopes)
+                        or self._defined_here(name)):
+                    continue
+                names.append(name)
+        return names
+
+    def _defined_here(self, name: SymbolName) -> bool:
+        r"""Defined by the formula being checked (`\quad\text{where } N = 2`): as good as given."""
+        return any(d.origin == self.origin for d in self.table.values.get(name, []))
 
     def _has_value(self, name: SymbolName, node: ast.Node) -> bool:
         try:
