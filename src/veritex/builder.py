@@ -19,6 +19,7 @@ from .model import Document, Item, Position
 from .report import DocumentReport, Report, item_from_record, item_to_record
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".ipynb")
+_WRITER_CACHE = "writer"  # under the cache root: highlighted code, compiled templates
 _SKIP_DIRS = {".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv", "_veritex"}
 
 
@@ -157,7 +158,7 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
         from .writers.html import write_html
 
         notify("writing", source)
-        write_html(doc, out, assets_root=options.outdir, cache_dir=options.cache_root / "writer")
+        write_html(doc, out, assets_root=options.outdir, cache_dir=options.cache_root / _WRITER_CACHE)
         _write_stamp(source, out, key, report, options)
     report.seconds = time.perf_counter() - started
     notify("done", source)
@@ -194,6 +195,11 @@ def compile_document(
             execution.start()
     render_math(doc, options.cache_root / "math")
     _check_identities(doc, options)
+    if execution is not None and options.write:
+        from .writers.html import prepare_page
+
+        # The kernel is still running: what the page needs that no output changes is done now.
+        prepare_page(doc, assets_root=options.outdir, cache_dir=options.cache_root / _WRITER_CACHE)
     if execution is not None and cache is not None:
         from .errors import KernelStartError
 

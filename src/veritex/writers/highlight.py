@@ -102,6 +102,11 @@ class HighlightCache:
             atomic_write_text(self.path, json.dumps({"format": CACHE_FORMAT, "entries": entries}, ensure_ascii=False))
 
 
+def prepare_block(source: str, language: str, cache: HighlightCache) -> None:
+    """Highlight a block into `cache` ahead of `code_block` (which asks for exactly these lines)."""
+    cache.lines(source.rstrip("\n"), language)
+
+
 def highlight_lines(source: str, language: str, cache: HighlightCache | None = None) -> list[str]:
     """Highlighted HTML of each line of `source` (Pygments closes its spans at every line end)."""
     return cache.lines(source, language) if cache is not None else _highlight(source, language)

@@ -25,8 +25,8 @@ from ..model import CodeCell, Document, Item, Position
 from .assets_copy import ASSETS_DIRNAME, ensure_assets
 from .badges import message_html
 from .cells import cell_view
-from .highlight import HighlightCache
-from .prose import render_tokens
+from .highlight import HighlightCache, prepare_block
+from .prose import fence_language, render_tokens
 from .state import Heading, PageState
 
 _TEMPLATES = Path(__file__).with_name("templates")
@@ -170,6 +170,25 @@ def _language(doc: Document) -> str:
     return "ja" if kana else "ko" if hangul > han else "zh"
 
 
+def prepare_page(doc: Document, *, assets_root: Path, cache_dir: Path) -> None:
+    """Do what the page of `doc` will need that its code's outputs do not change: the shared assets,
+    the compiled template, every code block highlighted into the cache. A build calls it while the
+    kernel runs, so that writing the page after the last cell is quick."""
+    ensure_assets(assets_root)
+    _environment(cache_dir / "templates").get_template("page.html.j2")
+    highlights = HighlightCache(cache_dir / "highlight", doc.path)
+    for cell in doc.cells:
+        if isinstance(cell, CodeCell):
+            prepare_block(cell.source, cell.language, highlights)
+            continue
+        for token in cell.tokens:
+            if token.type == "fence":
+                prepare_block(token.content, fence_language(token.info), highlights)
+            elif token.type == "code_block":
+                prepare_block(token.content, "text", highlights)
+    highlights.save()
+
+
 def write_html(doc: Document, out_path: Path, *, assets_root: Path | None = None,
                cache_dir: Path | None = None) -> Path:
     """Write the page for `doc` to `out_path` (atomically) and the shared assets under `assets_root`
@@ -183,4 +202,4 @@ def write_html(doc: Document, out_path: Path, *, assets_root: Path | None = None
     return out_path
 
 
-__all__ = ["ASSETS_DIRNAME", "render_page", "write_html"]
+__all__ = ["ASSETS_DIRNAME", "prepare_page", "render_page", "write_html"]
