@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,7 @@ from conftest import MakeDoc
 
 from veritex.builder import build
 from veritex.readers.markdown import read_markdown
-from veritex.stages.execute import Execution, ExecutionSummary, execute
+from veritex.stages.execute import Execution, ExecutionSummary, _Kernel, execute
 from veritex.writers import highlight
 from veritex.writers.html import prepare_page, render_page
 
@@ -73,3 +76,43 @@ def test_a_cold_build_prepares_its_page_before_waiting_for_the_kernel(tmp_path: 
     assert report.documents[0].cells_run == 1
     assert len(seen) == 1 and "total" in seen[0] and "shown" in seen[0]
     assert "6\n" in (tmp_path / "site" / "doc.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.kernel
+def test_the_native_kernel_is_launched_before_jupyter_client_is_imported(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from veritex.stages import execute, kernel_process\n"
+        "seen = []\n"
+        "launch = kernel_process.KernelProcess.launch\n"
+        "def spying_launch(self):\n"
+        "    seen.append('jupyter_client' in sys.modules)\n"
+        "    launch(self)\n"
+        "kernel_process.KernelProcess.launch = spying_launch\n"
+        f"kernel = execute._Kernel('python3', cwd=Path({str(tmp_path)!r}), seed=None)\n"
+        "kernel.start()\n"
+        "reply = kernel.run('print(6 * 7)', timeout=30)\n"
+        "kernel.shutdown_in_background()\n"
+        "print(seen, reply.outputs[0]['text'].strip())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "[False] 42"
+
+
+@pytest.mark.kernel
+def test_a_restarted_native_kernel_keeps_its_connection_file_until_shutdown(tmp_path: Path) -> None:
+    kernel = _Kernel("python3", cwd=tmp_path, seed=None)
+    kernel.start()
+    assert kernel._process is not None
+    connection = Path(kernel._process.connection_file)
+    first_pid = kernel._process.process.pid if kernel._process.process else None
+    kernel.restart()
+    assert kernel._process.process is not None and kernel._process.process.pid != first_pid
+    assert kernel.run("print('again')", timeout=30).outputs[0]["text"] == "again\n"
+    assert connection.is_file()
+    kernel.shutdown_in_background()
+    deadline = time.monotonic() + 10
+    while connection.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not connection.exists()

@@ -31,10 +31,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from ..errors import CellTimeoutError, DeadKernelError, KernelStartError
 from ..model import CodeCell, Document, InlineEval
+from . import kernel_process
+from .kernel_process import KernelProcess
 
 if TYPE_CHECKING:
     from jupyter_client.blocking.client import BlockingKernelClient
@@ -350,6 +352,7 @@ def _output(msg_type: str, content: dict[str, Any]) -> dict[str, Any]:
 # -- the kernel --------------------------------------------------------------------------------------
 
 _LIVE_MANAGERS: set[KernelManager] = set()
+_LIVE_PROCESSES: set[KernelProcess] = set()
 _LIVE_LOCK = threading.Lock()
 
 
@@ -358,10 +361,13 @@ def _kill_leftover_kernels() -> None:
     """Kernels still shutting down when veritex exits are killed, never left running."""
     with _LIVE_LOCK:
         managers = list(_LIVE_MANAGERS)
+        own = list(_LIVE_PROCESSES)
     for manager in managers:
         process = getattr(manager.provisioner, "process", None)
         if process is not None and process.poll() is None:
             process.kill()
+    for kernel in own:
+        kernel.close()
 
 
 class _Kernel:
@@ -374,11 +380,34 @@ class _Kernel:
         self._seed = seed
         # The process's own stdout/stderr (crash messages); closed by shutdown_in_background().
         self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
-        self._manager: KernelManager | None = None
+        self._manager: KernelManager | None = None  # any kernel Jupyter knows, through jupyter_client
+        self._process: KernelProcess | None = None  # veritex's own Python, started without jupyter_client
         self._client: BlockingKernelClient | None = None
         self._poller: Any = None
 
     def start(self) -> None:
+        if self.name == NATIVE_KERNEL and kernel_process.supported():
+            self._start_own()
+        else:
+            self._start_managed()
+        self._connect()
+
+    def _start_own(self) -> None:
+        """Launch the kernel first: jupyter_client is imported (by `_connect`) while it boots."""
+        argv = [sys.executable, "-c", _NATIVE_LAUNCHER, "-f", "{connection_file}", *_IPYKERNEL_ARGUMENTS]
+        process: KernelProcess | None = None
+        try:
+            process = KernelProcess(argv, env=self._env(), cwd=str(self._cwd), log=self._log, name=self.name)
+            process.launch()
+        except OSError as exc:  # no free port, no temporary folder, no interpreter
+            if process is not None:
+                process.close()
+            raise KernelStartError(self.name, str(exc)) from exc
+        self._process = process
+        with _LIVE_LOCK:
+            _LIVE_PROCESSES.add(process)
+
+    def _start_managed(self) -> None:
         from jupyter_client.kernelspec import NoSuchKernel
         from jupyter_client.manager import KernelManager
 
@@ -390,7 +419,7 @@ class _Kernel:
                                               "the installed ones; `python3` is veritex's own Python)") from None
         assert spec is not None
         self.language = (spec.language or "").lower()
-        extra = ["--HistoryManager.hist_file=:memory:"] if "ipykernel" in " ".join(spec.argv) else []
+        extra = list(_IPYKERNEL_ARGUMENTS) if "ipykernel" in " ".join(spec.argv) else []
         try:
             manager.start_kernel(extra_arguments=extra, env=self._env(), cwd=str(self._cwd),
                                  stdout=self._log, stderr=self._log)
@@ -399,7 +428,6 @@ class _Kernel:
         self._manager = manager
         with _LIVE_LOCK:
             _LIVE_MANAGERS.add(manager)
-        self._connect()
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -413,8 +441,14 @@ class _Kernel:
     def _connect(self) -> None:
         import zmq
 
-        assert self._manager is not None
-        client = self._manager.client()
+        if self._process is not None:
+            from jupyter_client.blocking.client import BlockingKernelClient
+
+            client = BlockingKernelClient()
+            client.load_connection_info(cast(Any, self._process.connection))  # a KernelConnectionInfo
+        else:
+            assert self._manager is not None
+            client = self._manager.client()
         client.start_channels()
         self._client = client
         self._poller = zmq.Poller()
@@ -437,6 +471,8 @@ class _Kernel:
         raise KernelStartError(self.name, f"no answer within {STARTUP_SECONDS:g} s")
 
     def alive(self) -> bool:
+        if self._process is not None:
+            return self._process.alive()
         assert self._manager is not None
         process = getattr(self._manager.provisioner, "process", None)
         if process is not None:
@@ -505,22 +541,32 @@ class _Kernel:
         return True
 
     def interrupt(self) -> None:
+        if self._process is not None:
+            self._process.interrupt()
+            return
         assert self._manager is not None
         with contextlib.suppress(Exception):  # a deaf kernel is restarted after the grace period
             self._manager.interrupt_kernel()
 
     def restart(self) -> None:
-        assert self._manager is not None and self._client is not None
+        assert self._client is not None
         self._client.stop_channels()
         try:
-            self._manager.restart_kernel(now=True)
+            if self._process is not None:
+                self._process.restart()
+            else:
+                assert self._manager is not None
+                self._manager.restart_kernel(now=True)
         except Exception as exc:
             raise KernelStartError(self.name, f"restart failed: {exc}") from exc
         self._connect()
 
     def exit_description(self) -> str:
-        process = getattr(self._manager.provisioner, "process", None) if self._manager else None
-        code = process.poll() if process is not None else None
+        if self._process is not None:
+            code = self._process.exit_code()
+        else:
+            process = getattr(self._manager.provisioner, "process", None) if self._manager else None
+            code = process.poll() if process is not None else None
         if code is None:
             return "the kernel stopped answering"
         if code < 0:
@@ -542,13 +588,15 @@ class _Kernel:
 
     def shutdown_in_background(self) -> None:
         """Stop the kernel without making the caller wait for the process to go."""
-        manager, client, log = self._manager, self._client, self._log
-        self._manager = self._client = None
+        manager, own, client, log = self._manager, self._process, self._client, self._log
+        self._manager = self._process = self._client = None
 
         def stop() -> None:
             try:
                 if client is not None:
                     client.stop_channels()
+                if own is not None:
+                    own.close()
                 if manager is not None:
                     manager.shutdown_kernel(now=True)
             except Exception:  # noqa: BLE001 - at worst atexit kills the process
@@ -557,6 +605,7 @@ class _Kernel:
                 log.close()
                 with _LIVE_LOCK:
                     _LIVE_MANAGERS.discard(manager)  # type: ignore[arg-type]
+                    _LIVE_PROCESSES.discard(own)  # type: ignore[arg-type]
 
         threading.Thread(target=stop, name="veritex-kernel-shutdown", daemon=True).start()
 
@@ -566,6 +615,7 @@ def _log_suffix(tail: str) -> str:
 
 
 _SPEC_MANAGER: Any = None
+_IPYKERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)  # no history database for a build
 
 # The native kernel starts as ipykernel's own launcher does, except that ipykernel finds no debugpy
 # while it loads: its debugger is a sixth of the kernel's start, and a build never attaches one. The
