@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,6 +51,9 @@ COLD_VS_NBCONVERT = 1.0
 COLD_OVER_FLOOR_S = 1.0
 PROSE_EDIT_S = 0.3
 UNCHANGED_S = 0.15
+
+# Set by --threads, for every tool alike: torch's OpenMP threads spin when another process takes a core.
+THREAD_LIMITS: dict[str, str] = {}
 
 FLOOR = "python script.py (floor)"
 NBCONVERT = "jupyter nbconvert --execute --to html"
@@ -88,6 +92,7 @@ class Tool:
     # veritex exits 1 when a verdict is refuted: the build is still complete, and the verdicts are reported.
     exit_codes: tuple[int, ...] = (0,)
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)  # user + system, the command and its kernels
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -96,12 +101,15 @@ class Tool:
 
     def once(self, i: int) -> None:
         self.prepare(i)
+        cpu_before = _children_cpu()
         seconds, output = run(self.command, self.env, exit_codes=self.exit_codes)
+        cpu = _children_cpu() - cpu_before
         problem = self.verify(output)
         if problem and self.strict:
             raise BenchError(f"{self.name}: {problem}")
         if i >= 0:
             self.seconds.append(seconds)
+            self.cpu_seconds.append(cpu)
             if problem:
                 self.problems.append(f"run {i + 1}: {problem}")
 
@@ -130,7 +138,17 @@ def environment(bin_dir: Path, *, headless_matplotlib: bool) -> dict[str, str]:
     env.pop("MPLBACKEND", None)
     if headless_matplotlib:
         env["MPLBACKEND"] = "Agg"
+    env.update(THREAD_LIMITS)
     return env
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished child process and the descendants they waited for (kernels included).
+
+    Less sensitive than wall time to other work on a shared machine: a second opinion when the load is high.
+    """
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(command: Sequence[str | Path], env: dict[str, str], cwd: Path = WORK,
@@ -286,6 +304,11 @@ def _summary(output: str) -> tuple[int, int, int] | None:
     return cells_run, from_cache, unchanged
 
 
+def _summary_line(output: str) -> str:
+    match = _SUMMARY.search(output)
+    return match.group(0) if match else output[-500:]
+
+
 def veritex_verdicts(env: dict[str, str]) -> dict[str, dict[str, int]]:
     """One cold build with the JSON report: what veritex found, per kind and status."""
     out = WORK / "veritex" / "verdicts"
@@ -331,13 +354,13 @@ def veritex_tools(cold_runs: int, warm_runs: int) -> list[Tool]:
     def verify_prose(output: str) -> str | None:
         summary = _summary(output)
         if summary is None or summary[0] != 0:
-            return f"the prose edit made veritex run cells again: {_SUMMARY.search(output) or output[-500:]}"
+            return f"the prose edit made veritex run cells again: {_summary_line(output)}"
         return expect_in_file(warm_dir / page, edits[-1])
 
     def verify_unchanged(output: str) -> str | None:
         summary = _summary(output)
         if summary is None or summary[2] != 1:
-            return f"the unchanged document was built again: {_SUMMARY.search(output) or output[-500:]}"
+            return f"the unchanged document was built again: {_summary_line(output)}"
         return None
 
     warm_command: list[str | Path] = [veritex, "build", edited, "-o", warm_dir]
@@ -373,13 +396,13 @@ def targets(by_name: dict[str, Tool]) -> list[Target]:
 def print_table(tools: list[Tool], goals: list[Target], conversion: float | None) -> None:
     floor = tools[0].median
     print()
-    print(f"{'tool':<38} {'median s':>9} {'min s':>8} {'runs':>5} {'x floor':>8}  note")
-    print("-" * 120)
+    print(f"{'tool':<38} {'median s':>9} {'min s':>8} {'cpu s':>7} {'runs':>5} {'x floor':>8}  note")
+    print("-" * 128)
     for t in tools:
-        print(f"{t.name:<38} {t.median:>9.3f} {min(t.seconds):>8.3f} {len(t.seconds):>5} {t.median / floor:>8.2f}"
-              f"  {t.note}")
+        print(f"{t.name:<38} {t.median:>9.3f} {min(t.seconds):>8.3f} {statistics.median(t.cpu_seconds):>7.2f}"
+              f" {len(t.seconds):>5} {t.median / floor:>8.2f}  {t.note}")
     if conversion is not None:
-        print(f"{'(jupytext .md -> .ipynb, not counted)':<38} {conversion:>9.3f} {'':>8} {1:>5}")
+        print(f"{'(jupytext .md -> .ipynb, not counted)':<38} {conversion:>9.3f} {'':>8} {'':>7} {1:>5}")
     print()
     for goal in goals:
         limit = f"< {goal.limit:g} {goal.unit}"
@@ -409,7 +432,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="timed runs of each peer and of veritex's cold build (default 3)")
     parser.add_argument("--skip-peers", action="store_true", help="time only the floor and veritex")
     parser.add_argument("--skip-myst", action="store_true", help="leave MyST-NB out")
+    parser.add_argument("--threads", type=int,
+                        help="OMP_NUM_THREADS / MKL_NUM_THREADS for every tool (default: torch's own choice); "
+                             "1 gives steadier numbers on a machine that other work shares")
     args = parser.parse_args(argv)
+    if args.threads:
+        THREAD_LIMITS.update(OMP_NUM_THREADS=str(args.threads), MKL_NUM_THREADS=str(args.threads))
 
     fresh(WORK)
     shutil.copy(DOCUMENT, WORK / DOCUMENT.name)
@@ -447,10 +475,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     floor = tools[0].median
     results = {
         "document": {"path": str(DOCUMENT.relative_to(ROOT)), **document},
-        "machine": {**machine(), "load_average_1min_before_each_round": loads},
+        "machine": {**machine(), "thread_limits": THREAD_LIMITS, "load_average_1min_before_each_round": loads},
         "tools": [
             {"tool": t.name, "median_s": round(t.median, 4), "min_s": round(min(t.seconds), 4),
              "runs_s": [round(s, 4) for s in t.seconds], "ratio_to_floor": round(t.median / floor, 3),
+             "cpu_median_s": round(statistics.median(t.cpu_seconds), 3),
+             "cpu_runs_s": [round(s, 3) for s in t.cpu_seconds],
              "note": t.note, "problems": t.problems,
              "command": [str(c).replace(str(ROOT) + "/", "") for c in t.command]}
             for t in tools
