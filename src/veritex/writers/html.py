@@ -31,9 +31,8 @@ from .state import Heading, PageState
 
 _TEMPLATES = Path(__file__).with_name("templates")
 VERDICT_KINDS = ("expect", "check", "implements", "identity")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_SCRIPTS = {"han": r"[\u4e00-\u9fff]", "kana": r"[\u3040-\u30ff]", "hangul": r"[\uac00-\ud7af]"}
+_FIRST_CJK = "\u3040"  # no script above lies below it
 _LATIN = re.compile(r"[A-Za-z]")
 _SEVERITY = {"error": 0, "refuted": 1, "warning": 2, "unchecked": 3}
 
@@ -157,13 +156,21 @@ def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = Non
     )
 
 
+@functools.cache
+def _script_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(_SCRIPTS[name]) for name in ("han", "kana", "hangul"))
+
+
 def _language(doc: Document) -> str:
     """The front matter's `lang`, else a guess from the prose (it picks the right CJK glyph forms)."""
     lang = doc.meta.raw.get("lang") or doc.meta.raw.get("language")
     if isinstance(lang, str) and lang:
         return lang
     prose = "".join(c.source for c in doc.markdown_cells())
-    han, kana, hangul = (len(p.findall(prose)) for p in (_HAN, _KANA, _HANGUL))
+    if not prose or max(prose) < _FIRST_CJK:
+        han = kana = hangul = 0  # the usual case, decided without compiling the scripts' patterns (10 ms)
+    else:
+        han, kana, hangul = (len(p.findall(prose)) for p in _script_patterns())
     # One CJK character carries about as much as a short Latin word.
     if 3 * (han + kana + hangul) < len(_LATIN.findall(prose)):
         return "en"
