@@ -291,3 +291,22 @@ def test_a_recurrence_is_not_substituted_and_its_restatements_are_not_refuted() 
 def test_definitions_in_the_same_formula_are_used() -> None:
     assert check(display(r"z = x + 1, \quad (z - 1)^2 = x^2", "eq:it"))["eq:it"].status == "verified"
     assert check(display(r"f(x) = x^2, \quad f'(x) = 2x", "eq:it"))["eq:it"].status == "verified"
+
+
+def test_a_step_that_needs_probability_targets_is_unchecked_not_refuted() -> None:
+    """The softmax cross-entropy gradient `p - y` holds only for targets summing to 1 (one-hot, say):
+    a condition stated in prose, so the step is unchecked, while a wrong sign is still refuted."""
+    from veritex.readers import read_markdown
+    from veritex.stages.identities import check_identities
+
+    text = (
+        "$$\nL = -\\sum_{j=1}^{n} y_j \\log p_j\n$$ (eq:ce)\n\n"
+        "$$\np_i = \\frac{e^{z_i}}{\\sum_{j=1}^{n} e^{z_j}}\n$$ (eq:p)\n\n"
+        "$$\n\\frac{\\partial L}{\\partial z_i} = p_i - y_i\n$$ (eq:grad)\n\n"
+        "$$\n\\frac{\\partial L}{\\partial z_i} = p_i + y_i\n$$ (eq:bad)\n"
+    )
+    doc = read_markdown(text, Path("ce.md"))
+    check_identities(doc, None)
+    verdicts = {i.label: i for i in doc.items}
+    assert verdicts["eq:grad"].status == "unchecked" and "sum to 1" in verdicts["eq:grad"].message
+    assert verdicts["eq:bad"].status == "refuted"
