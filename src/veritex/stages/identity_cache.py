@@ -34,11 +34,12 @@ Recipe = dict[str, Any]  # {"formula": index, "plan": verdict key} or {"formula"
 
 @functools.cache
 def _stage_code() -> str:
-    """The identity stage's own code shapes the items (fingerprint() covers the checker's)."""
+    """The identity stage's own code shapes the items, and `places` names formulas in verdicts
+    (fingerprint() covers the checker's code)."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("identities.py", "identity_cache.py"):
-        digest.update((here / name).read_bytes())
+    for path in (here / "identities.py", here / "identity_cache.py", here.parent / "places.py"):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
