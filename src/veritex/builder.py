@@ -168,7 +168,8 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
 def compile_document(
     doc: Document, report: DocumentReport, options: BuildOptions, notify: Callable[[str, Path], None]
 ) -> None:
-    """Every stage but writing: execution (cached) overlaps with math rendering and checks."""
+    """Every stage but writing: execution (cached) overlaps with math rendering, the identity checks
+    and, when a page is written, the part of it that no output changes."""
     from .stages.collect import collect
     from .stages.context import math_context
     from .stages.numbering import number_equations
