@@ -36,7 +36,7 @@ browser:
 	fi
 
 demo: $(STAMP)
-	$(VENV)/bin/veritex build examples -o site
+	$(VENV)/bin/veritex build examples -o site -j 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
@@ -49,8 +49,13 @@ pytest: $(STAMP) browser
 
 test: lint typecheck pytest
 
+# The peers (nbconvert, papermill, jupytext, MyST-NB) live in .venv-bench, never in .venv.
 bench: $(STAMP)
+	bash bench/setup_peers.sh
 	$(PY) bench/build_bench.py
+	$(PY) bench/parse_rate.py
+	$(PY) bench/check_speed.py
+	$(PY) bench/katex_rate.py
 
 clean:
 	rm -rf site .veritex-cache bench/out
