@@ -6,8 +6,6 @@ Numbers follow the order of appearance among labelled display formulas; a formul
 
 from __future__ import annotations
 
-import difflib
-
 from ..model import Document, Item, Math
 
 
@@ -46,6 +44,8 @@ def _where(math: Math) -> str:
 
 
 def _unknown_message(target: str, known: list[str]) -> str:
+    import difflib  # only for a reference to a label that does not exist
+
     close = difflib.get_close_matches(target, known, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'? " if close else ""
     listed = ", ".join(known) if known else "none"

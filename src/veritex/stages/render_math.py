@@ -7,7 +7,6 @@ followed by a brace (`\\sum{i=1}^n`, an underscore lost on the way) becomes a wa
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import json
@@ -160,6 +159,8 @@ def _katex_commands() -> tuple[str, ...]:
 
 def _closest(name: str, known: list[str]) -> str | None:
     """The likeliest intended command; swapped letters (`\\frca`) beat other near misses."""
+    import difflib  # only for a command KaTeX does not know
+
     close = difflib.get_close_matches(name, known, n=5, cutoff=0.75)
     close.sort(key=lambda c: sorted(c) != sorted(name))  # stable: difflib's order otherwise
     return close[0] if close else None

@@ -29,13 +29,20 @@ def _options() -> OptionsDict:
     return MarkdownIt("commonmark", {"html": True}).options
 
 
+@functools.cache
+def _renderer() -> ProseRenderer:
+    # One renderer for every call: making one inspects all its methods, and rendering keeps its state
+    # in `env`, not in the renderer.
+    return ProseRenderer()
+
+
 def render_tokens(tokens: list[Token], page: PageState) -> str:
-    return ProseRenderer().render(tokens, _options(), {"page": page})
+    return _renderer().render(tokens, _options(), {"page": page})
 
 
 def render_inline_text(tokens: Sequence[Token], page: PageState) -> str:
     """Inline tokens as HTML without element ids (for copies such as the table of contents)."""
-    return ProseRenderer().renderInline(tokens, _options(), {"page": page, "copy": True})
+    return _renderer().renderInline(tokens, _options(), {"page": page, "copy": True})
 
 
 def _page(env: EnvType) -> PageState:
