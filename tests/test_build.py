@@ -149,3 +149,24 @@ def test_folder_build_writes_an_index_of_its_pages(tmp_path: Path) -> None:
     index = report.index.read_text()
     assert 'href="a.html"' in index and "Alpha" in index and 'href="b.html"' in index
     assert "Beta" in index and "b.md" in index and index.count("vt-index-entry") == 2
+
+
+def test_several_checks_on_one_label_are_one_verdict(tmp_path: Path) -> None:
+    text = (
+        "$$\ny = 2x\n$$ (eq:double)\n\n"
+        "```python\nimport veritex as vt\n"
+        "vt.check('eq:double', lambda x: 2 * x, x=1.0)\n"
+        "vt.check('eq:double', lambda x: 2 * x, x=3.0)\n"
+        "vt.check('eq:double', lambda x: 2 * x + (x > 2), x=3.0)\n```\n"
+    )
+    src = tmp_path / "cases.md"
+    src.write_text(text)
+    (doc,) = build([src], tmp_path / "site").documents
+    (item,) = [i for i in doc.items if i.kind == "check"]
+    assert item.status == "refuted" and item.detail["cases"] == 3
+    assert item.detail["case_statuses"] == ["verified", "verified", "refuted"]
+    assert item.position is not None and item.position.line == 9 and item.message.startswith("case 3 of 3")
+    src.write_text(text.replace(" + (x > 2)", ""))
+    (doc,) = build([src], tmp_path / "site").documents
+    (item,) = [i for i in doc.items if i.kind == "check"]
+    assert item.status == "verified" and item.message.startswith("all 3 cases agree")

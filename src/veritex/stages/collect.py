@@ -14,10 +14,14 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
+_CASE_ORDER = {"refuted": 0, "error": 1, "verified": 2, "unchecked": 3}
+
+
 def collect(doc: Document) -> None:
     """Append cell errors, verdicts and inline-eval failures to `doc.items`."""
     for cell in doc.code_cells():
         _cell_items(doc, cell)
+    _aggregate_cases(doc)
     for ev in doc.all_evals():
         if ev.error:
             doc.add(Item("eval", "error", f"{{eval}}`{ev.expr}` failed: {ev.error}", ev.position))
@@ -61,3 +65,28 @@ def _error_item(doc: Document, cell: CodeCell, output: dict[str, Any], facts: di
     else:
         message = f"{ename}: {evalue}"
     doc.add(Item("cell", "error", message, cell.position_of_line(line), detail={"traceback": traceback}))
+
+
+def _aggregate_cases(doc: Document) -> None:
+    """Every `vt.check` / `vt.implements` call on one label is a case of one verdict: one disagreeing
+    case refutes the label and is the one reported (its call's line is the item's position)."""
+    groups: dict[tuple[str, str], list[Item]] = {}
+    for item in doc.items:
+        if item.kind in ("check", "implements") and item.label:
+            groups.setdefault((item.kind, item.label), []).append(item)
+    for cases in groups.values():
+        if len(cases) < 2:
+            continue
+        deciding = min(cases, key=lambda i: _CASE_ORDER.get(i.status, 9))
+        statuses = [c.status for c in cases]
+        if deciding.status == "verified":
+            undecided = statuses.count("unchecked")
+            summary = f"all {len(cases)} cases agree" if not undecided else (
+                f"{len(cases) - undecided} of {len(cases)} cases agree, {undecided} could not be decided")
+        else:
+            summary = f"case {cases.index(deciding) + 1} of {len(cases)}"
+        merged = Item(deciding.kind, deciding.status, f"{summary}: {deciding.message}", deciding.position,
+                      deciding.label, {**deciding.detail, "cases": len(cases), "case_statuses": statuses})
+        first = doc.items.index(cases[0])
+        doc.items = [i for i in doc.items if not any(i is c for c in cases)]
+        doc.items.insert(min(first, len(doc.items)), merged)
