@@ -62,6 +62,12 @@ class Math:
         return "eq-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in (self.label or ""))
 
 
+def reference_text(math: Math, role: str) -> str:
+    """What a reference to `math` reads as: `(2)` for `{eq}` / `\\eqref`, `2` for `\\ref`."""
+    shown = math.tag if math.tag is not None else str(math.number) if math.number is not None else math.label or "?"
+    return shown if role == "ref" else f"({shown})"
+
+
 @dataclass
 class Reference:
     """`{eq}`label``, `\\eqref{label}` or `\\ref{label}` in prose."""

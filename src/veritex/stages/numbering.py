@@ -6,7 +6,9 @@ Numbers follow the order of appearance among labelled display formulas; a formul
 
 from __future__ import annotations
 
-from ..model import Document, Item, Math
+from ..model import Document, Item, Math, reference_text
+
+__all__ = ["number_equations", "reference_text"]
 
 
 def number_equations(doc: Document) -> None:
@@ -51,8 +53,3 @@ def _unknown_message(target: str, known: list[str]) -> str:
     listed = ", ".join(known) if known else "none"
     return f"unknown reference '{target}': no formula has this label; {hint}labels in this document: {listed}"
 
-
-def reference_text(math: Math, role: str) -> str:
-    """What a reference to `math` reads as: `(2)` for `{eq}` / `\\eqref`, `2` for `\\ref`."""
-    shown = math.tag if math.tag is not None else str(math.number) if math.number is not None else math.label or "?"
-    return shown if role == "ref" else f"({shown})"

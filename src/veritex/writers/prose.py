@@ -17,8 +17,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from ..model import InlineEval, Math, Reference
-from ..stages.numbering import reference_text
+from ..model import InlineEval, Math, Reference, reference_text
 from .badges import formula_verdicts, message_html
 from .highlight import code_block as highlighted_block
 from .state import PageState
