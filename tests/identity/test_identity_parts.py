@@ -134,6 +134,51 @@ def test_an_approximation_is_never_refuted() -> None:
     assert one(r"\sin x \approx x \quad\text{when } |x| < 0.01").status != "refuted"
 
 
+@pytest.mark.parametrize("tex", [
+    r"e^{x} \approx 1 + x \quad \text{for } |x| < 0.01 \text{, to within } 10^{-4}",
+    r"\sin x \approx x \quad \text{when } |x| < 0.1 \text{ with relative error } < 1\%",
+    r"\sin x \approx x \quad \text{当 } |x| < 0.1 \text{ 时，误差小于 } 10^{-3}",
+    r"\ln(1+x) \approx x - \frac{x^2}{2} \quad \text{for } |x| < 0.01,\ \text{to within } 1\%",
+])
+def test_an_approximation_within_its_stated_tolerance_is_verified(tex: str) -> None:
+    item = one(tex)
+    assert item.status == "verified", item.message
+    assert "within the stated" in item.message
+
+
+@pytest.mark.parametrize(("tex", "gap"), [
+    (r"e^{x} \approx 1 + x \quad \text{for } |x| < 0.1,\ \text{to within } 10^{-4}", 0.005),  # x^2/2
+    # the next term is x^2/8: about 1.2e-5 relative near x = 0.01, above the stated 1e-5
+    (r"\sqrt{1+x} \approx 1 + \frac{x}{2} \quad \text{for } 0 < x < 0.01 \text{ and relative error } 10^{-5}",
+     1.25e-5),
+])
+def test_an_approximation_beyond_its_tolerance_is_unchecked_with_the_worst_point(tex: str, gap: float) -> None:
+    item = one(tex)
+    assert item.status == "unchecked"
+    (step,) = item.detail["steps"]
+    assert "more than the stated" in step["reason"] and "never refuted" in step["reason"]
+    difference = abs(step["lhs"] - step["rhs"])
+    if "relative" in step["reason"]:
+        difference /= max(abs(step["lhs"]), abs(step["rhs"]))
+    assert 0 < difference <= gap  # the reported point really misses the tolerance, by the true error
+    assert step["point"]["x"] != 0
+
+
+def test_an_unbounded_approximation_is_told_to_state_its_range() -> None:
+    item = one(r"e^{x} \approx 1 + x \quad \text{to within } 10^{-4}")
+    assert item.status == "unchecked" and "say for which" in item.message
+
+
+def test_a_tolerance_that_is_not_a_number_is_unchecked() -> None:
+    item = one(r"\sin x \approx x \quad \text{to within } y")
+    assert item.status == "unchecked" and "not a positive number" in item.message
+
+
+def test_a_tolerance_does_not_loosen_an_equality() -> None:
+    wrong = one(r"e^{x} = 1 + x \quad \text{for } |x| < 0.01 \text{, to within } 10^{-4}")
+    assert wrong.status == "refuted"
+
+
 def test_products_of_whole_matrices_are_not_sampled_as_scalars() -> None:
     text = "Let $A, B \\in \\mathbb{R}^{n\\times n}$.\n\n" + display(r"A B - B A = 0", "eq:it")
     item = check(text)["eq:it"]

@@ -306,4 +306,13 @@ CORPUS: list[tuple[str, str]] = [
      r"(= (call f x) (^ x 2)) [where (gt x 0)] [where (lt x 1)]"),
     (r"\text{若 } x > 0 \text{，则 } y = x",
      r"(= y x) [if (gt x 0)]"),
+    # tolerance clauses and percent (an approximation states how close it is)
+    (r"e^{x} \approx 1 + x \quad \text{for } |x| < 0.01 \text{, to within } 10^{-4}",
+     r"(approx (^ e x) (+ 1 x)) [for (lt (abs x) 0.01)] [within (^ 10 (neg 4))]"),
+    (r"\sin x \approx x \quad \text{当 } |x| < 0.1 \text{ 时，误差小于 } 10^{-3}",
+     r"(approx (call sin:op x) x) [within (^ 10 (neg 3))] [when (lt (abs x) 0.1)]"),
+    (r"\sqrt{1+x} \approx 1 + \frac{x}{2} \quad \text{for } 0 < x < 0.01 \text{ and relative error } < 1\%",
+     r"(approx (sqrt (+ 1 x)) (+ 1 (frac x 2))) [for (lt 0 x 0.01)] [within relative (% 1)]"),
+    (r"p = 5\%\, b",
+     r"(= p (. (% 5) b))"),
 ]

@@ -28,6 +28,7 @@ TOKENS = [
     "\\begin{cases}", "\\end{cases}", "\\begin{aligned}", "\\end{aligned}", "\\begin{pmatrix}",
     "\\end{pmatrix}", "\\leftarrow", "\\le", "\\approx", "\\in", "\\mathbb{R}", "\\mathbb{E}",
     "\\newcommand", "\\def", "\\norm", "\\dots", "\\pm", "\\foo", "\\stackrel", "\\infty",
+    "\\%", "\\text{ to within }", "\\text{ and relative error }", "\\text{ 时，误差小于 }",
 ]
 
 

@@ -297,6 +297,10 @@ class Evaluator(Reductions):
         data = np.vectorize(lambda v: math.gamma(v + 1.0), otypes=[np.float64])(value.data)
         return value.with_data(data)
 
+    def _visit_Percent(self, node: ast.Percent) -> Val:
+        value = self.visit(node.operand)
+        return value.with_data(value.data / 100.0)
+
     def _visit_Abs(self, node: ast.Abs) -> Val:
         value = self.visit(node.body)
         if value.tensor and value.ndim == 2:

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from veritex.math import ast
+from veritex.math.rewrite import rewrite_expr
 
-from .astutil import rewrite_expr, symbols_in
+from .astutil import symbols_in
 from .definitions import head_key
 
 _FRESH = ("p", "q", "r", "u", "v")

@@ -11,21 +11,24 @@ approximation (`\\approx`) is never refuted.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import sympy
 
 from veritex.math import ast
+from veritex.math.conditions import TOLERANCES, WITHIN_RELATIVE
 from veritex.math.errors import Uninterpretable
-from veritex.math.to_sympy import condition_to_sympy
+from veritex.math.to_sympy import condition_to_sympy, to_sympy
 
 from . import numeric, symbolic
-from .numeric import Abstract, Domain, NumericOutcome, Unsampleable
+from .numeric import Abstract, Domain, NumericOutcome, Sample, Unsampleable
 from .plan import FormulaPlan, StepPlan
-from .results import FormulaResult, StepResult
+from .results import FormulaResult, StepResult, format_point, format_value
 from .translate import translate_pair
 
 POINTS = 8
+TOLERANCE_POINTS = 64
+"""Points compared for an approximation with a stated tolerance: the claim is about every point."""
 INTEGER_LETTERS = frozenset({"i", "j", "k", "l", "m", "n", "t", "N", "K", "T"})
 """Letters that usually count something; a step failing for real values is retried with them integer."""
 MATRIX_FUNCTIONS = {"transpose": "a transpose", "hadamard": "a Hadamard product", "kron": "a Kronecker product",
@@ -87,10 +90,16 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
     if symbolic.is_zero(lhs - rhs):
         return StepResult(step.name, "verified", how="symbolic", relation=step.relation)
     approximate = step.relation == "approx"
-    outcome, note = _sample(lhs, rhs, domain, seed, approximate)
+    tolerance = _tolerance(step.conditions, plan) if approximate else None
+    points = TOLERANCE_POINTS if tolerance is not None else POINTS
+    outcome, note = _sample(lhs, rhs, domain, seed, approximate, points)
     if step.elementwise:
         note += ", element by element"
-    result = _verdict(step, outcome, approximate)
+    if tolerance is not None and outcome.status == "holds":
+        bounded = bool(domain.lower or domain.upper or domain.fixed)
+        result = _within_tolerance(step, outcome, tolerance, bounded)
+    else:
+        result = _verdict(step, outcome, approximate)
     if note and result.how:
         result.how = result.how[:-1] + note + ")"
     if result.status != "refuted":
@@ -110,10 +119,10 @@ def _translate(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.Exp
 
 
 def _sample(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, seed: int,
-            approximate: bool) -> tuple[NumericOutcome, str]:
+            approximate: bool, points: int = POINTS) -> tuple[NumericOutcome, str]:
     """The numeric outcome, and a note on how it was reached (`, k an integer`)."""
     try:
-        outcome = numeric.sample_identity(lhs, rhs, domain, seed=seed, points=POINTS, approximate=approximate)
+        outcome = numeric.sample_identity(lhs, rhs, domain, seed=seed, points=points, approximate=approximate)
         letters = _integer_letters([lhs, rhs], domain)
         if outcome.status != "holds" and letters and not approximate:
             # `\\cos(2\\pi k) = 1` is meant for integer k: try the usual integer letters as integers.
@@ -213,6 +222,63 @@ def _verdict(step: StepPlan, outcome: NumericOutcome, approximate: bool) -> Step
     assert failure is not None
     return StepResult(step.name, "refuted", how=how, point=failure.point, lhs=failure.lhs, rhs=failure.rhs,
                       relation=step.relation)
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """What a tolerance clause states: `\\text{to within } 10^{-3}` is absolute, `1\\%` and
+    `\\text{relative error } 10^{-3}` are relative to the larger side."""
+
+    value: float
+    relative: bool
+    text: str  # as a reader wrote it: "10^{-3}", "1%"
+
+    def difference(self, sample: Sample) -> float:
+        gap = abs(sample.lhs - sample.rhs)
+        return gap / max(abs(sample.lhs), abs(sample.rhs), 1e-300) if self.relative else gap
+
+    def words(self) -> str:
+        return f"{'relative ' if self.relative else ''}tolerance {self.text}"
+
+
+def _tolerance(conditions: tuple[ast.Condition, ...], plan: FormulaPlan) -> Tolerance | None:
+    """The tolerance the formula's clauses state, if any."""
+    for condition in conditions:
+        if condition.keyword not in TOLERANCES or not isinstance(condition.body, ast.Statement):
+            continue
+        bound = condition.body.sides[0]
+        try:
+            value = None if condition.body.relations else to_sympy(bound, known=plan.known)
+        except Uninterpretable:
+            value = None
+        if value is None or not (value.is_number and value.is_real and value.is_positive):
+            raise _Unchecked(f"the tolerance after '{condition.text}' is not a positive number; "
+                             "write one such as 10^{-3} or 1\\%", bound.span[0])
+        number = float(value)
+        percent = isinstance(bound, ast.Percent)
+        return Tolerance(number, percent or condition.keyword == WITHIN_RELATIVE,
+                         f"{number * 100:g}%" if percent else f"{number:g}")
+    return None
+
+
+def _within_tolerance(step: StepPlan, outcome: NumericOutcome, tolerance: Tolerance,
+                      bounded: bool) -> StepResult:
+    """An approximation with a stated tolerance: verified when every sampled point lies within it;
+    otherwise unchecked with the worst point, since ≈ is a claim of closeness, never refuted."""
+    worst = max(outcome.samples, key=tolerance.difference)
+    gap = tolerance.difference(worst)
+    shown = f"{gap * 100:.2g}%" if tolerance.text.endswith("%") else f"{gap:.2g}"
+    if gap <= tolerance.value:
+        return StepResult(step.name, "verified", relation=step.relation,
+                          how=f"numeric ({outcome.points} points, within the stated {tolerance.words()}; "
+                              f"largest {'relative ' if tolerance.relative else ''}difference {shown})")
+    return StepResult(step.name, "unchecked", relation=step.relation, point=worst.point, lhs=worst.lhs,
+                      rhs=worst.rhs,
+                      reason=f"≈ is an approximation, never refuted, but the sides differ by {shown} at "
+                             f"{format_point(worst.point)} ({format_value(worst.lhs)} against "
+                             f"{format_value(worst.rhs)}), more than the stated {tolerance.words()}"
+                             + ("" if bounded else "; if it holds only for some values, say for which "
+                                "(\\text{for } |x| < 0.1)"))
 
 
 def _refuse_vacuous_derivatives(exprs: Iterable[sympy.Expr]) -> None:

@@ -19,8 +19,9 @@ from typing import Literal
 
 from veritex.math import ast
 from veritex.math.names import VAR_FORMS
+from veritex.math.rewrite import rewrite_expr
 
-from .astutil import contains, replace_nodes, respan, rewrite_expr
+from .astutil import contains, replace_nodes, respan
 
 DefinitionKind = Literal["symbol", "function", "indexed"]
 MAX_DEPTH = 12

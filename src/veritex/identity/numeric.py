@@ -54,6 +54,7 @@ class NumericOutcome:
     reason: str = ""
     sizes: dict[str, int] = field(default_factory=dict)
     max_relative: float = 0.0  # the largest relative difference seen (for approximations)
+    samples: list[Sample] = field(default_factory=list)  # every point compared, for approximations
 
 
 MAX_TERMS = 400
@@ -309,6 +310,7 @@ def _sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: 
     per_round = max(1, math.ceil(points / len(rounds)))
     checked = 0
     worst = 0.0
+    samples: list[Sample] = []
     used_sizes: dict[str, int] = {}
     for assignment in rounds:
         smallest = min(assignment.values(), default=3)
@@ -334,18 +336,25 @@ def _sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: 
             a, b = float(lv[k]), float(rv[k])
             checked += 1
             worst = max(worst, abs(a - b) / max(abs(a), abs(b), 1e-300))
-            if approximate or _close(a, b):
-                continue
             point = {s: float(draws[s][k]) for s in symbols}
-            if not _confirmed(left, right, point):
+            if approximate:
+                samples.append(Sample(_shown(assignment, element, domain, point), a, b))
                 continue
-            shown: dict[str, float] = {str(s): v for s, v in assignment.items()}
-            shown.update((str(s), v) for s, v in element.chosen.items())
-            shown.update((str(s), float(v)) for s, v in domain.fixed.items())
-            shown.update((str(s), v) for s, v in point.items())
-            return NumericOutcome("fails", checked, Sample(shown, a, b), sizes=used_sizes,
-                                  max_relative=worst)
+            if _close(a, b) or not _confirmed(left, right, point):
+                continue
+            return NumericOutcome("fails", checked, Sample(_shown(assignment, element, domain, point), a, b),
+                                  sizes=used_sizes, max_relative=worst)
     if checked == 0:
         return NumericOutcome("unknown", 0, reason="no point was found where both sides are finite real "
                               "numbers", sizes=used_sizes)
-    return NumericOutcome("holds", checked, sizes=used_sizes, max_relative=worst)
+    return NumericOutcome("holds", checked, sizes=used_sizes, max_relative=worst, samples=samples)
+
+
+def _shown(assignment: dict[sympy.Symbol, int], element: _ElementPicker, domain: Domain,
+           point: dict[sympy.Symbol, float]) -> dict[str, float]:
+    """The whole point as a reader needs it: sizes, chosen elements, fixed values, drawn values."""
+    shown: dict[str, float] = {str(s): v for s, v in assignment.items()}
+    shown.update((str(s), v) for s, v in element.chosen.items())
+    shown.update((str(s), float(v)) for s, v in domain.fixed.items())
+    shown.update((str(s), v) for s, v in point.items())
+    return shown

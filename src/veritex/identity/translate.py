@@ -15,9 +15,10 @@ from collections.abc import Iterable
 import sympy
 
 from veritex.math import ast
+from veritex.math.rewrite import rewrite_expr
 from veritex.math.to_sympy import to_sympy
 
-from .astutil import contains, rewrite_expr, symbols_in
+from .astutil import contains, symbols_in
 
 _FRESH_INDICES = ("k", "l", "r", "q", "u", "v", "a", "b")
 

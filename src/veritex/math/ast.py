@@ -192,6 +192,16 @@ class Factorial(Expr):
         return _s("!", self.operand)
 
 
+@dataclass(frozen=True, slots=True)
+class Percent(Expr):
+    """`5\\%`: a hundredth of its operand."""
+
+    operand: Expr
+
+    def sexpr(self) -> str:
+        return _s("%", self.operand)
+
+
 # ---- arithmetic ------------------------------------------------------------------------------
 
 

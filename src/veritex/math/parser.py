@@ -1000,10 +1000,15 @@ class Parser(StatementRules, DelimiterRules):
             else:
                 assert sup is not None
                 node = ast.Power(node, sup, span=span)
-        while self.peek().t == "!":  # TeX has no `!=`: `n! = ...` is a factorial
-            self.advance()
-            node = ast.Factorial(node, span=(start, self.last_end))
-        return node
+        while True:
+            if self.peek().t == "!":  # TeX has no `!=`: `n! = ...` is a factorial
+                self.advance()
+                node = ast.Factorial(node, span=(start, self.last_end))
+            elif self.is_cmd(self.peek(), "\\%"):
+                self.advance()
+                node = ast.Percent(node, span=(start, self.last_end))
+            else:
+                return node
 
 
 # ---- helpers -----------------------------------------------------------------------------------

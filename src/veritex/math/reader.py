@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from veritex.math import ast
 from veritex.math.commands import CASES_ENVIRONMENTS, MATRIX_ENVIRONMENTS
+from veritex.math.conditions import split_clause_words
 from veritex.math.errors import MathSyntaxError
 from veritex.math.lexer import Token, tokenize
 from veritex.math.macros import expand
@@ -16,7 +17,7 @@ _NESTING_ENVIRONMENTS = CASES_ENVIRONMENTS | frozenset(MATRIX_ENVIRONMENTS)
 
 def read(tex: str, *, macros: Mapping[str, str] | None = None,
          functions: Iterable[str] = ()) -> ast.Formula:
-    tokens = mark_separators(expand(tokenize(tex), macros))
+    tokens = split_clause_words(mark_separators(expand(tokenize(tex), macros)))
     try:
         return Parser(tokens, frozenset(functions)).parse_formula()
     except RecursionError:

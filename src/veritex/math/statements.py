@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from veritex.math import ast
 from veritex.math.commands import DEFINITION_MARKS, DOTS, RELATIONS, SIZING, TOP_ENVIRONMENTS
-from veritex.math.conditions import CLOSER, JOINER, keyword_of
+from veritex.math.conditions import CLOSER, JOINER, START, TOLERANCES, keyword_of
 from veritex.math.cursor import TokenCursor
 from veritex.math.lexer import Token
 
@@ -228,10 +228,17 @@ class StatementRules(TokenCursor):
         if keyword.role != "start":
             raise self.error(tok, "this word does not start a condition")
         text = (tok.arg or "").strip()
+        if keyword.normal in TOLERANCES:
+            self.skip_bound_relation()
         conditions = [ast.Condition(keyword.normal, text, self.parse_condition_body(),
                                     span=(tok.start, self.last_end))]
         while True:
             nxt = keyword_of(self.peek())
+            after = keyword_of(self.peek(1))
+            if nxt is not None and nxt.role == JOINER and after is not None and after.role == START:
+                self.advance()  # `\\text{ and relative error }`: "and" opens a clause of another kind
+                conditions.extend(self.parse_conditions()[0])
+                break
             if nxt is not None and nxt.role == JOINER:
                 self.advance()
                 conditions.append(ast.Condition(keyword.normal, text, self.parse_condition_body(),
@@ -243,6 +250,13 @@ class StatementRules(TokenCursor):
                               for c in conditions]
             break
         return conditions, keyword.prefix
+
+    def skip_bound_relation(self) -> None:
+        """`\\text{error} < 10^{-3}`: the relation after a tolerance word only restates it."""
+        self.skip_quads()
+        tok = self.peek()
+        if tok.t == "<" or self.is_cmd(tok, "\\le", "\\leq", "\\lt", "\\leqslant"):
+            self.advance()
 
     def skip_quads(self) -> None:
         while self.peek().t == "quad":

@@ -29,6 +29,7 @@ import sympy
 from veritex.math import ast
 from veritex.math.errors import Uninterpretable
 from veritex.math.names import label_name, plain_letters, subscripted_name, symbol_name
+from veritex.math.words import join_words
 
 __all__ = ["condition_to_sympy", "statement_to_sympy", "to_sympy"]
 
@@ -225,6 +226,9 @@ class _Translator:
     def _visit_Factorial(self, node: ast.Factorial) -> sympy.Expr:
         return sympy.factorial(self.visit(node.operand))
 
+    def _visit_Percent(self, node: ast.Percent) -> sympy.Expr:
+        return self.visit(node.operand) / 100
+
     def _visit_Neg(self, node: ast.Neg) -> sympy.Expr:
         return -self.visit(node.operand)
 
@@ -248,36 +252,11 @@ class _Translator:
         raise Uninterpretable(f"the operator {op}", node.span[0], reasons.get(op, ""))
 
     def _visit_Juxt(self, node: ast.Juxt) -> sympy.Expr:
-        factors = self.merge_known_names(list(node.factors))
+        factors = join_words(list(node.factors), self.known)
         product: sympy.Expr = sympy.Integer(1)
         for factor in factors:
             product = product * self.visit(factor)
         return product
-
-    def merge_known_names(self, factors: list[ast.Expr]) -> list[ast.Expr]:
-        """Join runs of single letters that spell a known name (`P E_{...}` -> `PE_{...}`)."""
-        if not self.known:
-            return factors
-        out: list[ast.Expr] = []
-        k = 0
-        while k < len(factors):
-            merged = None
-            for end in range(len(factors), k + 1, -1):
-                run = factors[k:end]
-                if all(_plain_letter(f) is not None for f in run[:-1]) and \
-                        _innermost_letter(run[-1]) is not None:
-                    word = "".join(_plain_letter(f) or "" for f in run[:-1]) + (
-                        _innermost_letter(run[-1]) or "")
-                    if word in self.known:
-                        merged = _rename_innermost(run[-1], word)
-                        k = end
-                        break
-            if merged is None:
-                out.append(factors[k])
-                k += 1
-            else:
-                out.append(merged)
-        return out
 
     def _visit_Frac(self, node: ast.Frac) -> sympy.Expr:
         return self.visit(node.numerator) / self.visit(node.denominator)
@@ -440,32 +419,3 @@ class _Translator:
             variables.append(var)
             values.append(self.visit(binding.sides[1]))
         return sympy.Subs(self.visit(node.body), variables, values)
-
-
-def _plain_letter(node: ast.Expr) -> str | None:
-    if isinstance(node, ast.Symbol) and node.font is None and not node.accents and \
-            len(node.name) == 1 and node.name.isascii() and node.name.isalpha():
-        return node.name
-    return None
-
-
-def _innermost_letter(node: ast.Expr) -> str | None:
-    if isinstance(node, ast.Subscript | ast.SuperIndex | ast.Power):
-        return _innermost_letter(node.base)
-    if isinstance(node, ast.Transpose):
-        return _innermost_letter(node.operand)
-    return _plain_letter(node)
-
-
-def _rename_innermost(node: ast.Expr, word: str) -> ast.Expr:
-    if isinstance(node, ast.Subscript):
-        return ast.Subscript(_rename_innermost(node.base, word), node.index, span=node.span)
-    if isinstance(node, ast.SuperIndex):
-        return ast.SuperIndex(_rename_innermost(node.base, word), node.index, node.bracket,
-                              span=node.span)
-    if isinstance(node, ast.Power):
-        return ast.Power(_rename_innermost(node.base, word), node.exponent, span=node.span)
-    if isinstance(node, ast.Transpose):
-        return ast.Transpose(_rename_innermost(node.operand, word), span=node.span)
-    return ast.Symbol(word, span=node.span)
-
