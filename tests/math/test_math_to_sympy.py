@@ -231,3 +231,16 @@ def test_every_corpus_formula_translates_or_refuses_cleanly() -> None:
 def test_formula_nodes_are_expressions() -> None:
     formula = parse("a + b")
     assert isinstance(formula.statements[0].sides[0], ast.Expr)
+
+
+def test_known_names_join_by_longest_match() -> None:
+    from veritex.math.words import declared_words, join_known_words
+
+    formula = parse(r"y = 2 P E X_{i} + P E")
+    rhs = formula.statements[0].sides[1]
+    assert str(join_known_words(rhs, {"PE", "PEX"})) == "(+ (. 2 (_ PEX i)) PE)"
+    assert str(join_known_words(rhs, {"PE"})) == "(+ (. 2 PE (_ X i)) PE)"
+    assert join_known_words(rhs, set()) is rhs
+    assert declared_words(parse(r"PE \in \mathbb{R}^{L \times d}")) == {"PE"}
+    assert declared_words(parse(r"PE_{(p, 2i)} = \sin(p)")) == {"PE"}
+    assert declared_words(parse(r"y = ab")) == set()

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
 from veritex.math import MathSyntaxError, ast
+from veritex.math.words import given_words, join_in_formula
 
 from .arrays import Precision, describe_value, least_precise, precision_of, to_numpy
 from .calling import BindingError, call
@@ -67,9 +68,11 @@ class Prepared:
         return self.label or "the formula"
 
 
-def prepare(target: str, context: Mapping[str, Any] | None, *, context_note: str = "") -> Prepared:
-    """Find the formula (`target` is a label or raw TeX), parse it, and pick the side to compare."""
-    document = document_math(dict(context or {}))
+def prepare(target: str, context: Mapping[str, Any] | None, *, context_note: str = "",
+            given: Iterable[str] = ()) -> Prepared:
+    """Find the formula (`target` is a label or raw TeX), parse it, and pick the side to compare.
+    `given` names the values and symbols the check passes: `PE` makes the letters `P E` one name."""
+    document = document_math(dict(context or {})).with_words(given)
     ref = document.by_label(target) if looks_like_label(target) else None
     if ref is None and looks_like_label(target):
         known = [r.label for r in document.formulas if r.label]
@@ -84,7 +87,8 @@ def prepare(target: str, context: Mapping[str, Any] | None, *, context_note: str
     if ref is None:
         ref = FormulaRef(-1, target)
     try:
-        formula = parse_formula(ref.tex, document.macros)
+        formula = document.parsed.get(ref.index) or join_in_formula(parse_formula(ref.tex, document.macros),
+                                                                    document.words | given_words(given))
     except MathSyntaxError as err:
         raise Stop(Verdict(
             "unchecked", f"{err.message}: cannot interpret `{err.construct}` at {ref.where(err.offset)}"

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from veritex.math import MathSyntaxError, ast, parse
+from veritex.math.words import declared_words, given_words, join_in_formula, letter_runs
 
 from .names import SymbolName
 from .symbols import SymbolTable, symbol_name
@@ -67,7 +69,9 @@ class FormulaRef:
 
 @dataclass
 class DocumentMath:
-    """Every formula of a document, parsed, with the symbol table built from them."""
+    """Every formula of a document, parsed, with the symbol table built from them. `words` are the
+    names of several letters that juxtaposed letters are joined into (`PE`); `runs` every word
+    that letters written side by side spell somewhere, which a value given at check time may name."""
 
     path: str | None
     macros: dict[str, str]
@@ -75,6 +79,21 @@ class DocumentMath:
     table: SymbolTable
     parsed: dict[int, ast.Formula] = field(default_factory=dict)
     names: set[SymbolName] = field(default_factory=set)
+    words: frozenset[str] = frozenset()
+    runs: frozenset[str] = frozenset()
+    read: dict[int, ast.Formula] = field(default_factory=dict)  # as parsed, before words were joined
+    _variants: dict[frozenset[str], DocumentMath] = field(default_factory=dict, repr=False)
+
+    def with_words(self, names: Iterable[str]) -> DocumentMath:
+        """This document as seen by a check that gives values named `names`: a given `PE` joins the
+        letters `P E` wherever they are written side by side."""
+        extra = (given_words(names) & self.runs) - self.words
+        if not extra:
+            return self
+        words = self.words | extra
+        if words not in self._variants:
+            self._variants[words] = _build(self.path, self.macros, self.formulas, self.read, words)
+        return self._variants[words]
 
     def by_label(self, label: str) -> FormulaRef | None:
         for ref in self.formulas:
@@ -104,25 +123,36 @@ def document_math(context: dict[str, Any]) -> DocumentMath:
         return cached
     macros = dict(context.get("macros") or {})
     refs: list[FormulaRef] = []
-    table = SymbolTable()
-    parsed: dict[int, ast.Formula] = {}
-    names: set[SymbolName] = set()
+    read: dict[int, ast.Formula] = {}
     for index, entry in enumerate(context.get("formulas", [])):
         ref = FormulaRef(index, str(entry.get("tex", "")), entry.get("label"), entry.get("line"),
                          entry.get("column"), entry.get("cell"))
         refs.append(ref)
         try:
-            formula = parse_formula(ref.tex, macros)
+            read[index] = parse_formula(ref.tex, macros)
         except MathSyntaxError:
             continue  # the render and identity stages report it; a check on it says so itself
-        parsed[index] = formula
-        table.add_formula(formula, index, ref.label)
-        names |= names_in(formula)
-    document = DocumentMath(context.get("path"), macros, refs, table, parsed, names)
+    words = frozenset(w for formula in read.values() for w in declared_words(formula))
+    document = _build(context.get("path"), macros, refs, read, words)
     if len(_DOCUMENTS) > 8:
         _DOCUMENTS.clear()
     _DOCUMENTS[key] = document
     return document
+
+
+def _build(path: str | None, macros: dict[str, str], refs: list[FormulaRef], read: dict[int, ast.Formula],
+           words: frozenset[str]) -> DocumentMath:
+    table = SymbolTable()
+    parsed: dict[int, ast.Formula] = {}
+    names: set[SymbolName] = set()
+    runs: set[str] = set()
+    for index, formula in read.items():
+        runs |= letter_runs(formula)
+        joined = join_in_formula(formula, words)
+        parsed[index] = joined
+        table.add_formula(joined, index, refs[index].label)
+        names |= names_in(joined)
+    return DocumentMath(path, macros, refs, table, parsed, names, words, frozenset(runs), read)
 
 
 def names_in(node: ast.Node) -> set[SymbolName]:

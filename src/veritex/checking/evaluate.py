@@ -226,26 +226,10 @@ class Evaluator(Reductions):
         return self._product(node, left, right)
 
     def _visit_Juxt(self, node: ast.Juxt) -> Val:
-        joined = self._word_value(node)
-        if joined is not None:
-            return joined
         result = self.visit(node.factors[0])
         for factor in node.factors[1:]:
             result = self._product(node, result, self.visit(factor))
         return result
-
-    def _word_value(self, node: ast.Juxt) -> Val | None:
-        """`lr` written as letters side by side, when a value is given under that name."""
-        if len(node.factors) < 2 or not all(
-            isinstance(f, ast.Symbol) and not f.name.startswith("\\") and not f.accents and f.font is None
-            for f in node.factors
-        ):
-            return None
-        word = SymbolName("".join(f.name for f in node.factors if isinstance(f, ast.Symbol)))
-        if word in self.inputs.values:
-            self.used.add(word)
-            return Val(self.inputs.values[word])
-        return None
 
     def _visit_Frac(self, node: ast.Frac) -> Val:
         return self._divide(node, self.visit(node.numerator), self.visit(node.denominator))

@@ -247,7 +247,7 @@ def check_once(
 ) -> Verdict:
     """The verdict of `vt.check(target, fn, **values)`; never raises for the user's mistakes."""
     try:
-        prepared = prepare(target, context, context_note=context_note)
+        prepared = prepare(target, context, context_note=context_note, given=[*values, *(symbols or {}).values()])
         case = run_case(prepared, fn, values, symbols=symbols, rtol=rtol, atol=atol)
     except Stop as stop:
         return stop.verdict

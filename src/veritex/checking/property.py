@@ -44,7 +44,8 @@ def check_property(
         spec_tuple = (spec,) if isinstance(spec, int | str) else tuple(spec)
         normalised[name] = spec_tuple
     try:
-        prepared = prepare(target, context, context_note=context_note)
+        prepared = prepare(target, context, context_note=context_note,
+                           given=[*shapes, *where, *(symbols or {}).values()])
     except Stop as stop:
         return stop.verdict
     framework = framework_of_function(fn)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from veritex.math import MathSyntaxError, ast, parse
+from veritex.math.words import declared_words
 from veritex.model import Document, Math
 from veritex.places import formula_place
 
@@ -66,4 +67,5 @@ def read_document_math(doc: Document) -> DocumentMath:
     shapes = Shapes.of(declarations)
     known = {n for n in (name_of(d.head) for d in table.definitions) if n}
     known |= {n for n in (name_of(a) for a in shapes.arrays) if n} | shapes.integers
+    known |= {w for read in formulas if read.formula is not None for w in declared_words(read.formula)}
     return DocumentMath(formulas, table, shapes, frozenset(known))

@@ -119,3 +119,18 @@ def declared_words(formula: ast.Formula) -> set[str]:
 def given_words(names: Iterable[str]) -> set[str]:
     """The Python names given at check time that are words of two or more ASCII letters (`PE`, `lr`)."""
     return {n for n in names if len(n) >= 2 and n.isascii() and n.isalpha()}
+
+
+def letter_runs(node: ast.Node) -> set[str]:
+    """Every word of two or more letters that consecutive factors of a juxtaposition spell."""
+    found: set[str] = set()
+    for sub in node.walk():
+        if isinstance(sub, ast.Juxt):
+            factors = list(sub.factors)
+            for start in range(len(factors)):
+                for end in range(start + 2, len(factors) + 1):
+                    word = _spelled(factors[start:end])
+                    if word is None:
+                        break
+                    found.add(word)
+    return found

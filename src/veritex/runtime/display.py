@@ -107,6 +107,11 @@ class Verdict:
     def status(self) -> str:
         return str(self.payload.get("status"))
 
+    @property
+    def message(self) -> str:
+        """The verdict in words: how it was verified, the counterexample, or why it is unchecked."""
+        return str(self.payload.get("message", ""))
+
     def __bool__(self) -> bool:
         return self.status == "verified"
 
