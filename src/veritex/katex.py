@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -29,12 +30,14 @@ def _katex_version() -> str:
 KATEX_VERSION = _katex_version()
 CALL_TIMEOUT_SECONDS = 120.0  # a whole batch; KaTeX's own `maxExpand` stops macro loops long before
 FORMULA_TIMEOUT_SECONDS = 10.0
+CLOSE_TIMEOUT_SECONDS = 10.0
 
 # Each item is [tex, displayMode]. One `macros` object is shared by the whole batch, and `globalGroup`
 # makes `\newcommand` / `\def` in one formula visible to the formulas after it, as in a LaTeX document.
 _WRAPPER = r"""
-function veritexRender(items, macros) {
-  return items.map(function (item) {
+function veritexRender(itemsJson, macrosJson) {
+  var items = JSON.parse(itemsJson), macros = JSON.parse(macrosJson);
+  return JSON.stringify(items.map(function (item) {
     try {
       return {html: katex.renderToString(item[0], {
         displayMode: item[1], throwOnError: true, macros: macros, trust: false,
@@ -44,7 +47,7 @@ function veritexRender(items, macros) {
       return {message: String(known ? e.rawMessage : e),
               position: (known && typeof e.position === "number") ? e.position : null};
     }
-  });
+  }));
 }
 """
 
@@ -72,16 +75,33 @@ class Rendered:
 
 
 class _Engine:
+    """One V8 context with KaTeX loaded, owned by a thread of its own.
+
+    The context is created on a thread without an asyncio loop, so that mini-racer starts its own
+    loop thread: created where a loop runs (Jupyter, Playwright's sync API) it would adopt that loop,
+    and every synchronous call from it would then fail. V8 must also tear the isolate down on the
+    thread that made it (from any other thread it crashes in the heap's teardown), so that thread
+    lives until `close`.
+    """
+
     def __init__(self) -> None:
         from py_mini_racer import MiniRacer
 
-        # Created on a thread without an asyncio loop, so that mini-racer starts its own loop thread.
-        # Created where a loop runs (Jupyter, Playwright's sync API) it would adopt that loop, and
-        # every synchronous call from it would then fail.
         made: list[MiniRacer] = []
-        maker = threading.Thread(target=lambda: made.append(MiniRacer()), name="veritex-katex-start")
-        maker.start()
-        maker.join()
+        started = threading.Event()
+        self._closing = threading.Event()
+
+        def home() -> None:
+            try:
+                made.append(MiniRacer())
+            finally:
+                started.set()
+            self._closing.wait()
+            made[0].close()
+
+        self._home = threading.Thread(target=home, name="veritex-katex", daemon=True)
+        self._home.start()
+        started.wait()
         if not made:
             raise RuntimeError("the JavaScript engine for KaTeX (mini-racer) did not start")
         self._racer = made[0]
@@ -92,14 +112,17 @@ class _Engine:
 
     def render(self, items: list[tuple[str, bool]], macros: dict[str, str],
                timeout: float | None = None) -> list[Rendered]:
+        # Strings in and out: the batch crosses into V8 as one JSON text each way.
         raw = self._racer.call(
-            "veritexRender", [[tex, display] for tex, display in items], dict(macros),
+            "veritexRender", json.dumps([[tex, display] for tex, display in items]), json.dumps(dict(macros)),
             timeout_sec=timeout or CALL_TIMEOUT_SECONDS,
         )
-        return [Rendered.from_json(entry) for entry in raw]
+        return [Rendered.from_json(entry) for entry in json.loads(str(raw))]
 
     def close(self) -> None:
-        self._racer.close()
+        if not self._closing.is_set():
+            self._closing.set()
+            self._home.join(timeout=CLOSE_TIMEOUT_SECONDS)
 
 
 _engine: _Engine | None = None
