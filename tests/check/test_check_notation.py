@@ -113,5 +113,5 @@ def test_letters_stay_a_product_unless_a_word_is_known() -> None:
     assert vt.check("eq:ab", lambda a, b, c: a * b + c, a=2.0, b=3.0, c=1.0).status == "verified"
     assert vt.check("eq:lr", lambda eta, lr: eta * lr, eta=2.0, lr=0.1).status == "verified"
     assert vt.check("eq:lr", lambda eta, lr: eta + lr, eta=2.0, lr=0.1).status == "refuted"
-    spelled = vt.check("eq:lr", lambda eta, l, r: eta * l * r, eta=2.0, l=0.5, r=3.0)
+    spelled = vt.check("eq:lr", lambda eta, ell, r: eta * ell * r, eta=2.0, ell=0.5, r=3.0, symbols={"ell": "l"})
     assert spelled.status == "verified"  # no value named `lr`: the letters are l times r
