@@ -355,3 +355,14 @@ def test_a_step_that_needs_probability_targets_is_unchecked_not_refuted() -> Non
     verdicts = {i.label: i for i in doc.items}
     assert verdicts["eq:grad"].status == "unchecked" and "sum to 1" in verdicts["eq:grad"].message
     assert verdicts["eq:bad"].status == "refuted"
+
+
+@pytest.mark.parametrize("tex", [r"10^{10^{10}} = 10^{10^{10}} + 1", r"1000000! = 999999! \cdot 1000000"])
+def test_numbers_too_large_to_compute_exactly_are_refused_not_computed(tex: str) -> None:
+    item = one(tex)  # SymPy would compute them exactly, in one call nothing interrupts
+    assert item.status == "unchecked" and "too large to compute exactly" in item.message
+
+
+def test_a_high_power_is_decided_numerically_not_expanded() -> None:
+    assert one(r"(x+1)^{3000} = (x+2)^{3000}").status == "refuted"
+    assert one(r"(x+1)^{50} = (x+1)^{49}(1+x)").status == "verified"

@@ -34,6 +34,19 @@ from veritex.math.words import join_words
 __all__ = ["condition_to_sympy", "statement_to_sympy", "to_sympy"]
 
 
+MAX_EXACT_DIGITS = 10_000
+MAX_EXACT_FACTORIAL = 3_000
+"""SymPy computes `10^{10^{10}}` and `10^{6}!` exactly, in one call nothing can interrupt: such a
+formula would hang the build, so it is refused instead."""
+
+
+def _exact_digits(base: sympy.Rational, exponent: sympy.Rational) -> float:
+    """About how many digits `base ** exponent` has when SymPy computes it exactly."""
+    size = max(abs(float(sympy.log(abs(base.p), 10))) if base.p else 0.0,
+               abs(float(sympy.log(base.q, 10))))
+    return size * abs(float(exponent))
+
+
 def _sigmoid(x: sympy.Expr) -> sympy.Expr:
     return 1 / (1 + sympy.exp(-x))
 
@@ -218,13 +231,20 @@ class _Translator:
         base = self.visit(node.base)
         if base == sympy.E:
             return sympy.exp(exponent)
+        if base.is_Rational and exponent.is_Rational and _exact_digits(base, exponent) > MAX_EXACT_DIGITS:
+            raise Uninterpretable("a number too large to compute exactly", node.span[0],
+                                  f"it has more than {MAX_EXACT_DIGITS:,} digits")
         return sympy.Pow(base, exponent)
 
     def _visit_Transpose(self, node: ast.Transpose) -> sympy.Expr:
         return sympy.Function("transpose")(self.visit(node.operand))
 
     def _visit_Factorial(self, node: ast.Factorial) -> sympy.Expr:
-        return sympy.factorial(self.visit(node.operand))
+        operand = self.visit(node.operand)
+        if operand.is_Integer and operand > MAX_EXACT_FACTORIAL:
+            raise Uninterpretable("a number too large to compute exactly", node.span[0],
+                                  f"the factorial of a number above {MAX_EXACT_FACTORIAL:,}")
+        return sympy.factorial(operand)
 
     def _visit_Percent(self, node: ast.Percent) -> sympy.Expr:
         return self.visit(node.operand) / 100
