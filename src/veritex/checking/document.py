@@ -92,7 +92,7 @@ class DocumentMath:
             return self
         words = self.words | extra
         if words not in self._variants:
-            self._variants[words] = _build(self.path, self.macros, self.formulas, self.read, words)
+            self._variants[words] = _build(self.path, self.macros, self.formulas, self.read, words, self.runs)
         return self._variants[words]
 
     def by_label(self, label: str) -> FormulaRef | None:
@@ -133,7 +133,8 @@ def document_math(context: dict[str, Any]) -> DocumentMath:
         except MathSyntaxError:
             continue  # the render and identity stages report it; a check on it says so itself
     words = frozenset(w for formula in read.values() for w in declared_words(formula))
-    document = _build(context.get("path"), macros, refs, read, words)
+    runs = frozenset(w for formula in read.values() for w in letter_runs(formula))
+    document = _build(context.get("path"), macros, refs, read, words, runs)
     if len(_DOCUMENTS) > 8:
         _DOCUMENTS.clear()
     _DOCUMENTS[key] = document
@@ -141,18 +142,16 @@ def document_math(context: dict[str, Any]) -> DocumentMath:
 
 
 def _build(path: str | None, macros: dict[str, str], refs: list[FormulaRef], read: dict[int, ast.Formula],
-           words: frozenset[str]) -> DocumentMath:
+           words: frozenset[str], runs: frozenset[str]) -> DocumentMath:
     table = SymbolTable()
     parsed: dict[int, ast.Formula] = {}
     names: set[SymbolName] = set()
-    runs: set[str] = set()
     for index, formula in read.items():
-        runs |= letter_runs(formula)
         joined = join_in_formula(formula, words)
         parsed[index] = joined
         table.add_formula(joined, index, refs[index].label)
         names |= names_in(joined)
-    return DocumentMath(path, macros, refs, table, parsed, names, words, frozenset(runs), read)
+    return DocumentMath(path, macros, refs, table, parsed, names, words, runs, read)
 
 
 def names_in(node: ast.Node) -> set[SymbolName]:

@@ -336,11 +336,13 @@ def _sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: 
             a, b = float(lv[k]), float(rv[k])
             checked += 1
             worst = max(worst, abs(a - b) / max(abs(a), abs(b), 1e-300))
+            if not approximate and _close(a, b):
+                continue
             point = {s: float(draws[s][k]) for s in symbols}
             if approximate:
                 samples.append(Sample(_shown(assignment, element, domain, point), a, b))
                 continue
-            if _close(a, b) or not _confirmed(left, right, point):
+            if not _confirmed(left, right, point):
                 continue
             return NumericOutcome("fails", checked, Sample(_shown(assignment, element, domain, point), a, b),
                                   sizes=used_sizes, max_relative=worst)

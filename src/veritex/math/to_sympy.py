@@ -21,6 +21,7 @@ Meaning chosen here (see docs/symbols.md):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -42,8 +43,7 @@ formula would hang the build, so it is refused instead."""
 
 def _exact_digits(base: sympy.Rational, exponent: sympy.Rational) -> float:
     """About how many digits `base ** exponent` has when SymPy computes it exactly."""
-    size = max(abs(float(sympy.log(abs(base.p), 10))) if base.p else 0.0,
-               abs(float(sympy.log(base.q, 10))))
+    size = max(math.log10(abs(base.p)) if base.p else 0.0, math.log10(base.q))
     return size * abs(float(exponent))
 
 

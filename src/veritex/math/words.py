@@ -76,6 +76,8 @@ def _joiner(known: Collection[str]) -> Rewrite:
             return None
         factors = [rewrite_expr(f, join) for f in sub.factors]
         joined = join_words(factors, known)
+        if len(joined) == len(sub.factors) and all(a is b for a, b in zip(joined, sub.factors, strict=True)):
+            return sub  # nothing joined: keep the node, so that an unchanged formula is shared
         return joined[0] if len(joined) == 1 else ast.Juxt(tuple(joined), span=sub.span)
 
     return join
