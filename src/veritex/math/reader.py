@@ -10,7 +10,7 @@ from veritex.math.conditions import split_clause_words
 from veritex.math.errors import MathSyntaxError
 from veritex.math.lexer import Token, tokenize
 from veritex.math.macros import expand
-from veritex.math.parser import Parser
+from veritex.math.parsing.grammar import parse_tokens
 
 _NESTING_ENVIRONMENTS = CASES_ENVIRONMENTS | frozenset(MATRIX_ENVIRONMENTS)
 
@@ -19,7 +19,7 @@ def read(tex: str, *, macros: Mapping[str, str] | None = None,
          functions: Iterable[str] = ()) -> ast.Formula:
     tokens = split_clause_words(mark_separators(expand(tokenize(tex), macros)))
     try:
-        return Parser(tokens, frozenset(functions)).parse_formula()
+        return parse_tokens(tokens, frozenset(functions))
     except RecursionError:
         raise MathSyntaxError(0, "the formula", "it is nested too deeply") from None
 
