@@ -17,6 +17,14 @@ ErrorKind = Literal["malformed", "unsupported"]
 __all__ = ["ErrorKind", "MathSyntaxError", "Uninterpretable", "position_at"]
 
 
+def _where(offset: int, tex: str | None, start: Position | None) -> str:
+    """line:col when the formula's TeX and starting position are known, the offset otherwise."""
+    if tex is None or start is None:
+        return f"offset {offset}"
+    pos = position_at(tex, offset, start)
+    return f"{pos.line}:{pos.column}"
+
+
 class MathSyntaxError(Exception):
     """The TeX is broken (`kind="malformed"`: an unclosed brace, a missing argument) or uses a
     construct outside veritex's math subset (`kind="unsupported"`: `\\int`, `\\text{...}` as an
@@ -41,12 +49,7 @@ class MathSyntaxError(Exception):
     def describe(self, tex: str | None = None, start: Position | None = None) -> str:
         """'cannot interpret <construct> at <where>: <message>'; `where` is line:col when the
         formula's TeX and starting position are given, the offset otherwise."""
-        if tex is not None and start is not None:
-            pos = position_at(tex, self.offset, start)
-            where = f"{pos.line}:{pos.column}"
-        else:
-            where = f"offset {self.offset}"
-        text = f"cannot interpret {self.construct} at {where}: {self.message}"
+        text = f"cannot interpret {self.construct} at {_where(self.offset, tex, start)}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
     def position(self, tex: str, start: Position) -> Position:
@@ -64,10 +67,5 @@ class Uninterpretable(Exception):
         super().__init__(self.describe())
 
     def describe(self, tex: str | None = None, start: Position | None = None) -> str:
-        if tex is not None and start is not None:
-            pos = position_at(tex, self.offset, start)
-            where = f"{pos.line}:{pos.column}"
-        else:
-            where = f"offset {self.offset}"
-        text = f"cannot interpret {self.construct} at {where}"
+        text = f"cannot interpret {self.construct} at {_where(self.offset, tex, start)}"
         return f"{text}: {self.reason}" if self.reason else text

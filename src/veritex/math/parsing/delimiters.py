@@ -137,47 +137,37 @@ def _bracketed(p: Parser, kind: str, left: bool, open_tok: Token) -> ast.Expr:
     return ast.Tuple(tuple(items), span=(start, p.last_end))
 
 
-def _abs(p: Parser, kind: str, left: bool, open_tok: Token) -> ast.Expr:
-    p.abs_open += 1
-    saved_norm = p.norm_open
-    p.norm_open = 0
+_BARS = {"|": (("|", "\\vert", "\\rvert"), ("|",), "this | is never closed"),
+         "||": (("\\|", "\\Vert", "\\rVert"), ("\\|", "\\Vert", "\\rVert"), "this norm is never closed")}
+"""For each kind of bar: its closers, its closers after a size (`\\big|`), the error when unclosed."""
+
+
+def _bars(p: Parser, kind: str, left: bool, open_tok: Token) -> ast.Expr:
+    """`|x|` or `\\|x\\|` (kind "|" or "||"); `||x||` written with single bars is a norm. Inside,
+    a bar of this kind closes the group while one of the other kind opens a new one."""
+    saved = p.abs_open, p.norm_open
+    if kind == "|":
+        p.abs_open, p.norm_open = p.abs_open + 1, 0
+    else:
+        p.abs_open, p.norm_open = 0, p.norm_open + 1
     body = p.parse_expr()
-    p.norm_open = saved_norm
-    p.abs_open -= 1
-    tok = p.peek()
+    p.abs_open, p.norm_open = saved
+    closers, sized_closers, unclosed = _BARS[kind]
     if left:
-        close_delimiter(p, "|", True, open_tok)
-    elif tok.t == "|" or p.is_cmd(tok, "\\vert", "\\rvert"):
+        close_delimiter(p, kind, True, open_tok)
+    elif key_of(p.peek()) in closers:
         p.advance()
-    elif tok.t == "cmd" and tok.value in SIZING and p.peek(1).t == "|":
+    elif p.peek().t == "cmd" and p.peek().value in SIZING and key_of(p.peek(1)) in sized_closers:
         p.advance()
         p.advance()
     else:
-        raise p.error(open_tok, "this | is never closed", kind="malformed")
+        raise p.error(open_tok, unclosed, kind="malformed")
     span = (open_tok.start, p.last_end)
-    if isinstance(body, ast.Abs):  # ||x|| written with single bars
+    if kind == "||":
+        return ast.Norm(body, span=span)
+    if isinstance(body, ast.Abs):
         return ast.Norm(body.body, span=span)
     return ast.Abs(body, span=span)
-
-
-def _norm(p: Parser, kind: str, left: bool, open_tok: Token) -> ast.Expr:
-    p.norm_open += 1
-    saved_abs = p.abs_open
-    p.abs_open = 0
-    body = p.parse_expr()
-    p.abs_open = saved_abs
-    p.norm_open -= 1
-    tok = p.peek()
-    if left:
-        close_delimiter(p, "||", True, open_tok)
-    elif p.is_cmd(tok, "\\|", "\\Vert", "\\rVert"):
-        p.advance()
-    elif tok.t == "cmd" and tok.value in SIZING and p.is_cmd(p.peek(1), "\\|", "\\Vert", "\\rVert"):
-        p.advance()
-        p.advance()
-    else:
-        raise p.error(open_tok, "this norm is never closed", kind="malformed")
-    return ast.Norm(body, span=(open_tok.start, p.last_end))
 
 
 def _floor_ceil(p: Parser, kind: str, left: bool, open_tok: Token) -> ast.Expr:
@@ -231,7 +221,7 @@ def _family(p: Parser, node: ast.SetOf, open_tok: Token) -> ast.Expr:
     return ast.Family(body, index, lower, upper, span=(open_tok.start, p.last_end))
 
 
-_DELIMITED: dict[str, Delimited] = {"(": _bracketed, "[": _bracketed, "{": _set, "|": _abs, "||": _norm,
+_DELIMITED: dict[str, Delimited] = {"(": _bracketed, "[": _bracketed, "{": _set, "|": _bars, "||": _bars,
                                     "floor": _floor_ceil, "ceil": _floor_ceil}
 
 ATOMS.update({"(": _plain, "[": _plain, "|": _plain})

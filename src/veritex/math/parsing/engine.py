@@ -14,8 +14,9 @@ engine and each other from the bottom up without a cycle.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from veritex.math import ast
 from veritex.math.commands import (
@@ -37,11 +38,15 @@ PRODUCT = 20
 """Binding powers of the infix operators; juxtaposition binds tighter than both."""
 
 _LOOKAHEAD = 4
+R = TypeVar("R")
 
 _NOT_FACTOR_COMMANDS = frozenset(
     {"\\right", "\\middle", "\\mid", "\\parallel", "\\}", "\\rbrace", "\\rfloor", "\\rceil",
      "\\rangle", "\\rvert", "\\rVert", "\\stackrel", "\\overset", "\\not"}
 )
+_OPENERS = frozenset({"(", "[", "{"})
+_CLOSERS = frozenset({")", "]", "}"})
+_LEFT_RIGHT = {"\\left": 1, "\\right": -1}
 _BAR_COMMANDS = frozenset({"\\vert", "\\lvert", "\\rvert"})
 _DOUBLE_BAR_COMMANDS = frozenset({"\\|", "\\Vert", "\\lVert", "\\rVert"})
 
@@ -116,6 +121,11 @@ INFIXES: dict[str, Infix] = {}
 POSTFIXES: dict[str, Postfix] = {}
 
 
+def is_bracket(tok: Token) -> bool:
+    """Whether the token opens or closes a group: `( [ {`, `) ] }`, `\\left`, `\\right`."""
+    return tok.t in _OPENERS or tok.t in _CLOSERS or (tok.t == "cmd" and tok.value in _LEFT_RIGHT)
+
+
 def key_of(tok: Token) -> str:
     """The table key of a token: a command's name, else the token's type."""
     return tok.value if tok.t == "cmd" else tok.t
@@ -180,6 +190,11 @@ class Parser:
                     return j
         return self.last
 
+    def rule_at(self, table: Mapping[str, R]) -> R | None:
+        """The table's rule for the current token (see key_of)."""
+        tok = self.toks[self.i]
+        return table.get(tok.value if tok.t == "cmd" else tok.t)
+
     def skip_to(self, k: int) -> None:
         while self.i < k:
             self.advance()
@@ -206,13 +221,11 @@ class Parser:
             left = prefix.read(self, tok) if prefix is not None else self.parse_product()
         else:
             start = left.span[0]
-        infixes = INFIXES
         while True:
-            tok = self.peek()
-            rule = infixes.get(tok.value if tok.t == "cmd" else tok.t)
+            rule = self.rule_at(INFIXES)
             if rule is None or rule.power < min_power:
                 return left
-            self.advance()
+            self.advance()  # the operator
             right = rule.operand(self)
             left = ast.BinOp(rule.op, left, right, span=(start, self.last_end))
 
@@ -257,32 +270,37 @@ class Parser:
     def bar_closes_later(self, kind: str, skip: int = 0) -> bool:
         """Whether a bar at the current token (after `skip` sizing tokens) has a partner later at
         the same depth, which makes it an opening bar rather than 'given' or an evaluation bar."""
-        depth = 0
-        j = self.i + skip + 1
-        while j < self.last:
-            tok = self.toks[j]
+        for tok, depth in self.tokens_ahead(self.i + skip + 1):
             t = tok.t
-            if t in ("(", "[", "{"):
-                depth += 1
-            elif t in (")", "]", "}"):
-                depth -= 1
+            if is_bracket(tok):
                 if depth < 0:
                     return False
             elif t in ("rowsep", "&", "end", "quad"):
                 return False
-            elif t == "cmd" and tok.value in ("\\left", "\\right"):
-                depth += 1 if tok.value == "\\left" else -1
-                if depth < 0:
-                    return False
-                j += 2
-                continue
             elif depth == 0:
                 if kind == "|" and (t == "|" or (t == "cmd" and tok.value in _BAR_COMMANDS)):
                     return True
                 if kind == "||" and t == "cmd" and tok.value in _DOUBLE_BAR_COMMANDS:
                     return True
-            j += 1
         return False
+
+    def tokens_ahead(self, j: int) -> Iterator[tuple[Token, int]]:
+        """The tokens from index `j` on, each with the bracket depth after it (relative to
+        `j`); `\\left` and `\\right` count as brackets and their delimiter is skipped."""
+        toks, last = self.toks, self.last
+        depth = 0
+        while j < last:
+            tok = toks[j]
+            t = tok.t
+            if t in _OPENERS:
+                depth += 1
+            elif t in _CLOSERS:
+                depth -= 1
+            elif t == "cmd" and tok.value in _LEFT_RIGHT:
+                depth += _LEFT_RIGHT[tok.value]
+                j += 1
+            yield tok, depth
+            j += 1
 
     def parse_factor(self) -> ast.Expr:
         """A prefix operator with what it takes, or a primary (which a factor rule may extend)."""
@@ -332,10 +350,8 @@ class Parser:
 
     def parse_postfix(self, node: ast.Expr) -> ast.Expr:
         stage = 0
-        postfixes = POSTFIXES
         while True:
-            tok = self.peek()
-            rule = postfixes.get(tok.value if tok.t == "cmd" else tok.t)
+            rule = self.rule_at(POSTFIXES)
             if rule is None or rule.stage < stage:
                 return node
             node = rule.read(self, node)

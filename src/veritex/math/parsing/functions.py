@@ -18,7 +18,7 @@ from veritex.math.commands import (
 )
 from veritex.math.lexer import Token
 from veritex.math.parsing.delimiters import close_delimiter, parse_group_item
-from veritex.math.parsing.engine import FACTOR_RULES, OPERATORS, Parser
+from veritex.math.parsing.engine import FACTOR_RULES, OPERATORS, Parser, is_bracket
 from veritex.math.parsing.fractions import is_derivative_fraction
 from veritex.math.parsing.nodes import callable_head, word_of
 from veritex.math.parsing.scripts import parse_script
@@ -107,31 +107,18 @@ def at_call_paren(p: Parser) -> bool:
 def _paren_holds_arguments(p: Parser) -> bool:
     """Whether the parentheses ahead hold a comma list or a conditioning bar: `J(w, b)`,
     `\\pi(a \\mid s)`, `D(P \\| Q)`, which are applications whatever the letter before."""
-    j = p.i + (0 if p.peek().t == "(" else 1)
-    depth = 0
     bars = 0
     separator = False
-    while j < p.last:
-        tok = p.toks[j]
+    for tok, depth in p.tokens_ahead(p.i + (0 if p.peek().t == "(" else 1)):
         t = tok.t
-        if t in ("(", "[", "{"):
-            depth += 1
-        elif t in (")", "]", "}"):
-            depth -= 1
+        if is_bracket(tok):
             if depth == 0:
                 break
-        elif t == "cmd" and tok.value in ("\\left", "\\right"):
-            depth += 1 if tok.value == "\\left" else -1
-            j += 2
-            if depth == 0:
-                break
-            continue
         elif depth == 1:
             if t in (",", ";") or (t == "cmd" and tok.value in ("\\mid", "\\parallel")):
                 separator = True
             elif t == "|" or (t == "cmd" and tok.value in ("\\|", "\\Vert")):
                 bars += 1
-        j += 1
     return separator or bars % 2 == 1
 
 
