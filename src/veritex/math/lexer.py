@@ -132,6 +132,27 @@ def tokenize(tex: str) -> list[Token]:
     return out
 
 
+def matching_brace(text: str, index: int) -> int:
+    """Index of the `}` that closes the `{` at `text[index]`, or -1 when it is never closed. A
+    backslash escapes the character after it (`\\{` and `\\}` are not braces)."""
+    depth = 0
+    k = index
+    n = len(text)
+    while k < n:
+        c = text[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return k
+        k += 1
+    return -1
+
+
 def _raw_argument(tex: str, command: str, start: int, end: int, out: list[Token]) -> int:
     """Read the braced argument of a raw-text command; append its token (unless the command is
     dropped) and return the offset after it."""
@@ -148,21 +169,8 @@ def _raw_argument(tex: str, command: str, start: int, end: int, out: list[Token]
         return end  # `\kern2mu`: the dimension is read as ordinary tokens and rejected later
     if pos >= len(tex) or tex[pos] != "{":
         raise MathSyntaxError(start, command, f"{command} needs a braced argument", kind="malformed")
-    depth = 0
-    k = pos
-    while k < len(tex):
-        c = tex[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                break
-        k += 1
-    if k >= len(tex):
+    k = matching_brace(tex, pos)
+    if k < 0:
         raise MathSyntaxError(pos, "{", f"the argument of {command} is never closed",
                               kind="malformed", hint="add the missing }")
     content = tex[pos + 1 : k]
