@@ -117,8 +117,11 @@ WORD_OPERATORS: list[Operator] = []
 FACTOR_RULES: list[FactorRule] = []
 """Applied, in order, to a factor's primary (`f` before `(x)` becomes an application)."""
 PREFIXES: dict[str, Prefix] = {}
+"""Signs before a sum's first operand, by token key (see key_of)."""
 INFIXES: dict[str, Infix] = {}
+"""Binary operators by token key, with their binding powers."""
 POSTFIXES: dict[str, Postfix] = {}
+"""Operators after an operand (`_`, `^`, `'`, `!`, `\\%`) by token key."""
 
 
 def is_bracket(tok: Token) -> bool:
