@@ -1,0 +1,208 @@
+"""Sizes, least-recently-used pruning and clearing of a cache folder.
+
+Only what the store's layout names is touched: `<root>/<namespace>/<ab>/<64 hex digits>.json|.bin`,
+the `.*.tmp` files a killed writer leaves beside them, and, in the folders earlier veritex versions used
+(`exec`, `stamps`, `math`, `identities`, `writer`), their `.json` and `.cache` files. A cache folder set
+by mistake to a folder of the user's own keeps every other file.
+
+A build checks the size cap without walking the folder: `size.json` at the root holds the size found by
+the last walk plus what builds wrote since, and the folder is walked (and pruned) only once that sum
+passes the cap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..fsutil import atomic_write_text
+from .store import NAMESPACE, take_written
+
+DEFAULT_MAX_SIZE = 2 * 1024**3
+TEMP_AGE_SECONDS = 60.0  # a temporary file this old belongs to no live writer
+_SHARD = re.compile(r"[0-9a-f]{2}\Z")
+_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:json|bin)\Z")
+_TEMP = re.compile(r"\..+\.tmp\Z")
+_LEGACY = {"exec", "stamps", "math", "identities", "writer"}
+_LEGACY_SUFFIXES = (".json", ".cache")
+_LEDGER = "size.json"
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*\Z", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Entry:
+    namespace: str
+    path: Path
+    size: int
+    used: float  # modification time: set when the entry is written or served
+
+
+@dataclass
+class Contents:
+    entries: list[Entry] = field(default_factory=list)
+    temporary: list[Entry] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return sum(e.size for e in self.entries) + sum(t.size for t in self.temporary)
+
+    def by_namespace(self) -> dict[str, tuple[int, int]]:
+        """namespace -> (entries, bytes), namespaces sorted."""
+        totals: dict[str, tuple[int, int]] = {}
+        for entry in self.entries:
+            count, size = totals.get(entry.namespace, (0, 0))
+            totals[entry.namespace] = (count + 1, size + entry.size)
+        return dict(sorted(totals.items()))
+
+
+@dataclass(frozen=True)
+class Pruned:
+    entries: int
+    temporary: int
+    freed: int
+    size: int  # what is left
+
+
+def parse_size(text: str) -> int:
+    """`2G`, `500M`, `1.5GiB`, `4096`: bytes (K, M, G and T are powers of 1024)."""
+    match = _SIZE.match(text)
+    if match is None:
+        raise ValueError(f"not a size: {text!r} (write e.g. 2G, 500M or 4096)")
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+
+
+def format_size(size: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    raise AssertionError("unreachable")
+
+
+def scan(root: Path) -> Contents:
+    """Every entry and temporary file under `root` (see the module's docstring for what counts)."""
+    found = Contents()
+    try:
+        namespaces = [d for d in os.scandir(root) if d.is_dir(follow_symlinks=False) and NAMESPACE.match(d.name)]
+    except OSError:
+        return found
+    for namespace in namespaces:
+        legacy = namespace.name in _LEGACY
+        for child in _entries_of(namespace.path):
+            if child.is_dir(follow_symlinks=False):
+                if _SHARD.match(child.name) or legacy:
+                    for leaf in _entries_of(child.path):
+                        _add(found, namespace.name, leaf, legacy)
+            else:
+                _add(found, namespace.name, child, legacy)
+    return found
+
+
+def _entries_of(folder: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
+def _add(found: Contents, namespace: str, leaf: os.DirEntry[str], legacy: bool) -> None:
+    if not leaf.is_file(follow_symlinks=False):
+        return
+    temporary = _TEMP.match(leaf.name) is not None
+    if not (temporary or _ENTRY.match(leaf.name) or legacy and leaf.name.endswith(_LEGACY_SUFFIXES)):
+        return
+    try:
+        stat = leaf.stat(follow_symlinks=False)
+    except OSError:
+        return  # removed meanwhile
+    entry = Entry(namespace, Path(leaf.path), stat.st_size, stat.st_mtime)
+    (found.temporary if temporary else found.entries).append(entry)
+
+
+def prune(root: Path, max_size: int, *, now: float | None = None) -> Pruned:
+    """Remove temporary files older than a minute, then the least recently used entries until what is
+    left is at most `max_size` bytes."""
+    root = Path(root)
+    now = time.time() if now is None else now
+    contents = scan(root)
+    removed_temporary = freed = 0
+    for temp in contents.temporary:
+        if now - temp.used >= TEMP_AGE_SECONDS and _remove(temp.path):
+            removed_temporary += 1
+            freed += temp.size
+    size = sum(e.size for e in contents.entries)
+    removed = 0
+    for entry in sorted(contents.entries, key=lambda e: e.used):
+        if size <= max_size:
+            break
+        if _remove(entry.path):
+            removed += 1
+            freed += entry.size
+            size -= entry.size
+    _remove_empty_folders(root, contents.entries + contents.temporary)
+    _write_ledger(root, size)
+    return Pruned(removed, removed_temporary, freed, size)
+
+
+def clear(root: Path) -> Pruned:
+    """Remove every entry and temporary file (a writer still running just fails to keep its entry)."""
+    root = Path(root)
+    contents = scan(root)
+    entries = [e for e in contents.entries if _remove(e.path)]
+    temporary = [t for t in contents.temporary if _remove(t.path)]
+    _remove_empty_folders(root, contents.entries + contents.temporary)
+    (root / _LEDGER).unlink(missing_ok=True)
+    return Pruned(len(entries), len(temporary), sum(e.size for e in entries + temporary), 0)
+
+
+def enforce_cap(root: Path, max_size: int) -> Pruned | None:
+    """After a build: prune when what this process wrote may have taken the cache past `max_size`.
+    Costs nothing when the build wrote nothing; a file read and write otherwise, until the cap is near."""
+    root = Path(root)
+    written = take_written(root)
+    if written == 0:
+        return None
+    known = _read_ledger(root)
+    size = scan(root).size if known is None else known + written
+    if size > max_size:
+        return prune(root, max_size)
+    _write_ledger(root, size)
+    return None
+
+
+def _read_ledger(root: Path) -> int | None:
+    try:
+        size = json.loads((root / _LEDGER).read_bytes())["bytes"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return size if isinstance(size, int) and size >= 0 else None
+
+
+def _write_ledger(root: Path, size: int) -> None:
+    if root.is_dir():
+        with contextlib.suppress(OSError):  # the next build walks the folder instead
+            atomic_write_text(root / _LEDGER, json.dumps({"bytes": size}))
+
+
+def _remove(path: Path) -> bool:
+    try:
+        path.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def _remove_empty_folders(root: Path, touched: list[Entry]) -> None:
+    """The shard and namespace folders left empty (a folder that is not empty stays)."""
+    folders = {e.path.parent for e in touched} | {e.path.parent.parent for e in touched}
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        if folder != root and root in folder.parents:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
