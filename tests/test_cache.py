@@ -146,6 +146,32 @@ def test_an_entry_for_other_cells_is_a_miss(make_doc: MakeDoc, cache: ExecutionC
     assert not cache.load(key, other) and untouched(other)
 
 
+# -- data files ----------------------------------------------------------------------------------------
+
+
+def test_an_entry_holds_while_the_files_its_cells_read_are_unchanged(make_doc: MakeDoc, cache: ExecutionCache,
+                                                                     tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("a,b\n1,2\n")
+    original = ran(make_doc(CELLS))
+    original.data_files = ["data.csv", "scratch.txt"]  # scratch.txt: opened, but gone when the run ended
+    key = cache.key(original)
+    assert cache.store(key, original)
+    with collecting() as notes:
+        served = make_doc(CELLS)
+        assert cache.load(key, served) and served.data_files == ["data.csv", "scratch.txt"]
+        data.write_text("a,b\n1,3\n")  # same size, other bytes
+        assert not cache.load(key, stale := make_doc(CELLS)) and untouched(stale)
+        data.write_text("a,b\n1,2\n")
+        assert cache.load(key, make_doc(CELLS))
+        (tmp_path / "scratch.txt").write_text("now it exists")
+        assert not cache.load(key, make_doc(CELLS))
+        (tmp_path / "scratch.txt").unlink()
+        data.unlink()
+        assert not cache.load(key, make_doc(CELLS))  # a missing file is a miss
+    assert notes.message() is None  # a changed data file is not damage
+
+
 # -- atomic writes -----------------------------------------------------------------------------------
 
 

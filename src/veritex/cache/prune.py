@@ -2,7 +2,7 @@
 
 Only what the store's layout names is touched: `<root>/<namespace>/<ab>/<64 hex digits>.json|.bin`,
 the `.*.tmp` files a killed writer leaves beside them, and, in the folders earlier veritex versions used
-(`exec`, `stamps`, `math`, `identities`, `writer`), their `.json` and `.cache` files. A cache folder set
+(`exec`, `stamps`, `math`, `identities`, `writer`), their `.json` and `.cache` files named by hex digests. A cache folder set
 by mistake to a folder of the user's own keeps every other file.
 
 A build checks the size cap without walking the folder: `size.json` at the root holds the size found by
@@ -29,7 +29,7 @@ _SHARD = re.compile(r"[0-9a-f]{2}\Z")
 _ENTRY = re.compile(r"[0-9a-f]{64}\.(?:json|bin)\Z")
 _TEMP = re.compile(r"\..+\.tmp\Z")
 _LEGACY = {"exec", "stamps", "math", "identities", "writer"}
-_LEGACY_SUFFIXES = (".json", ".cache")
+_LEGACY_NAME = re.compile(r"[0-9a-f]{16,64}(?:-[0-9a-f]{40})?\.(?:json|cache)\Z")  # hex digests only
 _LEDGER = "size.json"
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*\Z", re.IGNORECASE)
@@ -116,7 +116,7 @@ def _add(found: Contents, namespace: str, leaf: os.DirEntry[str], legacy: bool) 
     if not leaf.is_file(follow_symlinks=False):
         return
     temporary = _TEMP.match(leaf.name) is not None
-    if not (temporary or _ENTRY.match(leaf.name) or legacy and leaf.name.endswith(_LEGACY_SUFFIXES)):
+    if not (temporary or _ENTRY.match(leaf.name) or legacy and _LEGACY_NAME.match(leaf.name)):
         return
     try:
         stat = leaf.stat(follow_symlinks=False)

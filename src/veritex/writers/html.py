@@ -59,7 +59,7 @@ class _TemplateCodeCache(jinja2.BytecodeCache):
         self.tag = tag
 
     def _key(self, bucket: jinja2.bccache.Bucket) -> str:
-        return self.store.key({"template": bucket.key, "settings": self.tag})
+        return self.store.key({"template": bucket.key, "source": bucket.checksum, "settings": self.tag})
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         key = self._key(bucket)
@@ -67,9 +67,10 @@ class _TemplateCodeCache(jinja2.BytecodeCache):
         if data is None:
             return
         try:
-            bucket.bytecode_from_string(data)
+            bucket.bytecode_from_string(data)  # resets the bucket when the header or checksum differ
         except Exception:  # unpickling or unmarshalling garbage raises many kinds
             bucket.reset()
+        if bucket.code is None:  # the key names Jinja2's and Python's versions: anything else is damage
             self.store.note(self.store.path(self.NAMESPACE, key, ".bin"), "not a compiled template")
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
