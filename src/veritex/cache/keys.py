@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import time
 from pathlib import PurePath
 from typing import Any
 
@@ -45,14 +46,24 @@ def digest(value: Any) -> str:
     return hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()
 
 
+_RECHECK_SECONDS = 1.0
+_recent: list[tuple[float, str]] = []  # (when, environment): the last one worked out
+
+
 def environment() -> str:
-    """veritex's version and the interpreter's fingerprint: what every key is made under."""
-    return f"{__version__}:{fingerprint()}"
+    """veritex's version and the interpreter's fingerprint: what every key is made under. Worked out at
+    most once a second (a quarter of a millisecond each time), so that the caches of one build share it
+    and a long-running process still sees a package installed meanwhile."""
+    now = time.monotonic()
+    if _recent and now - _recent[0][0] < _RECHECK_SECONDS:
+        return _recent[0][1]
+    found = f"{__version__}:{fingerprint()}"
+    _recent[:] = [(now, found)]
+    return found
 
 
 def make_key(inputs: Any, environment_id: str | None = None) -> str:
     """The key of an entry made from `inputs`: the full sha256 hex digest of the canonical JSON of the
-    inputs together with `environment_id` (default: `environment()`, about a quarter of a millisecond;
-    a `Store` computes it once)."""
+    inputs together with `environment_id` (default: `environment()`)."""
     env = environment() if environment_id is None else environment_id
     return digest({"environment": env, "inputs": inputs})
