@@ -5,7 +5,9 @@ a run still holds."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +105,20 @@ def test_the_size_cap_is_applied_after_a_build(tmp_path: Path) -> None:
     assert 0 < scan(root).size <= kept.size // 2
     build([src], tmp_path / "site", execute=False, force=True, cache_max_size=0)
     assert scan(root).entries == []
+
+
+def test_a_skipped_document_keeps_the_entries_its_page_was_made_from_in_use(tmp_path: Path) -> None:
+    src = tmp_path / "doc.md"
+    src.write_text(DOC, encoding="utf-8")
+    _environment.cache_clear()  # this build compiles the page template, as a new process does
+    build([src], tmp_path / "site", execute=False)
+    root = tmp_path / "site" / ".veritex-cache"
+    long_ago = time.time() - 10_000
+    for entry in scan(root).entries:
+        os.utime(entry.path, (long_ago, long_ago))
+    assert build([src], tmp_path / "site", execute=False).documents[0].skipped
+    recent = {e.namespace for e in scan(root).entries if e.used > long_ago + 1}
+    assert recent == set(NAMESPACES)  # so pruning removes the entries of documents no longer built first
 
 
 # -- data files ----------------------------------------------------------------------------------------

@@ -120,9 +120,12 @@ def _unchanged(source: Path, out: Path, key: str, options: BuildOptions) -> Docu
         if not stamps_hold(source.parent, data.get("data_files", {})):
             return None  # a data file its cells read changed
         items = [item_from_record(r) for r in data["items"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except OSError:
+        return None
+    except (ValueError, KeyError, TypeError):
         store.note(store.path(_STAMPS, entry), "not a build stamp")
         return None
+    store.touch(data.get("uses"))  # the entries this page was made from are still in use
     return DocumentReport(source, out, data.get("title"), items, skipped=True)
 
 
@@ -136,6 +139,7 @@ def _write_stamp(source: Path, out: Path, key: str, report: DocumentReport, opti
         "data_files": stamps(source.parent, data_files),
     }
     store, entry = _stamp_entry(options, source)
+    record["uses"] = store.used()
     store.save(_STAMPS, entry, record)
 
 

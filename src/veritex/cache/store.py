@@ -27,13 +27,16 @@ from ..fsutil import atomic_write_bytes
 from .keys import environment, make_key
 
 NAMESPACE = re.compile(r"[a-z][a-z0-9-]*\Z")
+_ENTRY_NAME = re.compile(r"[a-z][a-z0-9-]*/[0-9a-f]{2}/[0-9a-f]{64}\.(?:json|bin)\Z")
 
 
 class Notes:
-    """What a build noticed about the cache: damaged entries, one note per entry."""
+    """What a build noticed about the cache: damaged entries (one note per entry), and the entries it
+    used, which a later build that skips the document marks as used again."""
 
     def __init__(self) -> None:
         self.damaged: dict[Path, str] = {}  # entry -> why it was not used
+        self.used: set[Path] = set()
         self._lock = threading.Lock()
 
     def add(self, path: Path, reason: str) -> None:
@@ -152,6 +155,27 @@ class Store:
         if notes is not None:
             notes.add(path, reason)
 
+    def used(self) -> list[str]:
+        """The entries under this root read or written so far in the current build, relative to the root."""
+        notes = _notes.get()
+        if notes is None:
+            return []
+        return sorted(p.relative_to(self.root).as_posix() for p in list(notes.used) if self.root in p.parents)
+
+    def touch(self, entries: Any) -> None:
+        """Mark entries (as `used` names them) used now: what a build that skips a document still relies on."""
+        if not isinstance(entries, list):
+            return
+        for name in entries:
+            if isinstance(name, str) and _ENTRY_NAME.match(name):
+                with contextlib.suppress(OSError):
+                    os.utime(self.root / name)
+
+    def _used(self, path: Path) -> None:
+        notes = _notes.get()
+        if notes is not None:
+            notes.used.add(path)
+
     def _read(self, path: Path) -> bytes | None:
         try:
             data = path.read_bytes()
@@ -162,6 +186,7 @@ class Store:
             return None
         with contextlib.suppress(OSError):  # a read-only cache still serves its entries
             os.utime(path)
+        self._used(path)
         return data
 
     def _write(self, path: Path, data: bytes) -> bool:
@@ -171,6 +196,7 @@ class Store:
             return False
         with _written_lock:
             _written[self.root] = _written.get(self.root, 0) + len(data)
+        self._used(path)
         return True
 
 

@@ -77,7 +77,7 @@ class _TemplateCodeCache(jinja2.BytecodeCache):
         self.store.save_bytes(self.NAMESPACE, self._key(bucket), bucket.bytecode_to_string())
 
 
-# Jinja2 keys compiled templates by their source alone: the settings that shape the code go in the name.
+# Jinja2 keys compiled templates by their source alone: the settings that shape the code go in the key.
 _SETTINGS: dict[str, Any] = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
 
