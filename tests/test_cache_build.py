@@ -81,7 +81,7 @@ def test_a_damaged_entry_of_every_cache_is_one_warning_and_the_same_page(tmp_pat
     _environment.cache_clear()
     again = build([src], site, execute=False, force=namespace != "stamps")
     (warning,) = _cache_warnings(again)
-    assert warning.startswith(f"{len(entries)} damaged cache entr") and f"{namespace}/" in warning
+    assert warning.startswith(f"{len(entries)} damaged cache entr") and f"{namespace} " in warning
     assert _timeless((site / "doc.html").read_text(encoding="utf-8")) == page
     assert [(i.kind, i.status, i.message) for i in first.documents[0].items] == \
            [(i.kind, i.status, i.message) for i in again.documents[0].items if i.kind != "document"]

@@ -167,7 +167,7 @@ def test_a_damaged_entry_is_a_miss_noted_once(tmp_path: Path, kind: str) -> None
         assert store.load("math", key) is None
     assert list(notes.damaged) == [store.path("math", key)]
     message = notes.message()
-    assert message is not None and message.startswith("1 damaged cache entry was ignored and rebuilt: math/")
+    assert message is not None and message.startswith("1 damaged cache entry was ignored and rebuilt: math ")
     assert store.save("math", key, {"format": 1}) and store.load("math", key) == {"format": 1}
 
 

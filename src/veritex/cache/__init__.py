@@ -6,6 +6,11 @@
 - `prune`: sizes per namespace, least-recently-used pruning, the size cap applied after a build.
 - `datafiles`: hashes of the files a document's cells read.
 
+Namespaces in use: `exec` (runs of a document's cells), `stamps` (a built page and its report, per
+document), `math` (KaTeX output, per document), `identities` (one verdict per formula plan),
+`identity-documents` (a document's identity items), `highlight` (highlighted code, per document),
+`templates` (compiled page templates).
+
 This package imports only the standard library and veritex's base modules (`fsutil`), so that stages,
 writers and the builder may all use it.
 """

@@ -55,9 +55,8 @@ class Notes:
 
 
 def _where(path: Path) -> str:
-    """`namespace/ab/key.json` rather than the whole path."""
-    parts = path.parts
-    return "/".join(parts[-3:]) if len(parts) >= 3 else str(path)
+    """`namespace 0123456789ab` (the key's first digits) rather than the whole path."""
+    return f"{path.parent.parent.name} {path.stem[:12]}"
 
 
 _notes: contextvars.ContextVar[Notes | None] = contextvars.ContextVar("veritex_cache_notes", default=None)
