@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -119,6 +121,17 @@ def test_a_skipped_document_keeps_the_entries_its_page_was_made_from_in_use(tmp_
     assert build([src], tmp_path / "site", execute=False).documents[0].skipped
     recent = {e.namespace for e in scan(root).entries if e.used > long_ago + 1}
     assert recent == set(NAMESPACES)  # so pruning removes the entries of documents no longer built first
+
+
+def test_an_unchanged_rebuild_neither_walks_nor_loads_the_pruning_code(tmp_path: Path) -> None:
+    src = tmp_path / "doc.md"
+    src.write_text(DOC, encoding="utf-8")
+    script = ("import sys\nfrom veritex.builder import build\n"
+              f"report = build([{str(src)!r}], {str(tmp_path / 'site')!r}, execute=False)\n"
+              "print(report.documents[0].skipped, 'veritex.cache.prune' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+            for _ in range(2)]
+    assert runs == [["False", "True"], ["True", "False"]]
 
 
 # -- data files ----------------------------------------------------------------------------------------

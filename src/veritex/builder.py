@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Store, collecting, digest
+from .cache import Store, collecting, digest, enforce_cap
 from .cache.datafiles import stamps, stamps_hold
 from .model import Document, Item, Position
 from .report import DocumentReport, Report, item_from_record, item_to_record
@@ -93,8 +93,6 @@ def build(
         from .writers.index import write_index
 
         report.index = write_index(report, options.outdir)
-    from .cache.prune import enforce_cap
-
     enforce_cap(options.cache_root, options.cache_max_size)
     return report
 

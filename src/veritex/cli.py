@@ -58,6 +58,7 @@ class _Size(click.ParamType):
 
 
 _SIZE = _Size()
+_DEFAULT_CAP = 2 * 1024**3  # the builder's DEFAULT_CACHE_MAX_SIZE, which this module does not import
 
 
 def _common(fn: Any) -> Any:
@@ -67,7 +68,7 @@ def _common(fn: Any) -> Any:
     fn = click.option("--strict", is_flag=True, help="Stop a document at its first failing cell; exit 1.")(fn)
     fn = click.option("--force", is_flag=True, help="Re-execute even when the cache is up to date.")(fn)
     fn = click.option("--cache-dir", type=click.Path(path_type=Path), help="Where caches live [default: OUTDIR/.veritex-cache].")(fn)
-    fn = click.option("--cache-max-size", type=_SIZE, default="2G", show_default=True,
+    fn = click.option("--cache-max-size", type=_SIZE, default=_DEFAULT_CAP, show_default="2G",
                       help="Size cap of the cache folder, applied after the build (least recently used go first).")(fn)
     return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(fn)
 
@@ -220,7 +221,7 @@ def info(outdir: Path, cache_dir: Path | None) -> None:
 
 @cache.command()
 @_cache_place
-@click.option("--max-size", type=_SIZE, default="2G", show_default=True,
+@click.option("--max-size", type=_SIZE, default=_DEFAULT_CAP, show_default="2G",
               help="Remove the least recently used entries until the cache is at most this size.")
 def prune(outdir: Path, cache_dir: Path | None, max_size: int) -> None:
     """Remove least recently used entries down to a size, and temporary files a killed build left."""

@@ -18,6 +18,6 @@ writers and the builder may all use it.
 from __future__ import annotations
 
 from .keys import canonical, digest, make_key
-from .store import Notes, Store, collecting
+from .store import Notes, Store, collecting, enforce_cap
 
-__all__ = ["Notes", "Store", "canonical", "collecting", "digest", "make_key"]
+__all__ = ["Notes", "Store", "canonical", "collecting", "digest", "enforce_cap", "make_key"]

@@ -17,11 +17,11 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..fsutil import atomic_write_text
-from .store import NAMESPACE, take_written
+from .store import NAMESPACE
 
 DEFAULT_MAX_SIZE = 2 * 1024**3
 TEMP_AGE_SECONDS = 60.0  # a temporary file this old belongs to no live writer
@@ -35,18 +35,19 @@ _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*\Z", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Entry:
+# Named tuples and a plain class, not dataclasses: a build imports this module, and making a dataclass
+# costs about a millisecond.
+class Entry(NamedTuple):
     namespace: str
     path: Path
     size: int
     used: float  # modification time: set when the entry is written or served
 
 
-@dataclass
 class Contents:
-    entries: list[Entry] = field(default_factory=list)
-    temporary: list[Entry] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.temporary: list[Entry] = []
 
     @property
     def size(self) -> int:
@@ -61,8 +62,7 @@ class Contents:
         return dict(sorted(totals.items()))
 
 
-@dataclass(frozen=True)
-class Pruned:
+class Pruned(NamedTuple):
     entries: int
     temporary: int
     freed: int
@@ -162,13 +162,10 @@ def clear(root: Path) -> Pruned:
     return Pruned(len(entries), len(temporary), sum(e.size for e in entries + temporary), 0)
 
 
-def enforce_cap(root: Path, max_size: int) -> Pruned | None:
-    """After a build: prune when what this process wrote may have taken the cache past `max_size`.
-    Costs nothing when the build wrote nothing; a file read and write otherwise, until the cap is near."""
+def apply_cap(root: Path, max_size: int, written: int) -> Pruned | None:
+    """Prune when `written` more bytes may have taken the cache past `max_size`: a file read and write,
+    and a walk of the folder only once the cap is near (`store.enforce_cap` calls it after a build)."""
     root = Path(root)
-    written = take_written(root)
-    if written == 0:
-        return None
     known = _read_ledger(root)
     size = scan(root).size if known is None else known + written
     if size > max_size:

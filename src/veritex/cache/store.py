@@ -21,10 +21,13 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..fsutil import atomic_write_bytes
 from .keys import environment, make_key
+
+if TYPE_CHECKING:
+    from .prune import Pruned
 
 NAMESPACE = re.compile(r"[a-z][a-z0-9-]*\Z")
 _ENTRY_NAME = re.compile(r"[a-z][a-z0-9-]*/[0-9a-f]{2}/[0-9a-f]{64}\.(?:json|bin)\Z")
@@ -79,6 +82,17 @@ def take_written(root: Path) -> int:
     """Bytes this process wrote under `root` since the last call (what the size cap is checked after)."""
     with _written_lock:
         return _written.pop(Path(root), 0)
+
+
+def enforce_cap(root: Path, max_size: int) -> Pruned | None:
+    """After a build: prune the cache at `root` down to `max_size` bytes if what this process wrote may
+    have taken it past that. Free when nothing was written: the unchanged rebuild's case."""
+    written = take_written(root)
+    if written == 0:
+        return None
+    from .prune import apply_cap
+
+    return apply_cap(Path(root), max_size, written)
 
 
 class Store:
