@@ -123,15 +123,19 @@ def test_a_skipped_document_keeps_the_entries_its_page_was_made_from_in_use(tmp_
     assert recent == set(NAMESPACES)  # so pruning removes the entries of documents no longer built first
 
 
-def test_an_unchanged_rebuild_neither_walks_nor_loads_the_pruning_code(tmp_path: Path) -> None:
+def test_rebuilds_far_under_the_cap_neither_walk_the_cache_nor_load_the_pruning_code(tmp_path: Path) -> None:
     src = tmp_path / "doc.md"
     src.write_text(DOC, encoding="utf-8")
     script = ("import sys\nfrom veritex.builder import build\n"
               f"report = build([{str(src)!r}], {str(tmp_path / 'site')!r}, execute=False)\n"
               "print(report.documents[0].skipped, 'veritex.cache.prune' in sys.modules)")
-    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
-            for _ in range(2)]
-    assert runs == [["False", "True"], ["True", "False"]]
+    def run() -> list[str]:
+        return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+
+    assert run() == ["False", "True"]  # the first build learns the cache's size by walking it
+    assert run() == ["True", "False"]
+    src.write_text(DOC.replace("Some prose", "Edited prose"), encoding="utf-8")
+    assert run() == ["False", "False"]  # far under the cap: the size is kept up to date without a walk
 
 
 # -- data files ----------------------------------------------------------------------------------------

@@ -2,26 +2,22 @@
 
 Only what the store's layout names is touched: `<root>/<namespace>/<ab>/<64 hex digits>.json|.bin`,
 the `.*.tmp` files a killed writer leaves beside them, and, in the folders earlier veritex versions used
-(`exec`, `stamps`, `math`, `identities`, `writer`), their `.json` and `.cache` files named by hex digests. A cache folder set
-by mistake to a folder of the user's own keeps every other file.
+(`exec`, `stamps`, `math`, `identities`, `writer`), their `.json` and `.cache` files named by hex digests.
+A cache folder set by mistake to a folder of the user's own keeps every other file.
 
-A build checks the size cap without walking the folder: `size.json` at the root holds the size found by
-the last walk plus what builds wrote since, and the folder is walked (and pruned) only once that sum
-passes the cap.
+After a build, `store.enforce_cap` decides whether this module is needed at all.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import time
 from pathlib import Path
 from typing import NamedTuple
 
-from ..fsutil import atomic_write_text
-from .store import NAMESPACE
+from .store import LEDGER, NAMESPACE, write_ledger
 
 DEFAULT_MAX_SIZE = 2 * 1024**3
 TEMP_AGE_SECONDS = 60.0  # a temporary file this old belongs to no live writer
@@ -30,7 +26,6 @@ _ENTRY = re.compile(r"[0-9a-f]{64}\.(?:json|bin)\Z")
 _TEMP = re.compile(r"\..+\.tmp\Z")
 _LEGACY = {"exec", "stamps", "math", "identities", "writer"}
 _LEGACY_NAME = re.compile(r"[0-9a-f]{16,64}(?:-[0-9a-f]{40})?\.(?:json|cache)\Z")  # hex digests only
-_LEDGER = "size.json"
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*\Z", re.IGNORECASE)
 
@@ -147,7 +142,7 @@ def prune(root: Path, max_size: int, *, now: float | None = None) -> Pruned:
             freed += entry.size
             size -= entry.size
     _remove_empty_folders(root, contents.entries + contents.temporary)
-    _write_ledger(root, size)
+    write_ledger(root, size)
     return Pruned(removed, removed_temporary, freed, size)
 
 
@@ -158,34 +153,8 @@ def clear(root: Path) -> Pruned:
     entries = [e for e in contents.entries if _remove(e.path)]
     temporary = [t for t in contents.temporary if _remove(t.path)]
     _remove_empty_folders(root, contents.entries + contents.temporary)
-    (root / _LEDGER).unlink(missing_ok=True)
+    (root / LEDGER).unlink(missing_ok=True)
     return Pruned(len(entries), len(temporary), sum(e.size for e in entries + temporary), 0)
-
-
-def apply_cap(root: Path, max_size: int, written: int) -> Pruned | None:
-    """Prune when `written` more bytes may have taken the cache past `max_size`: a file read and write,
-    and a walk of the folder only once the cap is near (`store.enforce_cap` calls it after a build)."""
-    root = Path(root)
-    known = _read_ledger(root)
-    size = scan(root).size if known is None else known + written
-    if size > max_size:
-        return prune(root, max_size)
-    _write_ledger(root, size)
-    return None
-
-
-def _read_ledger(root: Path) -> int | None:
-    try:
-        size = json.loads((root / _LEDGER).read_bytes())["bytes"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return size if isinstance(size, int) and size >= 0 else None
-
-
-def _write_ledger(root: Path, size: int) -> None:
-    if root.is_dir():
-        with contextlib.suppress(OSError):  # the next build walks the folder instead
-            atomic_write_text(root / _LEDGER, json.dumps({"bytes": size}))
 
 
 def _remove(path: Path) -> bool:
