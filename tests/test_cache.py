@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -12,10 +13,11 @@ from typing import Any
 import pytest
 from conftest import MakeDoc
 
+from veritex.cache import canonical, collecting
+from veritex.cache import fingerprint as fingerprint_module
+from veritex.cache.fingerprint import fingerprint
 from veritex.model import CodeCell, Document, Position
-from veritex.stages import fingerprint as fingerprint_module
 from veritex.stages.cache import ExecutionCache
-from veritex.stages.fingerprint import fingerprint
 
 CELLS = ["x = 1\nprint(x)", "y = x + 1"]
 
@@ -39,7 +41,7 @@ def untouched(doc: Document) -> bool:
 
 @pytest.fixture
 def cache(tmp_path: Path) -> ExecutionCache:
-    return ExecutionCache(tmp_path / "exec")
+    return ExecutionCache(tmp_path)
 
 
 # -- keys --------------------------------------------------------------------------------------------
@@ -97,12 +99,12 @@ def test_runs_that_stopped_early_or_never_ran_are_not_kept(make_doc: MakeDoc, ca
 def _damage_cases(text: str, key: str) -> dict[str, bytes]:
     entry = json.loads(text)
     flipped = json.loads(text)
-    flipped["payload"]["cells"][0]["outputs"][0]["text"] = "tampered\n"
-    old_schema = dict(entry, schema=0)
-    wrong_shape_payload: dict[str, Any] = {"cells": "nope", "evals": [], "environment": {}}
-    from veritex.stages.cache import _canonical, _sha
-
-    wrong_shape = dict(entry, payload=wrong_shape_payload, checksum=_sha(_canonical(wrong_shape_payload)))
+    flipped["value"]["payload"]["cells"][0]["outputs"][0]["text"] = "tampered\n"
+    old_schema = json.loads(text)
+    old_schema["value"]["schema"] = 0
+    wrong_shape_payload: dict[str, Any] = {"cells": "nope", "evals": [], "environment": {}, "data_files": {}}
+    wrong_shape = dict(entry, value=dict(entry["value"], payload=wrong_shape_payload,
+                                         checksum=hashlib.sha256(canonical(wrong_shape_payload).encode()).hexdigest()))
     return {
         "truncated": text.encode()[: len(text) // 2],
         "empty": b"",
@@ -111,6 +113,7 @@ def _damage_cases(text: str, key: str) -> dict[str, bytes]:
         "other schema": json.dumps(old_schema).encode(),
         "other key": json.dumps(dict(entry, key="0" * 64)).encode(),
         "not an object": b"[1, 2, 3]",
+        "a value of the wrong type": json.dumps(dict(entry, value=[1, 2])).encode(),
         "wrong shape": json.dumps(wrong_shape).encode(),
     }
 
@@ -123,10 +126,15 @@ def test_damaged_entries_are_misses_never_errors(make_doc: MakeDoc, cache: Execu
     for name, damaged in _damage_cases(good, key).items():
         cache.path(key).write_bytes(damaged)
         doc = make_doc(CELLS, evals=["y"])
-        assert not cache.load(key, doc), name
+        with collecting() as notes:
+            assert not cache.load(key, doc), name
+            assert not cache.load(key, doc), name  # met twice, noted once
         assert untouched(doc), name
+        assert list(notes.damaged) == [cache.path(key)], name
     cache.path(key).write_text(good)
-    assert cache.load(key, make_doc(CELLS, evals=["y"]))
+    with collecting() as notes:
+        assert cache.load(key, make_doc(CELLS, evals=["y"]))
+    assert notes.message() is None
 
 
 def test_an_entry_for_other_cells_is_a_miss(make_doc: MakeDoc, cache: ExecutionCache) -> None:
@@ -136,6 +144,32 @@ def test_an_entry_for_other_cells_is_a_miss(make_doc: MakeDoc, cache: ExecutionC
     cache.store(key, original)
     other = make_doc(["x = 1\nprint(x)", "y = x + 2"])
     assert not cache.load(key, other) and untouched(other)
+
+
+# -- data files ----------------------------------------------------------------------------------------
+
+
+def test_an_entry_holds_while_the_files_its_cells_read_are_unchanged(make_doc: MakeDoc, cache: ExecutionCache,
+                                                                     tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("a,b\n1,2\n")
+    original = ran(make_doc(CELLS))
+    original.data_files = ["data.csv", "scratch.txt"]  # scratch.txt: opened, but gone when the run ended
+    key = cache.key(original)
+    assert cache.store(key, original)
+    with collecting() as notes:
+        served = make_doc(CELLS)
+        assert cache.load(key, served) and served.data_files == ["data.csv", "scratch.txt"]
+        data.write_text("a,b\n1,3\n")  # same size, other bytes
+        assert not cache.load(key, stale := make_doc(CELLS)) and untouched(stale)
+        data.write_text("a,b\n1,2\n")
+        assert cache.load(key, make_doc(CELLS))
+        (tmp_path / "scratch.txt").write_text("now it exists")
+        assert not cache.load(key, make_doc(CELLS))
+        (tmp_path / "scratch.txt").unlink()
+        data.unlink()
+        assert not cache.load(key, make_doc(CELLS))  # a missing file is a miss
+    assert notes.message() is None  # a changed data file is not damage
 
 
 # -- atomic writes -----------------------------------------------------------------------------------
@@ -156,11 +190,11 @@ def test_writes_are_atomic(make_doc: MakeDoc, cache: ExecutionCache, monkeypatch
     assert cache.store(key, second) is False  # a failed write is reported, not raised
     monkeypatch.undo()
     assert cache.path(key).read_bytes() == before  # readers still see the whole old entry
-    assert sorted(p.name for p in cache.root.iterdir()) == [f"{key}.json"]  # no temp file left behind
+    assert sorted(p.name for p in cache.path(key).parent.iterdir()) == [f"{key}.json"]  # no temp file left behind
     assert cache.store(key, second)
     loaded = make_doc(CELLS)
     assert cache.load(key, loaded) and next(loaded.code_cells()).outputs[0]["text"] == "other\n"
-    assert sorted(p.name for p in cache.root.iterdir()) == [f"{key}.json"]
+    assert sorted(p.name for p in cache.path(key).parent.iterdir()) == [f"{key}.json"]
 
 
 @pytest.mark.kernel

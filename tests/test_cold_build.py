@@ -63,12 +63,12 @@ def test_a_cold_build_prepares_its_page_before_waiting_for_the_kernel(tmp_path: 
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "doc.md"
     source.write_text(DOC, encoding="utf-8")
-    highlighted = tmp_path / "site" / ".veritex-cache" / "writer" / "highlight"
+    highlighted = tmp_path / "site" / ".veritex-cache" / "highlight"
     seen: list[str] = []
     wait = Execution.wait
 
     def spying_wait(self: Execution) -> ExecutionSummary:
-        seen.extend(p.read_text(encoding="utf-8") for p in highlighted.glob("*.json"))
+        seen.extend(p.read_text(encoding="utf-8") for p in highlighted.glob("*/*.json"))
         return wait(self)
 
     monkeypatch.setattr(Execution, "wait", spying_wait)

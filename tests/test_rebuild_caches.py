@@ -97,12 +97,12 @@ def test_highlighted_code_from_the_cache_is_what_pygments_gives(tmp_path: Path) 
     cache = tmp_path / "cache"
     plain = render_page(_doc(tmp_path), "_veritex")
     assert render_page(_doc(tmp_path), "_veritex", cache_dir=cache) == plain
-    (entry,) = (cache / "highlight").glob("*.json")
+    (entry,) = (cache / "highlight").glob("*/*.json")
     assert render_page(_doc(tmp_path), "_veritex", cache_dir=cache) == plain
     # A damaged entry is ignored and rewritten.
     entry.write_text('{"format": 1, "entries": {"x": [', encoding="utf-8")
     assert render_page(_doc(tmp_path), "_veritex", cache_dir=cache) == plain
-    assert len(json.loads(entry.read_text(encoding="utf-8"))["entries"]) == 2  # the python and the bash block
+    assert len(json.loads(entry.read_text(encoding="utf-8"))["value"]["entries"]) == 2  # the python and the bash block
 
 
 def test_highlighted_lines_are_keyed_by_their_source_and_forgotten_when_gone(tmp_path: Path) -> None:
@@ -112,15 +112,15 @@ def test_highlighted_lines_are_keyed_by_their_source_and_forgotten_when_gone(tmp
     page = render_page(_doc(tmp_path, edited), "_veritex", cache_dir=cache)
     assert page == render_page(_doc(tmp_path, edited), "_veritex")
     assert "three" in page
-    (entry,) = (cache / "highlight").glob("*.json")
-    assert len(json.loads(entry.read_text(encoding="utf-8"))["entries"]) == 2
+    (entry,) = (cache / "highlight").glob("*/*.json")
+    assert len(json.loads(entry.read_text(encoding="utf-8"))["value"]["entries"]) == 2
 
 
 def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     plain = render_page(_doc(tmp_path), "_veritex")
     render_page(_doc(tmp_path), "_veritex", cache_dir=cache)
-    compiled = list((cache / "templates").glob("*.cache"))
+    compiled = list((cache / "templates").glob("*/*.bin"))
     assert compiled
     for path in compiled:
         path.write_bytes(path.read_bytes()[:40] + b"garbage")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from veritex.cache import collecting
 from veritex.model import Document, FrontMatter, Item, MarkdownCell, Math, Position
 from veritex.readers.markdown import read_markdown
 from veritex.stages import render_math as stage
@@ -131,7 +132,7 @@ def test_a_fully_cached_rebuild_does_not_start_v8(tmp_path: Path, monkeypatch: p
     formulas = [_math(r"\frac{a}{b}"), _math(r"\foo", line=3), _math(r"x^2", display=False)]
     first = _doc(*formulas, path=tmp_path / "doc.md")
     render_math(first, tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+    assert len(list((tmp_path / "cache" / "math").glob("*/*.json"))) == 1
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("KaTeX was called although every formula is cached")
@@ -148,17 +149,20 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
     doc = _doc(_math(r"a^2"), path=tmp_path / "doc.md")
     cache_file = RenderCache(tmp_path, doc.path).path
     assert cache_file is not None
+    cache_file.parent.mkdir(parents=True)
     cache_file.write_text("{not json")
-    render_math(doc, tmp_path)
+    with collecting() as notes:
+        render_math(doc, tmp_path)
     assert doc.cells[0].math[0].html  # type: ignore[union-attr]
-    assert json.loads(cache_file.read_text())["entries"]
+    assert json.loads(cache_file.read_text())["value"]["entries"]
+    assert list(notes.damaged) == [cache_file]
 
 
 def test_cache_forgets_formulas_that_left_the_document(tmp_path: Path) -> None:
     render_math(_doc(_math("a"), _math("b"), path=tmp_path / "doc.md"), tmp_path)
     render_math(_doc(_math("a"), path=tmp_path / "doc.md"), tmp_path)
-    (cache_file,) = tmp_path.glob("*.json")
-    assert len(json.loads(cache_file.read_text())["entries"]) == 1
+    (cache_file,) = tmp_path.glob("math/*/*.json")
+    assert len(json.loads(cache_file.read_text())["value"]["entries"]) == 1
 
 
 def test_when_v8_fails_formulas_are_rendered_one_by_one_and_not_cached(
@@ -171,7 +175,7 @@ def test_when_v8_fails_formulas_are_rendered_one_by_one_and_not_cached(
     doc = _doc(*formulas, path=tmp_path / "doc.md")
     render_math(doc, tmp_path)
     assert doc.items == [] and all(m.html for m in formulas)
-    assert not list(tmp_path.glob("*.json"))  # a rescue is retried next time, not remembered
+    assert not list(tmp_path.rglob("*.json"))  # a rescue is retried next time, not remembered
 
 
 def test_render_tex_for_outputs() -> None:

@@ -6,20 +6,19 @@ hashing its source, and a prose edit never imports the kernel client.
 
 from __future__ import annotations
 
-import hashlib
-import json
+import functools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .fsutil import atomic_write_text
+from .cache import Store, collecting, digest, enforce_cap
+from .cache.datafiles import stamps, stamps_hold
 from .model import Document, Item, Position
 from .report import DocumentReport, Report, item_from_record, item_to_record
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".ipynb")
-_WRITER_CACHE = "writer"  # under the cache root: highlighted code, compiled templates
+DEFAULT_CACHE_MAX_SIZE = 2 * 1024**3  # bytes; least recently used entries go first
 _SKIP_DIRS = {".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv", "_veritex"}
 
 
@@ -31,6 +30,7 @@ class BuildOptions:
     execute: bool = True
     jobs: int = 1
     cache_dir: Path | None = None  # default: <outdir>/.veritex-cache
+    cache_max_size: int = DEFAULT_CACHE_MAX_SIZE  # checked after each build
     write: bool = True  # False: run and check only (`veritex check`)
     on_progress: Callable[[str, Path], None] | None = field(default=None, repr=False)
 
@@ -66,6 +66,7 @@ def build(
     cache_dir: Path | str | None = None,
     on_progress: Callable[[str, Path], None] | None = None,
     write: bool = True,
+    cache_max_size: int = DEFAULT_CACHE_MAX_SIZE,
 ) -> Report:
     """Build documents (files or folders) into HTML pages under `outdir` and return the report."""
     if isinstance(paths, str | Path):
@@ -73,6 +74,7 @@ def build(
     options = BuildOptions(
         outdir=Path(outdir), force=force, strict=strict, execute=execute, jobs=max(1, jobs),
         cache_dir=Path(cache_dir) if cache_dir else None, on_progress=on_progress, write=write,
+        cache_max_size=cache_max_size,
     )
     targets = list(discover(paths, options.outdir))
     missing = [p for p in paths if not Path(p).exists()]
@@ -91,44 +93,71 @@ def build(
         from .writers.index import write_index
 
         report.index = write_index(report, options.outdir)
+    enforce_cap(options.cache_root, options.cache_max_size)
     return report
 
 
-def _stamp_path(options: BuildOptions, source: Path) -> Path:
-    digest = hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:16]
-    return options.cache_root / "stamps" / f"{digest}.json"
+_STAMPS = "stamps"  # the cache namespace: one entry per document
+
+
+def _stamp_entry(options: BuildOptions, source: Path) -> tuple[Store, str]:
+    store = Store(options.cache_root)
+    return store, store.key({"document": source.resolve()})
 
 
 def _stamp_key(source_bytes: bytes, options: BuildOptions) -> str:
-    from .stages.fingerprint import fingerprint
-
-    h = hashlib.sha256(source_bytes)
-    h.update(json.dumps([__version__, options.strict, options.execute, fingerprint()]).encode())
-    return h.hexdigest()
+    return digest([source_bytes, options.strict, options.execute])  # the store's key adds the environment
 
 
 def _unchanged(source: Path, out: Path, key: str, options: BuildOptions) -> DocumentReport | None:
-    stamp = _stamp_path(options, source)
+    store, entry = _stamp_entry(options, source)
+    data = store.load(_STAMPS, entry)
     try:
-        data = json.loads(stamp.read_text())
-        if data["key"] != key or not out.exists() or data["output_mtime"] != out.stat().st_mtime_ns:
+        if data is None or data["key"] != key or not out.exists() or data["output_mtime"] != out.stat().st_mtime_ns:
             return None
+        if not stamps_hold(source.parent, data.get("data_files", {})):
+            return None  # a data file its cells read changed
         items = [item_from_record(r) for r in data["items"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except OSError:
         return None
+    except (ValueError, KeyError, TypeError):
+        store.note(store.path(_STAMPS, entry), "not a build stamp")
+        return None
+    store.touch(data.get("uses"))  # the entries this page was made from are still in use
     return DocumentReport(source, out, data.get("title"), items, skipped=True)
 
 
-def _write_stamp(source: Path, out: Path, key: str, report: DocumentReport, options: BuildOptions) -> None:
+def _write_stamp(source: Path, out: Path, key: str, report: DocumentReport, options: BuildOptions,
+                 data_files: list[str]) -> None:
     record = {
         "key": key,
         "output_mtime": out.stat().st_mtime_ns,
         "title": report.title,
         "items": [item_to_record(i) for i in report.items],
+        "data_files": stamps(source.parent, data_files),
     }
-    atomic_write_text(_stamp_path(options, source), json.dumps(record))
+    store, entry = _stamp_entry(options, source)
+    record["uses"] = store.used()
+    store.save(_STAMPS, entry, record)
 
 
+def _cache_notes(build_one: Callable[[Path, Path, BuildOptions], DocumentReport]
+                 ) -> Callable[[Path, Path, BuildOptions], DocumentReport]:
+    """Damaged cache entries that a document's build met become one warning of that document."""
+
+    @functools.wraps(build_one)
+    def build_noting(source: Path, relative: Path, options: BuildOptions) -> DocumentReport:
+        with collecting() as notes:
+            report = build_one(source, relative, options)
+        message = notes.message()
+        if message is not None:
+            report.items.append(Item("document", "warning", message, Position(str(source), 1, 1)))
+        return report
+
+    return build_noting
+
+
+@_cache_notes
 def build_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport:
     started = time.perf_counter()
     out = options.outdir / relative.with_suffix(".html")
@@ -158,8 +187,8 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
         from .writers.html import write_html
 
         notify("writing", source)
-        write_html(doc, out, assets_root=options.outdir, cache_dir=options.cache_root / _WRITER_CACHE)
-        _write_stamp(source, out, key, report, options)
+        write_html(doc, out, assets_root=options.outdir, cache_dir=options.cache_root)
+        _write_stamp(source, out, key, report, options, doc.data_files)
     report.seconds = time.perf_counter() - started
     notify("done", source)
     return report
@@ -184,7 +213,7 @@ def compile_document(
     if runnable:
         from .stages.cache import ExecutionCache
 
-        cache = ExecutionCache(options.cache_root / "exec")
+        cache = ExecutionCache(options.cache_root)
         key = cache.key(doc, math_context(doc, positions=False))
         if not options.force and cache.load(key, doc):
             report.cache_hit = True
@@ -194,13 +223,13 @@ def compile_document(
             notify("executing", doc.path)
             execution = Execution(doc, strict=options.strict, context=context)
             execution.start()
-    render_math(doc, options.cache_root / "math")
+    render_math(doc, options.cache_root)
     _check_identities(doc, options)
     if execution is not None and options.write:
         from .writers.html import prepare_page
 
         # The kernel is still running: what the page needs that no output changes is done now.
-        prepare_page(doc, assets_root=options.outdir, cache_dir=options.cache_root / _WRITER_CACHE)
+        prepare_page(doc, assets_root=options.outdir, cache_dir=options.cache_root)
     if execution is not None and cache is not None:
         from .errors import KernelStartError
 
@@ -221,4 +250,4 @@ def _check_identities(doc: Document, options: BuildOptions) -> None:
         from .stages.identities import check_identities
     except ImportError:
         return
-    check_identities(doc, options.cache_root / "identities")
+    check_identities(doc, options.cache_root)

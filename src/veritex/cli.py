@@ -41,6 +41,26 @@ def main() -> None:
     """Run, render and check documents that mix prose, LaTeX math and code."""
 
 
+class _Size(click.ParamType):
+    """A size such as 2G, 500M or 4096 (bytes; K, M, G, T are powers of 1024)."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        from .cache.prune import parse_size
+
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+_SIZE = _Size()
+_DEFAULT_CAP = 2 * 1024**3  # the builder's DEFAULT_CACHE_MAX_SIZE, which this module does not import
+
+
 def _common(fn: Any) -> Any:
     fn = click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document.")(fn)
     fn = click.option("-j", "--jobs", default=1, show_default=True, help="Documents built in parallel, one kernel each.")(fn)
@@ -48,6 +68,8 @@ def _common(fn: Any) -> Any:
     fn = click.option("--strict", is_flag=True, help="Stop a document at its first failing cell; exit 1.")(fn)
     fn = click.option("--force", is_flag=True, help="Re-execute even when the cache is up to date.")(fn)
     fn = click.option("--cache-dir", type=click.Path(path_type=Path), help="Where caches live [default: OUTDIR/.veritex-cache].")(fn)
+    fn = click.option("--cache-max-size", type=_SIZE, default=_DEFAULT_CAP, show_default="2G",
+                      help="Size cap of the cache folder, applied after the build (least recently used go first).")(fn)
     return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(fn)
 
 
@@ -56,9 +78,10 @@ def _common(fn: Any) -> Any:
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the pages go.")
 def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-          as_json: bool, cache_dir: Path | None) -> None:
+          as_json: bool, cache_dir: Path | None, cache_max_size: int) -> None:
     """Build .md / .ipynb documents (files, or every document under folders) into HTML pages."""
-    report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, write=True)
+    report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, write=True,
+                  cache_max_size=cache_max_size)
     sys.exit(report.exit_code)
 
 
@@ -67,14 +90,16 @@ def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_e
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the caches are kept (no page is written).")
 def check(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-          as_json: bool, cache_dir: Path | None) -> None:
+          as_json: bool, cache_dir: Path | None, cache_max_size: int) -> None:
     """Run documents (through the cache) and print one verdict per formula, check and expectation."""
-    report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, write=False, verdicts=True)
+    report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, write=False, verdicts=True,
+                  cache_max_size=cache_max_size)
     sys.exit(report.exit_code)
 
 
 def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-         as_json: bool, cache_dir: Path | None, *, write: bool, verdicts: bool = False) -> Report:
+         as_json: bool, cache_dir: Path | None, *, write: bool, verdicts: bool = False,
+         cache_max_size: int) -> Report:
     from .builder import build as build_docs
 
     progress = None if as_json or not sys.stderr.isatty() else _progress()
@@ -82,7 +107,8 @@ def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_ex
         if progress:
             progress.start()
         report = build_docs(list(paths), outdir, force=force, strict=strict, execute=not no_execute, jobs=jobs,
-                            cache_dir=cache_dir, write=write, on_progress=progress.update if progress else None)
+                            cache_dir=cache_dir, write=write, on_progress=progress.update if progress else None,
+                            cache_max_size=cache_max_size)
     finally:
         if progress:
             progress.stop()
@@ -152,3 +178,70 @@ def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
             lines.append("Pages:")
             lines.extend(f"  {page}" for page in pages)
     click.echo("\n".join(lines), color=paint.color or None)  # click would strip styles FORCE_COLOR asked for
+
+
+# -- veritex cache ---------------------------------------------------------------------------------------
+
+
+def _cache_place(fn: Any) -> Any:
+    fn = click.option("--cache-dir", type=click.Path(path_type=Path),
+                      help="The cache folder [default: OUTDIR/.veritex-cache].")(fn)
+    return click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
+                        help="The output folder whose cache is meant (as given to `veritex build`).")(fn)
+
+
+def _cache_root(outdir: Path, cache_dir: Path | None) -> Path:
+    from .builder import BuildOptions
+
+    return BuildOptions(outdir=outdir, cache_dir=cache_dir).cache_root
+
+
+@main.group()
+def cache() -> None:
+    """Show the size of the cache, prune it or clear it."""
+
+
+@cache.command()
+@_cache_place
+def info(outdir: Path, cache_dir: Path | None) -> None:
+    """Print the entries and size of each part of the cache."""
+    from .cache.prune import format_size, scan
+
+    root = _cache_root(outdir, cache_dir)
+    contents = scan(root)
+    lines = [f"Cache: {root}"]
+    for namespace, (count, size) in contents.by_namespace().items():
+        lines.append(f"  {namespace:<20} {count:>7} entries  {format_size(size):>10}")
+    if contents.temporary:
+        size = sum(t.size for t in contents.temporary)
+        lines.append(f"  {'(temporary files)':<20} {len(contents.temporary):>7} files    {format_size(size):>10}")
+    lines.append(f"  {'total':<20} {len(contents.entries):>7} entries  {format_size(contents.size):>10}")
+    click.echo("\n".join(lines))
+
+
+@cache.command()
+@_cache_place
+@click.option("--max-size", type=_SIZE, default=_DEFAULT_CAP, show_default="2G",
+              help="Remove the least recently used entries until the cache is at most this size.")
+def prune(outdir: Path, cache_dir: Path | None, max_size: int) -> None:
+    """Remove least recently used entries down to a size, and temporary files a killed build left."""
+    from .cache.prune import format_size
+    from .cache.prune import prune as prune_cache
+
+    root = _cache_root(outdir, cache_dir)
+    done = prune_cache(root, max_size)
+    click.echo(f"Removed {done.entries} entries and {done.temporary} temporary files ({format_size(done.freed)}); "
+               f"{format_size(done.size)} left in {root}")
+
+
+@cache.command()
+@_cache_place
+def clear(outdir: Path, cache_dir: Path | None) -> None:
+    """Remove every cache entry (the next build runs every document again)."""
+    from .cache.prune import clear as clear_cache
+    from .cache.prune import format_size
+
+    root = _cache_root(outdir, cache_dir)
+    done = clear_cache(root)
+    click.echo(f"Removed {done.entries} entries and {done.temporary} temporary files ({format_size(done.freed)}) "
+               f"from {root}")

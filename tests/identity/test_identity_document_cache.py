@@ -76,10 +76,10 @@ def test_a_changed_formula_or_macro_is_a_miss(tmp_path: Path) -> None:
 
 def test_a_damaged_document_entry_is_ignored(tmp_path: Path) -> None:
     first = items(DOC, tmp_path)
-    (entry,) = (tmp_path / "documents").glob("*.json")
+    (entry,) = (tmp_path / "identity-documents").glob("*/*.json")
     entry.write_text('{"format": 1, "key": ', encoding="utf-8")
     assert comparable(items(DOC, tmp_path)) == comparable(first)
     rewritten = entry.read_text(encoding="utf-8")
-    assert '"formula": 2' in rewritten
-    entry.write_text(rewritten.replace('"formula": 2', '"formula": 99'), encoding="utf-8")  # no such formula
+    assert '"formula":2' in rewritten
+    entry.write_text(rewritten.replace('"formula":2', '"formula":99'), encoding="utf-8")  # no such formula
     assert comparable(items(DOC, tmp_path)) == comparable(first)

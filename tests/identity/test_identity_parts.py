@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from veritex.cache import collecting
 from veritex.model import Item
 from veritex.readers.markdown import read_markdown
 from veritex.stages.identities import check_identities
@@ -239,11 +240,13 @@ def test_one_item_per_formula_with_per_step_detail() -> None:
 def test_a_damaged_cache_entry_is_recomputed(tmp_path: Path) -> None:
     text = display(r"(x + 1)^2 = x^2 + 2x + 1", "eq:it")
     first = check(text, tmp_path)["eq:it"]
-    (entry,) = tmp_path.glob("*.json")
+    (entry,) = tmp_path.glob("identities/*/*.json")
     entry.write_text("{ not json", encoding="utf-8")
-    again = check(text, tmp_path)["eq:it"]
+    with collecting() as notes:
+        again = check(text, tmp_path)["eq:it"]
     assert (again.status, again.detail["cached"]) == (first.status, False)
-    assert json.loads(entry.read_text(encoding="utf-8"))["steps"][0]["status"] == "verified"
+    assert json.loads(entry.read_text(encoding="utf-8"))["value"]["steps"][0]["status"] == "verified"
+    assert list(notes.damaged) == [entry]  # met by the document's replay and by the check: noted once
 
 
 def test_the_cache_key_ignores_position_but_follows_definitions(tmp_path: Path) -> None:

@@ -1,33 +1,30 @@
 """The execution cache: a document whose code, kernel and context did not change is not run again.
 
-One JSON file per key. The key covers what can change what the kernel produces (every executable
-cell's source, language, tags and options; kernel, seed, timeout; the inline eval expressions; the
-context given to the kernel; the interpreter's packages; veritex's version), and nothing of the
-prose, so editing a sentence never re-runs a model. An entry is written atomically and carries a
-checksum of its payload: a damaged, truncated or foreign file is a miss, never an error.
+One entry per key in the cache's `exec` namespace. The key covers what can change what the kernel
+produces (every executable cell's source, language, tags and options; kernel, seed, timeout; the inline
+eval expressions; the context given to the kernel; and, through the key function, the interpreter's
+packages and veritex's version), and nothing of the prose, so editing a sentence never re-runs a model.
+The entry records the hash of every data file the cells read (`Document.data_files`): it is served only
+while each of them is unchanged. An entry carries a checksum of its payload: a damaged, truncated or
+foreign entry is a miss (noted once), never an error.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..fsutil import atomic_write_text
+from ..cache import Store, canonical
+from ..cache.datafiles import hashes, unchanged
 from ..model import CodeCell, Document
-from .fingerprint import fingerprint
 
-SCHEMA = 1
+SCHEMA = 2
+NAMESPACE = "exec"
 
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _executable(doc: Document) -> list[CodeCell]:
@@ -36,30 +33,35 @@ def _executable(doc: Document) -> list[CodeCell]:
 
 class ExecutionCache:
     def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+        """`root`: the cache folder (the store's root)."""
+        self.entries = Store(root)
+        self.root = self.entries.root / NAMESPACE
 
     def key(self, doc: Document, context: dict[str, Any] | None = None) -> str:
         meta = doc.meta
-        return _sha(_canonical({
+        return self.entries.key({
             "schema": SCHEMA,
-            "veritex": __version__,
-            "fingerprint": fingerprint(),
             "kernel": meta.kernel,
             "seed": meta.seed,
             "timeout": meta.timeout,
             "cells": [[c.source, c.language, c.tags, c.options] for c in _executable(doc)],
             "evals": [e.expr for e in doc.all_evals()],
             "context": context or {},
-        }))
+        })
 
     def path(self, key: str) -> Path:
-        return self.root / f"{key}.json"
+        return self.entries.path(NAMESPACE, key)
 
     def load(self, key: str, doc: Document) -> bool:
         """Fill `doc` with the stored run for `key`; False (and `doc` untouched) on any miss."""
         payload = self._read(key)
-        if payload is None or not _fits(payload, doc):
+        if payload is None:
             return False
+        if not _fits(payload, doc):
+            self.entries.note(self.path(key), "does not match the document's cells")
+            return False
+        if not unchanged(doc.path.parent, payload["data_files"]):
+            return False  # a data file the cells read changed: run them again
         for cell, record in zip(_executable(doc), payload["cells"], strict=True):
             cell.outputs = record["outputs"]
             cell.execution_count = record["execution_count"]
@@ -67,6 +69,7 @@ class ExecutionCache:
         for node, record in zip(doc.all_evals(), payload["evals"], strict=True):
             node.value, node.error = record["value"], record["error"]
         doc.environment = dict(payload["environment"])
+        doc.data_files = sorted(payload["data_files"])
         return True
 
     def store(self, key: str, doc: Document) -> bool:
@@ -82,26 +85,26 @@ class ExecutionCache:
             ],
             "evals": [{"expr": e.expr, "value": e.value, "error": e.error} for e in doc.all_evals()],
             "environment": doc.environment,
+            "data_files": hashes(doc.path.parent, doc.data_files),
         }
-        text = _canonical(payload)
-        entry = f'{{"schema":{SCHEMA},"key":{json.dumps(key)},"checksum":"{_sha(text)}","payload":{text}}}'
         try:
-            atomic_write_text(self.path(key), entry)
-        except OSError:
-            return False  # a cache that cannot be written costs speed, never the build
-        return True
+            checksum = _sha(canonical(payload))
+        except TypeError:
+            return False  # an output JSON cannot hold is not kept: that costs speed, never the build
+        return self.entries.save(NAMESPACE, key, {"schema": SCHEMA, "checksum": checksum, "payload": payload})
 
     def _read(self, key: str) -> dict[str, Any] | None:
-        try:
-            entry = json.loads(self.path(key).read_bytes())
-            if entry["schema"] != SCHEMA or entry["key"] != key:
-                return None
-            payload = entry["payload"]
-            if entry["checksum"] != _sha(_canonical(payload)):
-                return None
-        except (OSError, ValueError, KeyError, TypeError):
+        entry = self.entries.load(NAMESPACE, key)
+        if entry is None:
             return None
-        return payload if isinstance(payload, dict) else None
+        payload = entry.get("payload")
+        if entry.get("schema") != SCHEMA or not isinstance(payload, dict):
+            self.entries.note(self.path(key), "not an execution record of this veritex")
+            return None
+        if entry.get("checksum") != _sha(canonical(payload)):
+            self.entries.note(self.path(key), "its checksum does not match")
+            return None
+        return payload
 
 
 def _fits(payload: dict[str, Any], doc: Document) -> bool:
@@ -109,7 +112,7 @@ def _fits(payload: dict[str, Any], doc: Document) -> bool:
     cells, evals = payload.get("cells"), payload.get("evals")
     if not isinstance(cells, list) or not isinstance(evals, list):
         return False
-    if not isinstance(payload.get("environment"), dict):
+    if not isinstance(payload.get("environment"), dict) or not isinstance(payload.get("data_files"), dict):
         return False
     executable, nodes = _executable(doc), list(doc.all_evals())
     if len(cells) != len(executable) or len(evals) != len(nodes):

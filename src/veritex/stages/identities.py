@@ -13,12 +13,11 @@ the items are rebuilt from the cached verdicts at the formulas' current position
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..fsutil import atomic_write_text
+from ..cache import Store
 from ..identity.results import FormulaResult, StepResult
 from ..model import Document, Item, Math
 from ..places import position_at
@@ -29,23 +28,25 @@ if TYPE_CHECKING:
     from ..identity.plan import FormulaPlan
 
 __all__ = ["check_identities"]
+NAMESPACE = "identities"  # one verdict per formula plan
 
 
 def check_identities(doc: Document, cache_dir: Path | None) -> None:
     """Add one identity item to `doc` per displayed formula that claims an identity."""
     formulas = list(doc.all_math())
-    verdicts = DocumentVerdicts(cache_dir, doc, formulas) if cache_dir is not None else None
+    store = Store(cache_dir) if cache_dir is not None else None
+    verdicts = DocumentVerdicts(store, doc, formulas) if store is not None else None
     if verdicts is not None:
-        replayed = verdicts.replay(lambda recipe: _replay(recipe, formulas, cache_dir))
+        replayed = verdicts.replay(lambda recipe: _replay(recipe, formulas, store))
         if replayed is not None:
             doc.items.extend(replayed)
             return
-    recipes, plans = _check_all(doc, cache_dir)
+    recipes, plans = _check_all(doc, store)
     if verdicts is not None and recipes is not None:
         verdicts.store(recipes, plans)
 
 
-def _check_all(doc: Document, cache_dir: Path | None) -> tuple[list[Recipe] | None, list[FormulaPlan]]:
+def _check_all(doc: Document, store: Store | None) -> tuple[list[Recipe] | None, list[FormulaPlan]]:
     """Check every formula; return how to rebuild its items (None when a result must not be reused)
     and the plans, whose text says which unlabelled formulas the verdicts name."""
     from ..identity.document import read_document_math  # the math reader: only when something changed
@@ -73,7 +74,7 @@ def _check_all(doc: Document, cache_dir: Path | None) -> tuple[list[Recipe] | No
             continue
         started = time.perf_counter()
         key = plan.key()
-        result, cached, kept = _result(plan, key, cache_dir)
+        result, cached, kept = _result(plan, key, store)
         seconds = time.perf_counter() - started
         doc.add(_item(read.math, result, seconds, cached))
         plans.append(plan)
@@ -98,23 +99,22 @@ def _unreadable_item(math: Math, offset: int, construct: str, reason: str) -> It
                 detail={"steps": [], "reason": message})
 
 
-def _entry_path(cache_dir: Path | None, key: str) -> Path | None:
-    return cache_dir / f"{key}.json" if cache_dir is not None else None
-
-
-def _cached_result(path: Path | None) -> FormulaResult | None:
-    if path is None or not path.exists():
+def _cached_result(store: Store | None, key: str) -> FormulaResult | None:
+    if store is None:
+        return None
+    entry = store.load(NAMESPACE, store.key(key))
+    if entry is None:
         return None
     try:
-        return FormulaResult.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
+        return FormulaResult.from_json(entry)
+    except (ValueError, KeyError, TypeError):
+        store.note(store.path(NAMESPACE, store.key(key)), "not a verdict")
         return None  # a damaged entry is recomputed and rewritten
 
 
-def _result(plan: FormulaPlan, key: str, cache_dir: Path | None) -> tuple[FormulaResult, bool, bool]:
+def _result(plan: FormulaPlan, key: str, store: Store | None) -> tuple[FormulaResult, bool, bool]:
     """The verdict, whether it came from the cache, and whether it is on disk for later builds."""
-    path = _entry_path(cache_dir, key)
-    found = _cached_result(path)
+    found = _cached_result(store, key)
     if found is not None:
         return found, True, True
     from ..identity.checker import check_plan  # imports SymPy
@@ -125,19 +125,18 @@ def _result(plan: FormulaPlan, key: str, cache_dir: Path | None) -> tuple[Formul
         reason = f"the check itself failed ({type(exc).__name__}: {exc})"
         return FormulaResult([StepResult(s.name, "unchecked", reason=reason, relation=s.relation)
                               for s in plan.steps]), False, False
-    if path is not None:
-        atomic_write_text(path, json.dumps(result.to_json(), ensure_ascii=False))
-    return result, False, path is not None
+    kept = store is not None and store.save(NAMESPACE, store.key(key), result.to_json())
+    return result, False, kept
 
 
-def _replay(recipe: Recipe, formulas: list[Math], cache_dir: Path | None) -> Item | None:
+def _replay(recipe: Recipe, formulas: list[Math], store: Store | None) -> Item | None:
     """The item a recipe stands for, at its formula's current position; None when its verdict is gone."""
     math = formulas[recipe["formula"]]
     if "unreadable" in recipe:
         offset, construct, reason = recipe["unreadable"]
         return _unreadable_item(math, int(offset), str(construct), str(reason))
     started = time.perf_counter()
-    result = _cached_result(_entry_path(cache_dir, str(recipe["plan"])))
+    result = _cached_result(store, str(recipe["plan"]))
     if result is None:
         return None
     return _item(math, result, time.perf_counter() - started, True)

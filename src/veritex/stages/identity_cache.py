@@ -12,30 +12,28 @@ records those names, and a build where such a formula moved is a miss.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..fsutil import atomic_write_text
+from ..cache import Store, digest
 from ..model import Document, Item, Math
 from ..places import formula_place
-from .fingerprint import fingerprint
 
 if TYPE_CHECKING:
     from ..identity.plan import FormulaPlan
 
 FORMAT = 1
+NAMESPACE = "identity-documents"
 Recipe = dict[str, Any]  # {"formula": index, "plan": verdict key} or {"formula": index, "unreadable": [...]}
 
 
 @functools.cache
 def _stage_code() -> str:
     """The identity stage's own code shapes the items, and `places` names formulas in verdicts
-    (fingerprint() covers the checker's code)."""
+    (the environment's fingerprint, in every key, covers the checker's code)."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for path in (here / "identities.py", here / "identity_cache.py", here.parent / "places.py"):
@@ -44,23 +42,26 @@ def _stage_code() -> str:
 
 
 class DocumentVerdicts:
-    """One JSON file per document path: the key of its formulas, the names its verdicts use, the recipes."""
+    """One entry per document path: the key of its formulas, the names its verdicts use, the recipes."""
 
-    def __init__(self, cache_dir: Path, doc: Document, formulas: Sequence[Math]) -> None:
-        digest = hashlib.sha256(str(doc.path.resolve()).encode()).hexdigest()[:24]
-        self.path = cache_dir / "documents" / f"{digest}.json"
+    def __init__(self, store: Store, doc: Document, formulas: Sequence[Math]) -> None:
+        self.entries = store
+        self.entry = store.key({"document": doc.path.resolve()})
+        self.path = store.path(NAMESPACE, self.entry)
         self.formulas = list(formulas)
-        self.key = hashlib.sha256(json.dumps([
-            FORMAT, _stage_code(), fingerprint(), sorted(doc.meta.macros.items()),
+        self.key = digest([
+            FORMAT, _stage_code(), sorted(doc.meta.macros.items()),
             [[m.tex, m.label, m.display] for m in self.formulas],
-        ]).encode()).hexdigest()
+        ])
 
     def replay(self, rebuild: Callable[[Recipe], Item | None]) -> list[Item] | None:
         """The items of the last build, rebuilt; None on any miss (nothing is half replayed)."""
+        entry = self.entries.load(NAMESPACE, self.entry)
+        if entry is None:
+            return None
         try:
-            entry = json.loads(self.path.read_text(encoding="utf-8"))
             if entry["format"] != FORMAT or entry["key"] != self.key:
-                return None
+                return None  # other formulas: the document changed
             if any(formula_place(self.formulas[index]) != place for index, place in entry["named"]):
                 return None
             items = []
@@ -69,7 +70,8 @@ class DocumentVerdicts:
                 if item is None:
                     return None
                 items.append(item)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+        except (ValueError, KeyError, TypeError, IndexError):
+            self.entries.note(self.path, "its recipes do not fit the document")
             return None
         return items
 
@@ -79,5 +81,4 @@ class DocumentVerdicts:
         named = [[i, place] for i, math in enumerate(self.formulas)
                  if math.label is None and (place := formula_place(math)) in text]
         entry = {"format": FORMAT, "key": self.key, "named": named, "recipes": recipes}
-        with contextlib.suppress(OSError):  # a cache that cannot be written costs speed, never the build
-            atomic_write_text(self.path, json.dumps(entry, ensure_ascii=False))
+        self.entries.save(NAMESPACE, self.entry, entry)  # one that cannot be written costs speed, never the build

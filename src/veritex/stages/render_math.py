@@ -8,14 +8,12 @@ followed by a brace (`\\sum{i=1}^n`, an underscore lost on the way) becomes a wa
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..fsutil import atomic_write_text
+from ..cache import Store, digest
 from ..katex import KATEX_JS, KATEX_VERSION, Rendered, render_batch
 from ..model import Document, Item, Math, Position
 from ..places import position_at
@@ -199,24 +197,28 @@ def _error_item(math: Math, rendered: Rendered, prepared: PreparedTex) -> Item:
 
 
 class RenderCache:
-    """One JSON file per document: cache key -> KaTeX output. A damaged file is ignored and rewritten."""
+    """One entry per document in the cache's `math` namespace: formula key -> KaTeX output. A damaged
+    entry is a miss (noted) and is rewritten."""
+
+    NAMESPACE = "math"
 
     def __init__(self, cache_dir: Path | None, document: Path) -> None:
-        digest = hashlib.sha256(str(document.resolve()).encode()).hexdigest()[:24]
-        self.path = cache_dir / f"{digest}.json" if cache_dir else None
+        self.store = Store(cache_dir) if cache_dir else None
+        self.key = self.store.key({"document": document.resolve()}) if self.store else ""
+        self.path = self.store.path(self.NAMESPACE, self.key) if self.store else None
         self.entries: dict[str, Rendered] = {}
         self.changed = False
-        if self.path:
-            self.entries = self._load(self.path)
+        if self.store:
+            self.entries = self._load(self.store)
 
-    @staticmethod
-    def _load(path: Path) -> dict[str, Rendered]:
+    def _load(self, store: Store) -> dict[str, Rendered]:
+        data = store.load(self.NAMESPACE, self.key)
+        if data is None or data.get("format") != CACHE_FORMAT:
+            return {}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != CACHE_FORMAT:
-                return {}
             return {str(k): Rendered.from_json(v) for k, v in data["entries"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
+            store.note(store.path(self.NAMESPACE, self.key), "not rendered formulas")
             return {}
 
     def get(self, key: str) -> Rendered | None:
@@ -229,15 +231,14 @@ class RenderCache:
     def save(self, keep: Iterable[str]) -> None:
         """Write the entries still in use (formulas deleted from the document are forgotten)."""
         keep = set(keep)
-        if self.path is None or (not self.changed and set(self.entries) <= keep):
+        if self.store is None or (not self.changed and set(self.entries) <= keep):
             return  # nothing new and nothing to forget
         entries = {k: v.to_json() for k, v in self.entries.items() if k in keep}
-        atomic_write_text(self.path, json.dumps({"format": CACHE_FORMAT, "entries": entries}, ensure_ascii=False))
+        self.store.save(self.NAMESPACE, self.key, {"format": CACHE_FORMAT, "entries": entries})
 
 
 def cache_key(tex: str, display: bool, macros: dict[str, str], definitions: str) -> str:
-    payload = json.dumps([KATEX_VERSION, CACHE_FORMAT, display, sorted(macros.items()), definitions, tex])
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return digest([KATEX_VERSION, CACHE_FORMAT, display, sorted(macros.items()), definitions, tex])
 
 
 def render_math(doc: Document, cache_dir: Path | None) -> None:
@@ -246,9 +247,7 @@ def render_math(doc: Document, cache_dir: Path | None) -> None:
     prepared = [prepare(m.tex) for m in formulas]
     # `\newcommand` in one formula serves the ones after it, so every formula's output depends on them.
     defining = {i for i, p in enumerate(prepared) if _DEFINES.search(p.tex)}
-    definitions = hashlib.sha256(
-        json.dumps([[prepared[i].tex, formulas[i].display] for i in sorted(defining)]).encode()
-    ).hexdigest()
+    definitions = digest([[prepared[i].tex, formulas[i].display] for i in sorted(defining)])
     macros = dict(doc.meta.macros)
     keys = [cache_key(p.tex, m.display, macros, definitions) for m, p in zip(formulas, prepared, strict=True)]
 

@@ -7,16 +7,13 @@ imported only on a miss.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
 import html
-import json
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..fsutil import atomic_write_text
+from ..cache import Store, digest
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -61,32 +58,34 @@ def pygments_version() -> str:
 
 
 class HighlightCache:
-    """One JSON file per document: (source, language, Pygments version, options) -> highlighted lines.
+    """One entry per document in the cache's `highlight` namespace: (source, language, Pygments version,
+    options) -> highlighted lines.
 
-    A damaged file is ignored and rewritten; blocks no longer in the document are forgotten on save.
+    A damaged entry is a miss (noted) and is rewritten; blocks no longer in the document are forgotten on save.
     """
 
+    NAMESPACE = "highlight"
+
     def __init__(self, cache_dir: Path | None, document: Path) -> None:
-        digest = hashlib.sha256(str(document.resolve()).encode()).hexdigest()[:24]
-        self.path = cache_dir / f"{digest}.json" if cache_dir else None
-        self.entries = self._load(self.path) if self.path else {}
+        self.store = Store(cache_dir) if cache_dir else None
+        self.key = self.store.key({"document": document.resolve()}) if self.store else ""
+        self.path = self.store.path(self.NAMESPACE, self.key) if self.store else None
+        self.entries = self._load(self.store) if self.store else {}
         self.used: set[str] = set()
         self.changed = False
 
-    @staticmethod
-    def _load(path: Path) -> dict[str, list[str]]:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != CACHE_FORMAT or not isinstance(data.get("entries"), dict):
-                return {}
-            return {str(k): v for k, v in data["entries"].items()
-                    if isinstance(v, list) and all(isinstance(line, str) for line in v)}
-        except (OSError, ValueError, AttributeError):
+    def _load(self, store: Store) -> dict[str, list[str]]:
+        data = store.load(self.NAMESPACE, self.key)
+        if data is None or data.get("format") != CACHE_FORMAT:
             return {}
+        if not isinstance(data.get("entries"), dict):
+            store.note(store.path(self.NAMESPACE, self.key), "not highlighted code")
+            return {}
+        return {str(k): v for k, v in data["entries"].items()
+                if isinstance(v, list) and all(isinstance(line, str) for line in v)}
 
     def lines(self, source: str, language: str) -> list[str]:
-        key = hashlib.sha256(json.dumps(
-            [pygments_version(), _FORMATTER_OPTIONS, language, source]).encode()).hexdigest()
+        key = digest([pygments_version(), _FORMATTER_OPTIONS, language, source])
         self.used.add(key)
         found = self.entries.get(key)
         if found is None:
@@ -95,11 +94,11 @@ class HighlightCache:
         return list(found)
 
     def save(self) -> None:
-        if self.path is None or (not self.changed and set(self.entries) <= self.used):
+        if self.store is None or (not self.changed and set(self.entries) <= self.used):
             return
         entries = {k: v for k, v in self.entries.items() if k in self.used}
-        with contextlib.suppress(OSError):  # a cache that cannot be written costs speed, never the page
-            atomic_write_text(self.path, json.dumps({"format": CACHE_FORMAT, "entries": entries}, ensure_ascii=False))
+        # One that cannot be written costs speed, never the page.
+        self.store.save(self.NAMESPACE, self.key, {"format": CACHE_FORMAT, "entries": entries})
 
 
 def prepare_block(source: str, language: str, cache: HighlightCache) -> None:

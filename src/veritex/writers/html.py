@@ -8,7 +8,6 @@ stage, so writing a page starts no JavaScript engine (except for `text/latex` ou
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..cache import Store, digest
 from ..fsutil import atomic_write_text
 from ..katex import KATEX_VERSION
 from ..model import CodeCell, Document, Item, Position
@@ -47,35 +47,47 @@ class Problem:
     message: str
 
 
-class _TemplateCodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates on disk, so a rebuild does not compile them again (Jinja2 checks the
-    template source and the Python version). A damaged or unwritable cache only costs the compile."""
+class _TemplateCodeCache(jinja2.BytecodeCache):
+    """Compiled templates in the cache's `templates` namespace, so a rebuild does not compile them again
+    (Jinja2 checks the template source and the Python version). A damaged or unwritable entry only costs
+    the compile."""
+
+    NAMESPACE = "templates"
+
+    def __init__(self, store: Store, tag: str) -> None:
+        self.store = store
+        self.tag = tag
+
+    def _key(self, bucket: jinja2.bccache.Bucket) -> str:
+        return self.store.key({"template": bucket.key, "source": bucket.checksum, "settings": self.tag})
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        key = self._key(bucket)
+        data = self.store.load_bytes(self.NAMESPACE, key)
+        if data is None:
+            return
         try:
-            super().load_bytecode(bucket)
+            bucket.bytecode_from_string(data)  # resets the bucket when the header or checksum differ
         except Exception:  # unpickling or unmarshalling garbage raises many kinds
             bucket.reset()
+        if bucket.code is None:  # the key names Jinja2's and Python's versions: anything else is damage
+            self.store.note(self.store.path(self.NAMESPACE, key, ".bin"), "not a compiled template")
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            os.makedirs(self.directory, exist_ok=True)
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
+        self.store.save_bytes(self.NAMESPACE, self._key(bucket), bucket.bytecode_to_string())
 
 
-# Jinja2 keys compiled templates by their source alone: the settings that shape the code go in the name.
+# Jinja2 keys compiled templates by their source alone: the settings that shape the code go in the key.
 _SETTINGS: dict[str, Any] = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
 
 @functools.cache
 def _environment(code_cache: Path | None = None) -> jinja2.Environment:
-    """The template environment; `code_cache` is a folder for compiled templates."""
+    """The template environment; `code_cache` is the cache folder that keeps compiled templates."""
     bytecode_cache = None
     if code_cache is not None:
-        tag = hashlib.sha256(repr((jinja2.__version__, sorted(_SETTINGS.items()))).encode()).hexdigest()[:16]
-        bytecode_cache = _TemplateCodeCache(str(code_cache), f"{tag}-%s.cache")
+        tag = digest([jinja2.__version__, sorted(_SETTINGS.items())])
+        bytecode_cache = _TemplateCodeCache(Store(code_cache), tag)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES), undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache,
         **_SETTINGS,
@@ -131,7 +143,7 @@ def _colophon(doc: Document) -> dict[str, Any]:
 def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = None) -> str:
     """The page's HTML; `assets_href` is the URL of the shared assets folder relative to the page.
     `cache_dir` keeps highlighted code and compiled templates for the next build."""
-    highlights = HighlightCache(cache_dir / "highlight", doc.path) if cache_dir is not None else None
+    highlights = HighlightCache(cache_dir, doc.path) if cache_dir is not None else None
     page = PageState(doc, highlights)
     blocks: list[dict[str, Any]] = []
     for cell in doc.cells:
@@ -141,7 +153,7 @@ def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = Non
             blocks.append({"kind": "prose", "html": Markup(render_tokens(cell.tokens, page))})
     if highlights is not None:
         highlights.save()
-    template = _environment(cache_dir / "templates" if cache_dir is not None else None).get_template("page.html.j2")
+    template = _environment(cache_dir).get_template("page.html.j2")
     return template.render(
         title=doc.title,
         has_h1=any(h.level == 1 for h in page.headings),
@@ -182,8 +194,8 @@ def prepare_page(doc: Document, *, assets_root: Path, cache_dir: Path) -> None:
     the compiled template, every code block highlighted into the cache. A build calls it while the
     kernel runs, so that writing the page after the last cell is quick."""
     ensure_assets(assets_root)
-    _environment(cache_dir / "templates").get_template("page.html.j2")
-    highlights = HighlightCache(cache_dir / "highlight", doc.path)
+    _environment(cache_dir).get_template("page.html.j2")
+    highlights = HighlightCache(cache_dir, doc.path)
     for cell in doc.cells:
         if isinstance(cell, CodeCell):
             prepare_block(cell.source, cell.language, highlights)
