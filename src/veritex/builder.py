@@ -6,20 +6,17 @@ hashing its source, and a prose edit never imports the kernel client.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .fsutil import atomic_write_text
-from .model import Document, Item, Position
-from .report import DocumentReport, Report, item_from_record, item_to_record
+from . import formats as outputs
+from .model import SOURCE_SUFFIXES, Document, Item, Position
+from .report import DocumentReport, Report
+from .typeset import MATH_CACHE
+from .writers.registry import DEFAULT_FORMAT, parse_formats
 
-SOURCE_SUFFIXES = (".md", ".markdown", ".ipynb")
-_WRITER_CACHE = "writer"  # under the cache root: highlighted code, compiled templates
 _SKIP_DIRS = {".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv", "_veritex"}
 
 
@@ -32,6 +29,7 @@ class BuildOptions:
     jobs: int = 1
     cache_dir: Path | None = None  # default: <outdir>/.veritex-cache
     write: bool = True  # False: run and check only (`veritex check`)
+    formats: tuple[str, ...] = (DEFAULT_FORMAT,)  # output formats, by writer name
     on_progress: Callable[[str, Path], None] | None = field(default=None, repr=False)
 
     @property
@@ -66,14 +64,19 @@ def build(
     cache_dir: Path | str | None = None,
     on_progress: Callable[[str, Path], None] | None = None,
     write: bool = True,
+    formats: str | Sequence[str] = (DEFAULT_FORMAT,),
 ) -> Report:
-    """Build documents (files or folders) into HTML pages under `outdir` and return the report."""
+    """Build documents (files or folders) into `formats` (writer names, default HTML pages) under `outdir`
+    and return the report. An unknown format raises `UnknownFormat` before anything is built."""
     if isinstance(paths, str | Path):
         paths = [paths]
     options = BuildOptions(
         outdir=Path(outdir), force=force, strict=strict, execute=execute, jobs=max(1, jobs),
         cache_dir=Path(cache_dir) if cache_dir else None, on_progress=on_progress, write=write,
+        formats=parse_formats(formats),
     )
+    if options.write:
+        outputs.writers(options)  # an unknown format fails here, before any document is built
     targets = list(discover(paths, options.outdir))
     missing = [p for p in paths if not Path(p).exists()]
     report = Report()
@@ -88,60 +91,24 @@ def build(
     else:
         report.documents.extend(build_document(src, rel, options) for src, rel in targets)
     if options.write:
-        from .writers.index import write_index
-
-        report.index = write_index(report, options.outdir)
+        report.index = outputs.finish_outputs(report, options)
     return report
-
-
-def _stamp_path(options: BuildOptions, source: Path) -> Path:
-    digest = hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:16]
-    return options.cache_root / "stamps" / f"{digest}.json"
-
-
-def _stamp_key(source_bytes: bytes, options: BuildOptions) -> str:
-    from .stages.fingerprint import fingerprint
-
-    h = hashlib.sha256(source_bytes)
-    h.update(json.dumps([__version__, options.strict, options.execute, fingerprint()]).encode())
-    return h.hexdigest()
-
-
-def _unchanged(source: Path, out: Path, key: str, options: BuildOptions) -> DocumentReport | None:
-    stamp = _stamp_path(options, source)
-    try:
-        data = json.loads(stamp.read_text())
-        if data["key"] != key or not out.exists() or data["output_mtime"] != out.stat().st_mtime_ns:
-            return None
-        items = [item_from_record(r) for r in data["items"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return DocumentReport(source, out, data.get("title"), items, skipped=True)
-
-
-def _write_stamp(source: Path, out: Path, key: str, report: DocumentReport, options: BuildOptions) -> None:
-    record = {
-        "key": key,
-        "output_mtime": out.stat().st_mtime_ns,
-        "title": report.title,
-        "items": [item_to_record(i) for i in report.items],
-    }
-    atomic_write_text(_stamp_path(options, source), json.dumps(record))
 
 
 def build_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport:
     started = time.perf_counter()
-    out = options.outdir / relative.with_suffix(".html")
+    planned = outputs.targets(relative, options)
     notify = options.on_progress or (lambda stage, path: None)
     try:
         source_bytes = source.read_bytes()
     except OSError as exc:
         return DocumentReport(source, items=[Item("document", "error", f"cannot read: {exc}", Position(str(source), 1, 1))])
-    key = _stamp_key(source_bytes, options)
-    if options.write and not options.force and (previous := _unchanged(source, out, key, options)):
+    key = outputs.stamp_key(source_bytes, options)
+    fresh = outputs.freshness(source, planned, key, options)
+    if fresh.report is not None:
         notify("unchanged", source)
-        previous.seconds = time.perf_counter() - started
-        return previous
+        fresh.report.seconds = time.perf_counter() - started
+        return fresh.report
 
     from .readers import NotebookError, read
 
@@ -151,15 +118,13 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
     except NotebookError as exc:
         return DocumentReport(source, items=[Item("document", "error", exc.message, exc.position)],
                               seconds=time.perf_counter() - started)
-    report = DocumentReport(source, out if options.write else None, doc.title)
+    report = DocumentReport(source, planned[0].output if planned else None, doc.title, outputs=fresh.outputs,
+                            pending=fresh.stale)
     compile_document(doc, report, options, notify)
     report.items = list(doc.items)
-    if options.write:
-        from .writers.html import write_html
-
+    if report.pending:
         notify("writing", source)
-        write_html(doc, out, assets_root=options.outdir, cache_dir=options.cache_root / _WRITER_CACHE)
-        _write_stamp(source, out, key, report, options)
+        outputs.write_outputs(doc, report, source, key, options)
     report.seconds = time.perf_counter() - started
     notify("done", source)
     return report
@@ -194,13 +159,11 @@ def compile_document(
             notify("executing", doc.path)
             execution = Execution(doc, strict=options.strict, context=context)
             execution.start()
-    render_math(doc, options.cache_root / "math")
+    render_math(doc, options.cache_root / MATH_CACHE)
     _check_identities(doc, options)
     if execution is not None and options.write:
-        from .writers.html import prepare_page
-
-        # The kernel is still running: what the page needs that no output changes is done now.
-        prepare_page(doc, assets_root=options.outdir, cache_dir=options.cache_root / _WRITER_CACHE)
+        # The kernel is still running: what the outputs need that no cell output changes is done now.
+        outputs.prepare_outputs(doc, report)
     if execution is not None and cache is not None:
         from .errors import KernelStartError
 

@@ -1,0 +1,173 @@
+"""A build's outputs, format by format: which file each writer makes for a document, whether it is up
+to date (one stamp per document and format), preparing and writing the stale ones.
+
+A document is skipped only when every requested format is up to date; otherwise it is compiled (its
+code through the execution cache) and only the stale formats are written again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .fsutil import atomic_write_text
+from .model import Document
+from .report import DocumentReport, Report, item_from_record, item_to_record
+from .writers.base import Finishing, Preparing, WriteContext, Writer
+from .writers.registry import get_writer
+
+if TYPE_CHECKING:
+    from .builder import BuildOptions
+
+
+@dataclass(frozen=True)
+class Target:
+    """One format of one document: its writer and where its output goes."""
+
+    writer: Writer
+    context: WriteContext
+
+    @property
+    def format(self) -> str:
+        return self.writer.name
+
+    @property
+    def output(self) -> Path:
+        return self.context.output
+
+
+def writers(options: BuildOptions) -> list[Writer]:
+    """The writers of the requested formats (UnknownFormat for a name nobody provides)."""
+    return [get_writer(name) for name in options.formats]
+
+
+def targets(relative: Path, options: BuildOptions) -> list[Target]:
+    """What a build writes for the document at `relative` in the output tree (nothing when it writes nothing)."""
+    if not options.write:
+        return []
+    found = []
+    for writer in writers(options):
+        output = options.outdir / relative.with_suffix(writer.suffix)
+        context = WriteContext(output=output, outdir=options.outdir, assets_root=options.outdir,
+                               cache_root=options.cache_root)
+        found.append(Target(writer, context))
+    return found
+
+
+def stamp_key(source_bytes: bytes, options: BuildOptions) -> str:
+    """What a document's outputs depend on besides the writer: its source, veritex, the build's settings
+    and the environment the code runs in."""
+    from .stages.fingerprint import fingerprint
+
+    h = hashlib.sha256(source_bytes)
+    h.update(json.dumps([__version__, options.strict, options.execute, fingerprint()]).encode())
+    return h.hexdigest()
+
+
+def _format_key(key: str, target: Target) -> str:
+    version = str(getattr(target.writer, "version", ""))
+    return hashlib.sha256(json.dumps([key, target.format, version]).encode()).hexdigest()
+
+
+def _stamp_path(options: BuildOptions, source: Path, format_name: str) -> Path:
+    digest = hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:16]
+    return options.cache_root / "stamps" / f"{digest}-{format_name}.json"
+
+
+@dataclass
+class _Stamp:
+    outputs: list[Path]
+    title: str | None
+    records: list[dict[str, Any]]
+
+
+def _read_stamp(source: Path, target: Target, key: str, options: BuildOptions) -> _Stamp | None:
+    """The stamp of an up-to-date output: same key, every file still as this build's writer left it."""
+    try:
+        data = json.loads(_stamp_path(options, source, target.format).read_text())
+        if data["key"] != _format_key(key, target):
+            return None
+        outputs = []
+        for name, mtime in data["outputs"]:
+            path = Path(name)
+            if path.stat().st_mtime_ns != mtime:
+                return None
+            outputs.append(path)
+        if target.output not in outputs:
+            return None
+        return _Stamp(outputs, data.get("title"), list(data["items"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_stamp(source: Path, target: Target, key: str, written: list[Path], report: DocumentReport,
+                 options: BuildOptions) -> None:
+    record = {
+        "key": _format_key(key, target),
+        "outputs": [[str(path), path.stat().st_mtime_ns] for path in written],
+        "title": report.title,
+        "items": [item_to_record(i) for i in report.items],
+    }
+    atomic_write_text(_stamp_path(options, source, target.format), json.dumps(record))
+
+
+@dataclass
+class Freshness:
+    """Which outputs of a document are up to date."""
+
+    stale: list[Target]  # to write
+    outputs: dict[str, list[Path]]  # the files of the formats that are up to date
+    report: DocumentReport | None  # when nothing is stale: the document as its stamp recorded it
+
+
+def freshness(source: Path, planned: list[Target], key: str, options: BuildOptions) -> Freshness:
+    if options.force:
+        return Freshness(list(planned), {}, None)
+    stale: list[Target] = []
+    fresh: dict[str, _Stamp] = {}
+    for target in planned:
+        stamp = _read_stamp(source, target, key, options)
+        if stamp is None:
+            stale.append(target)
+        else:
+            fresh[target.format] = stamp
+    outputs = {name: stamp.outputs for name, stamp in fresh.items()}
+    if stale or not fresh:
+        return Freshness(stale, outputs, None)
+    first = next(iter(fresh.values()))
+    try:
+        items = [item_from_record(r) for r in first.records]
+    except (KeyError, TypeError, ValueError):
+        return Freshness(list(planned), {}, None)
+    report = DocumentReport(source, planned[0].output, first.title, items, skipped=True, outputs=outputs)
+    return Freshness([], outputs, report)
+
+
+def prepare_outputs(doc: Document, report: DocumentReport) -> None:
+    """While the code runs: the work of each pending writer that no output changes."""
+    for target in report.pending:
+        if isinstance(target.writer, Preparing):
+            target.writer.prepare(doc, target.context)
+
+
+def write_outputs(doc: Document, report: DocumentReport, source: Path, key: str, options: BuildOptions) -> None:
+    """Write every pending output of `doc`, stamp it, and list the files in `report`."""
+    for target in report.pending:
+        written = target.writer.write(doc, target.context)
+        report.outputs[target.format] = written
+        _write_stamp(source, target, key, written, report, options)
+    report.pending = []
+
+
+def finish_outputs(report: Report, options: BuildOptions) -> Path | None:
+    """After every document: each writer's file about them all (the HTML contents page); the first one."""
+    made = None
+    for writer in writers(options):
+        if isinstance(writer, Finishing):
+            path = writer.finish(report, options.outdir)
+            made = made or path
+    return made
