@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,7 +94,7 @@ def _read_stamp(source: Path, target: Target, key: str, options: BuildOptions) -
             return None
         outputs = []
         for name, mtime in data["outputs"]:
-            path = Path(name)
+            path = options.outdir / name
             if path.stat().st_mtime_ns != mtime:
                 return None
             outputs.append(path)
@@ -108,7 +109,8 @@ def _write_stamp(source: Path, target: Target, key: str, written: list[Path], re
                  options: BuildOptions) -> None:
     record = {
         "key": _format_key(key, target),
-        "outputs": [[str(path), path.stat().st_mtime_ns] for path in written],
+        # Relative to the output folder, so that the stamp holds however the folder is spelled.
+        "outputs": [[os.path.relpath(path, options.outdir), path.stat().st_mtime_ns] for path in written],
         "title": report.title,
         "items": [item_to_record(i) for i in report.items],
     }

@@ -147,6 +147,12 @@ class _Memory:
 _memory = _Memory()
 
 
+def forget_remembered() -> None:
+    """Forget the results kept in memory (the disk cache stays): the next call reads the disk."""
+    global _memory
+    _memory = _Memory()
+
+
 def typeset_document(formulas: Sequence[tuple[str, bool]], macros: Mapping[str, str], *,
                      cache_dir: Path | None, document: Path) -> list[Rendered]:
     """KaTeX's output for each (TeX, display) formula of `document`, in order: markup, or why it refused.
