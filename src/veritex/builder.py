@@ -14,7 +14,6 @@ from pathlib import Path
 from . import formats as outputs
 from .model import SOURCE_SUFFIXES, Document, Item, Position
 from .report import DocumentReport, Report
-from .typeset import MATH_CACHE
 from .writers.registry import DEFAULT_FORMAT, parse_formats
 
 _SKIP_DIRS = {".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv", "_veritex"}
@@ -139,6 +138,7 @@ def compile_document(
     from .stages.context import math_context
     from .stages.numbering import number_equations
     from .stages.render_math import render_math
+    from .typeset import MATH_CACHE
 
     number_equations(doc)
     context = math_context(doc)

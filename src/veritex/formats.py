@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,27 +17,34 @@ from . import __version__
 from .fsutil import atomic_write_text
 from .model import Document
 from .report import DocumentReport, Report, item_from_record, item_to_record
-from .writers.base import Finishing, Preparing, WriteContext, Writer
 from .writers.registry import get_writer
 
 if TYPE_CHECKING:
     from .builder import BuildOptions
+    from .writers.base import WriteContext, Writer
 
 
-@dataclass(frozen=True)
 class Target:
-    """One format of one document: its writer and where its output goes."""
+    """One format of one document: its writer and the file it makes."""
 
-    writer: Writer
-    context: WriteContext
+    __slots__ = ("writer", "output", "options")
+
+    def __init__(self, writer: Writer, output: Path, options: BuildOptions) -> None:
+        self.writer = writer
+        self.output = output
+        self.options = options
 
     @property
     def format(self) -> str:
         return self.writer.name
 
     @property
-    def output(self) -> Path:
-        return self.context.output
+    def context(self) -> WriteContext:
+        from .writers.base import WriteContext  # only when something is written
+
+        options = self.options
+        return WriteContext(output=self.output, outdir=options.outdir, assets_root=options.outdir,
+                            cache_root=options.cache_root)
 
 
 def writers(options: BuildOptions) -> list[Writer]:
@@ -50,13 +56,8 @@ def targets(relative: Path, options: BuildOptions) -> list[Target]:
     """What a build writes for the document at `relative` in the output tree (nothing when it writes nothing)."""
     if not options.write:
         return []
-    found = []
-    for writer in writers(options):
-        output = options.outdir / relative.with_suffix(writer.suffix)
-        context = WriteContext(output=output, outdir=options.outdir, assets_root=options.outdir,
-                               cache_root=options.cache_root)
-        found.append(Target(writer, context))
-    return found
+    return [Target(writer, options.outdir / relative.with_suffix(writer.suffix), options)
+            for writer in writers(options)]
 
 
 def stamp_key(source_bytes: bytes, options: BuildOptions) -> str:
@@ -79,11 +80,13 @@ def _stamp_path(options: BuildOptions, source: Path, format_name: str) -> Path:
     return options.cache_root / "stamps" / f"{digest}-{format_name}.json"
 
 
-@dataclass
 class _Stamp:
-    outputs: list[Path]
-    title: str | None
-    records: list[dict[str, Any]]
+    __slots__ = ("outputs", "title", "records")
+
+    def __init__(self, outputs: list[Path], title: str | None, records: list[dict[str, Any]]) -> None:
+        self.outputs = outputs
+        self.title = title
+        self.records = records
 
 
 def _read_stamp(source: Path, target: Target, key: str, options: BuildOptions) -> _Stamp | None:
@@ -117,13 +120,15 @@ def _write_stamp(source: Path, target: Target, key: str, written: list[Path], re
     atomic_write_text(_stamp_path(options, source, target.format), json.dumps(record))
 
 
-@dataclass
 class Freshness:
     """Which outputs of a document are up to date."""
 
-    stale: list[Target]  # to write
-    outputs: dict[str, list[Path]]  # the files of the formats that are up to date
-    report: DocumentReport | None  # when nothing is stale: the document as its stamp recorded it
+    __slots__ = ("stale", "outputs", "report")
+
+    def __init__(self, stale: list[Target], outputs: dict[str, list[Path]], report: DocumentReport | None) -> None:
+        self.stale = stale  # to write
+        self.outputs = outputs  # the files of the formats that are up to date
+        self.report = report  # when nothing is stale: the document as its stamp recorded it
 
 
 def freshness(source: Path, planned: list[Target], key: str, options: BuildOptions) -> Freshness:
@@ -152,8 +157,9 @@ def freshness(source: Path, planned: list[Target], key: str, options: BuildOptio
 def prepare_outputs(doc: Document, report: DocumentReport) -> None:
     """While the code runs: the work of each pending writer that no output changes."""
     for target in report.pending:
-        if isinstance(target.writer, Preparing):
-            target.writer.prepare(doc, target.context)
+        prepare = getattr(target.writer, "prepare", None)  # optional: see `veritex.writers.base`
+        if prepare is not None:
+            prepare(doc, target.context)
 
 
 def write_outputs(doc: Document, report: DocumentReport, source: Path, key: str, options: BuildOptions) -> None:
@@ -169,7 +175,8 @@ def finish_outputs(report: Report, options: BuildOptions) -> Path | None:
     """After every document: each writer's file about them all (the HTML contents page); the first one."""
     made = None
     for writer in writers(options):
-        if isinstance(writer, Finishing):
-            path = writer.finish(report, options.outdir)
+        finish = getattr(writer, "finish", None)  # optional: see `veritex.writers.base`
+        if finish is not None:
+            path = finish(report, options.outdir)
             made = made or path
     return made

@@ -43,6 +43,7 @@ from .body import (
     Target,
     Text,
     ThematicBreak,
+    node_fields,
     plain_text,
     reference_text,
     walk,
@@ -67,6 +68,7 @@ __all__ = [
     "BlockBreak", "BlockQuote", "BulletList", "Cell", "CodeBlock", "CodeCell", "CodeSpan", "Comment", "Document",
     "Emphasis", "FrontMatter", "HardBreak", "Heading", "HtmlBlock", "HtmlInline", "Image", "Inline", "InlineEval",
     "Item", "Kind", "Link", "ListItem", "MarkdownCell", "Math", "MathBlock", "Node", "OrderedList", "Paragraph",
+    "node_fields",
     "Position", "Reference", "Role", "SoftBreak", "Status", "Strikethrough", "Strong", "Table", "TableCell",
     "TableRow", "Target", "Text", "ThematicBreak", "plain_text", "reference_text", "walk",
 ]

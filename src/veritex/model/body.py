@@ -8,7 +8,7 @@ number, never markup made for one target.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Literal
 
 from .position import Position
@@ -17,13 +17,31 @@ Align = Literal["left", "center", "right"]
 
 
 class Node:
-    """Any node of the body tree."""
+    """Any node of the body tree.
+
+    Most node classes are written out by hand with `__slots__` rather than as dataclasses: a prose edit
+    rebuild imports this module, and making 25 dataclasses costs more than reading the document. The
+    fields of a node are its `__slots__`; equality and `repr` follow them.
+    """
 
     __slots__ = ()
 
     def child_nodes(self) -> Iterable[Node]:
         """The nodes directly under this one, in order."""
         return ()
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        names: tuple[str, ...] = self.__slots__
+        return all(getattr(self, name) == getattr(other, name) for name in names)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclasses beside it
+
+    def __repr__(self) -> str:
+        names: tuple[str, ...] = self.__slots__
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{type(self).__name__}({shown})"
 
 
 class Inline(Node):
@@ -41,81 +59,101 @@ class Block(Node):
 # Inline nodes -------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Text(Inline):
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
-@dataclass(slots=True)
 class SoftBreak(Inline):
     """A line end inside a paragraph."""
 
+    __slots__ = ()
 
-@dataclass(slots=True)
+
 class HardBreak(Inline):
     """A forced line break (two trailing spaces or a backslash)."""
 
+    __slots__ = ()
 
-@dataclass(slots=True)
+
 class Emphasis(Inline):
-    children: list[Inline] = field(default_factory=list)
+    __slots__ = ("children",)
+
+    def __init__(self, children: list[Inline] | None = None) -> None:
+        self.children = [] if children is None else children
 
     def child_nodes(self) -> Iterable[Node]:
         return self.children
 
 
-@dataclass(slots=True)
 class Strong(Inline):
-    children: list[Inline] = field(default_factory=list)
+    __slots__ = ("children",)
+
+    def __init__(self, children: list[Inline] | None = None) -> None:
+        self.children = [] if children is None else children
 
     def child_nodes(self) -> Iterable[Node]:
         return self.children
 
 
-@dataclass(slots=True)
 class Strikethrough(Inline):
-    children: list[Inline] = field(default_factory=list)
+    __slots__ = ("children",)
+
+    def __init__(self, children: list[Inline] | None = None) -> None:
+        self.children = [] if children is None else children
 
     def child_nodes(self) -> Iterable[Node]:
         return self.children
 
 
-@dataclass(slots=True)
 class CodeSpan(Inline):
-    code: str
+    __slots__ = ("code",)
+
+    def __init__(self, code: str) -> None:
+        self.code = code
 
 
-@dataclass(slots=True)
 class Link(Inline):
-    href: str
-    children: list[Inline] = field(default_factory=list)
-    title: str | None = None
+    __slots__ = ("href", "children", "title")
+
+    def __init__(self, href: str, children: list[Inline] | None = None, title: str | None = None) -> None:
+        self.href = href
+        self.children = [] if children is None else children
+        self.title = title
 
     def child_nodes(self) -> Iterable[Node]:
         return self.children
 
 
-@dataclass(slots=True)
 class Image(Inline):
-    src: str
-    alt: str = ""  # the description as plain text
-    title: str | None = None
+    __slots__ = ("src", "alt", "title")
+
+    def __init__(self, src: str, alt: str = "", title: str | None = None) -> None:
+        self.src = src
+        self.alt = alt  # the description as plain text
+        self.title = title
 
 
-@dataclass(slots=True)
 class HtmlInline(Inline):
     """Raw HTML written in the prose, kept as written."""
 
-    html: str
+    __slots__ = ("html",)
+
+    def __init__(self, html: str) -> None:
+        self.html = html
 
 
-@dataclass(slots=True)
 class Role(Inline):
     """A MyST role veritex does not interpret (`{abbr}`HTML``): its name and content."""
 
-    name: str
-    content: str
-    position: Position | None = None
+    __slots__ = ("name", "content", "position")
+
+    def __init__(self, name: str, content: str, position: Position | None = None) -> None:
+        self.name = name
+        self.content = content
+        self.position = position
 
 
 @dataclass
@@ -166,20 +204,26 @@ class InlineEval(Inline):
 # Block nodes --------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Paragraph(Block):
-    children: list[Inline] = field(default_factory=list)
-    position: Position | None = None
+    __slots__ = ("children", "position")
+
+    def __init__(self, children: list[Inline] | None = None, position: Position | None = None) -> None:
+        self.children = [] if children is None else children
+        self.position = position
 
     def child_nodes(self) -> Iterable[Node]:
         return self.children
 
 
-@dataclass(slots=True)
 class Heading(Block):
-    level: int
-    children: list[Inline] = field(default_factory=list)
-    position: Position | None = None
+    __slots__ = ("level", "children", "position")
+
+    def __init__(
+        self, level: int, children: list[Inline] | None = None, position: Position | None = None,
+    ) -> None:
+        self.level = level
+        self.children = [] if children is None else children
+        self.position = position
 
     def child_nodes(self) -> Iterable[Node]:
         return self.children
@@ -189,130 +233,175 @@ class Heading(Block):
         return plain_text(self.children)
 
 
-@dataclass(slots=True)
 class BlockQuote(Block):
-    children: list[Block] = field(default_factory=list)
-    position: Position | None = None
+    __slots__ = ("children", "position")
+
+    def __init__(self, children: list[Block] | None = None, position: Position | None = None) -> None:
+        self.children = [] if children is None else children
+        self.position = position
 
     def child_nodes(self) -> Iterable[Node]:
         return self.children
 
 
-@dataclass(slots=True)
 class ListItem(Node):
-    children: list[Block] = field(default_factory=list)
-    position: Position | None = None
+    __slots__ = ("children", "position")
+
+    def __init__(self, children: list[Block] | None = None, position: Position | None = None) -> None:
+        self.children = [] if children is None else children
+        self.position = position
 
     def child_nodes(self) -> Iterable[Node]:
         return self.children
 
 
-@dataclass(slots=True)
 class BulletList(Block):
-    items: list[ListItem] = field(default_factory=list)
-    tight: bool = True  # no blank lines between items: their paragraphs are not set apart
-    position: Position | None = None
+    __slots__ = ("items", "tight", "position")
+
+    def __init__(
+        self, items: list[ListItem] | None = None, tight: bool = True, position: Position | None = None,
+    ) -> None:
+        self.items = [] if items is None else items
+        self.tight = tight  # no blank lines between items: their paragraphs are not set apart
+        self.position = position
 
     def child_nodes(self) -> Iterable[Node]:
         return self.items
 
 
-@dataclass(slots=True)
 class OrderedList(Block):
-    items: list[ListItem] = field(default_factory=list)
-    start: int = 1
-    tight: bool = True
-    position: Position | None = None
+    __slots__ = ("items", "start", "tight", "position")
+
+    def __init__(
+        self,
+        items: list[ListItem] | None = None,
+        start: int = 1,
+        tight: bool = True,
+        position: Position | None = None,
+    ) -> None:
+        self.items = [] if items is None else items
+        self.start = start
+        self.tight = tight
+        self.position = position
 
     def child_nodes(self) -> Iterable[Node]:
         return self.items
 
 
-@dataclass(slots=True)
 class TableCell(Node):
-    children: list[Inline] = field(default_factory=list)
-    header: bool = False
-    align: Align | None = None
+    __slots__ = ("children", "header", "align")
+
+    def __init__(
+        self, children: list[Inline] | None = None, header: bool = False, align: Align | None = None,
+    ) -> None:
+        self.children = [] if children is None else children
+        self.header = header
+        self.align = align
 
     def child_nodes(self) -> Iterable[Node]:
         return self.children
 
 
-@dataclass(slots=True)
 class TableRow(Node):
-    cells: list[TableCell] = field(default_factory=list)
+    __slots__ = ("cells",)
+
+    def __init__(self, cells: list[TableCell] | None = None) -> None:
+        self.cells = [] if cells is None else cells
 
     def child_nodes(self) -> Iterable[Node]:
         return self.cells
 
 
-@dataclass(slots=True)
 class Table(Block):
-    head: list[TableRow] = field(default_factory=list)
-    body: list[TableRow] = field(default_factory=list)
-    position: Position | None = None
+    __slots__ = ("head", "body", "position")
+
+    def __init__(
+        self,
+        head: list[TableRow] | None = None,
+        body: list[TableRow] | None = None,
+        position: Position | None = None,
+    ) -> None:
+        self.head = [] if head is None else head
+        self.body = [] if body is None else body
+        self.position = position
 
     def child_nodes(self) -> Iterable[Node]:
         return [*self.head, *self.body]
 
 
-@dataclass(slots=True)
 class ThematicBreak(Block):
-    position: Position | None = None
+    __slots__ = ("position",)
+
+    def __init__(self, position: Position | None = None) -> None:
+        self.position = position
 
 
-@dataclass(slots=True)
 class HtmlBlock(Block):
     """Raw HTML written between paragraphs, kept as written."""
 
-    html: str
-    position: Position | None = None
+    __slots__ = ("html", "position")
+
+    def __init__(self, html: str, position: Position | None = None) -> None:
+        self.html = html
+        self.position = position
 
 
-@dataclass(slots=True)
 class CodeBlock(Block):
     """Code shown, never run: a fence in another language, `python norun` in a notebook's prose, an
     indented block. `language` is the fence's language ("" when it names none); `info` the whole fence line."""
 
-    code: str
-    language: str = ""
-    info: str = ""
-    position: Position | None = None
+    __slots__ = ("code", "language", "info", "position")
+
+    def __init__(
+        self, code: str, language: str = "", info: str = "", position: Position | None = None,
+    ) -> None:
+        self.code = code
+        self.language = language
+        self.info = info
+        self.position = position
 
 
-@dataclass(slots=True)
 class MathBlock(Block):
     """A displayed equation on its own (`$$ .. $$`, `\\begin{align}`, ```{math}```)."""
 
-    math: Math
-    position: Position | None = None
+    __slots__ = ("math", "position")
+
+    def __init__(self, math: Math, position: Position | None = None) -> None:
+        self.math = math
+        self.position = position
 
     def child_nodes(self) -> Iterable[Node]:
         return (self.math,)
 
 
-@dataclass(slots=True)
 class Target(Block):
     """A MyST target `(label)=`: a place other documents can link to."""
 
-    label: str
-    position: Position | None = None
+    __slots__ = ("label", "position")
+
+    def __init__(self, label: str, position: Position | None = None) -> None:
+        self.label = label
+        self.position = position
 
 
-@dataclass(slots=True)
 class Comment(Block):
     """A MyST comment line `% ...`: kept in the model, shown by no writer."""
 
-    text: str
-    position: Position | None = None
+    __slots__ = ("text", "position")
+
+    def __init__(self, text: str, position: Position | None = None) -> None:
+        self.text = text
+        self.position = position
 
 
-@dataclass(slots=True)
 class BlockBreak(Block):
     """A MyST block break `+++` inside a notebook's prose cell, with its metadata text."""
 
-    meta: str = ""
-    position: Position | None = None
+    __slots__ = ("meta", "position")
+
+    def __init__(self, meta: str = "", position: Position | None = None) -> None:
+        self.meta = meta
+        self.position = position
 
 
 BLOCK_TYPES: tuple[type[Block], ...] = (
@@ -323,6 +412,13 @@ INLINE_TYPES: tuple[type[Inline], ...] = (
     Text, SoftBreak, HardBreak, Emphasis, Strong, Strikethrough, CodeSpan, Link, Image, HtmlInline, Role, Math,
     Reference, InlineEval,
 )
+
+
+def node_fields(node: Node) -> tuple[str, ...]:
+    """The names of a node's fields, in order."""
+    if is_dataclass(node):
+        return tuple(spec.name for spec in fields(node))
+    return tuple(node.__slots__)
 
 
 def walk(nodes: Iterable[Node]) -> Iterator[Node]:

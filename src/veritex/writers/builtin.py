@@ -7,11 +7,12 @@ so naming a format costs nothing on a rebuild that writes nothing.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..model import Document
-from ..report import Report
-from ..typeset import MATH_CACHE
-from .base import WriteContext
+if TYPE_CHECKING:
+    from ..model import Document
+    from ..report import Report
+    from .base import WriteContext
 
 WRITER_CACHE = "writer"  # under the cache root: highlighted code, compiled templates
 
@@ -21,6 +22,7 @@ class HtmlWriter:
     suffix = ".html"
 
     def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from ..typeset import MATH_CACHE
         from .html import write_html
 
         return [write_html(document, context.output, assets_root=context.assets_root,

@@ -8,7 +8,6 @@ nbformat outputs; verdicts and diagnostics are the report's item records.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from pathlib import Path
@@ -29,6 +28,7 @@ from ..model import (
     Reference,
     TableCell,
     TableRow,
+    node_fields,
 )
 
 SCHEMA = "veritex-document/1"
@@ -55,8 +55,8 @@ def position_json(position: Position | None) -> dict[str, int] | None:
 def node_json(node: Node) -> dict[str, Any]:
     """One node and everything under it."""
     out: dict[str, Any] = {"type": _NODE_TYPES[type(node)]}
-    for spec in dataclasses.fields(node):  # type: ignore[arg-type]
-        out[spec.name] = _value(getattr(node, spec.name))
+    for name in node_fields(node):
+        out[name] = _value(getattr(node, name))
     if isinstance(node, Reference):
         resolved = node.resolved
         out["resolved"] = None if resolved is None else {"label": resolved.label, "number": resolved.number,

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .base import Writer
 from .builtin import HtmlWriter, JsonWriter
+
+if TYPE_CHECKING:
+    from .base import Writer
 
 ENTRY_POINT_GROUP = "veritex.writers"
 DEFAULT_FORMAT = "html"
@@ -58,6 +60,8 @@ def get_writer(name: str) -> Writer:
     point = _entry_points().get(name)
     if point is None:
         raise UnknownFormat(name, available_formats())
+    from .base import Writer
+
     loaded = point.load()
     writer = loaded() if isinstance(loaded, type) else loaded
     if not isinstance(writer, Writer):
