@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from veritex.builder import build
 from veritex.cli import main
 from veritex.model import Document
-from veritex.writers.base import WriteContext, Writer
+from veritex.writers.base import Finishing, Preparing, WriteContext, Writer
 from veritex.writers.builtin import HtmlWriter, JsonWriter
 from veritex.writers.json_model import SCHEMA, SCHEMA_FILE, document_json
 from veritex.writers.registry import BUILTIN, ENTRY_POINT_GROUP, UnknownFormat, get_writer, parse_formats
@@ -79,6 +79,9 @@ def test_built_in_writers_are_known_without_entry_points(monkeypatch: pytest.Mon
         writer = get_writer(name)
         assert isinstance(writer, Writer) and writer.name == name
     assert (get_writer("html").suffix, get_writer("json").suffix) == (".html", ".json")
+    # The optional hooks: the HTML writer prepares while code runs and writes a contents page at the end.
+    assert isinstance(HtmlWriter(), Preparing) and isinstance(HtmlWriter(), Finishing)
+    assert not isinstance(JsonWriter(), Preparing | Finishing)
 
 
 def test_unknown_format_names_the_known_ones() -> None:
