@@ -195,6 +195,22 @@ def test_json_of_a_run_document_validates_against_its_schema(tmp_path: Path) -> 
         validator.validate(data)
 
 
+def test_json_of_every_example_validates(tmp_path: Path) -> None:
+    """Markdown and notebooks, English and Chinese prose."""
+    report = build([ROOT / "examples"], tmp_path / "site", execute=False, formats="json")
+    validator = _validator()
+    written = [path for doc in report.documents for path in doc.outputs["json"]]
+    assert len(written) == len(report.documents) >= 3
+    for path in written:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        validator.validate(data)
+        assert data["cells"] and data["title"]
+    notebook = json.loads((tmp_path / "site" / "softmax_numpy.json").read_text())
+    assert notebook["source"]["format"] == "ipynb"
+    assert any(c["type"] == "code" for c in notebook["cells"])
+    assert all("cell" in c["position"] for c in notebook["cells"])
+
+
 def test_writers_write_through_the_context(tmp_path: Path) -> None:
     from veritex.readers import read
 

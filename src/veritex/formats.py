@@ -132,6 +132,7 @@ class Freshness:
 
 
 def freshness(source: Path, planned: list[Target], key: str, options: BuildOptions) -> Freshness:
+    """Which of `planned` are up to date for a source whose stamp key is `key` (none under `--force`)."""
     if options.force:
         return Freshness(list(planned), {}, None)
     stale: list[Target] = []
