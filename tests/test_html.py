@@ -256,10 +256,15 @@ def test_cjk_document_is_marked_chinese(tmp_path: Path) -> None:
     assert '<html lang="zh">' in text and "给定数据集" in text and "<title>线性回归</title>" in text
 
 
-def test_unrendered_math_still_shows_its_tex(tmp_path: Path) -> None:
-    doc = read_markdown("Inline $x^2$.\n\n$$\ny = 1\n$$\n", tmp_path / "raw.md")
+def test_math_katex_rejects_still_shows_its_tex(tmp_path: Path) -> None:
+    """Without the render stage the writer still typesets (through the service); what KaTeX rejects
+    shows as its TeX, with KaTeX's reason."""
+    doc = read_markdown("Inline $\\frac{1}{$ and $x^2$.\n\n$$\ny = \\oops\n$$\n", tmp_path / "raw.md")
     text = write_html(doc, tmp_path / "raw.html").read_text()
-    assert "<code class=\"vt-tex vt-math-error\"" in text and "y = 1" in text
+    assert '<code class="vt-tex vt-math-error" id="math-1" title="' in text and "\\frac{1}{</code>" in text
+    assert '<div class="vt-equation vt-math-error" id="math-3"><pre class="vt-tex" title="' in text
+    assert "y = \\oops</pre>" in text and "Undefined control sequence" in text
+    assert 'class="katex"' in text  # the formula KaTeX accepts is typeset
 
 
 def test_ansi_converter() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from veritex.model import CodeCell, MarkdownCell
+from veritex.model import CodeBlock, CodeCell, MarkdownCell
 from veritex.readers import NotebookError, read, read_ipynb, read_markdown
 
 ACCEPTANCE = Path(__file__).resolve().parents[2] / "shared" / "acceptance"
@@ -75,7 +75,9 @@ def test_code_cell_syntaxes() -> None:
     # the bash fence stays prose, and +++ starts a new markdown cell
     kinds = [type(c).__name__ for c in doc.cells]
     assert kinds[-2:] == ["MarkdownCell", "MarkdownCell"]
-    assert any(t.type == "fence" and t.info == "bash" for t in doc.cells[-2].tokens)  # type: ignore[union-attr]
+    prose = doc.cells[-2]
+    assert isinstance(prose, MarkdownCell)
+    assert any(isinstance(b, CodeBlock) and b.language == "bash" and b.code == "ls\n" for b in prose.body)
 
 
 def test_front_matter_error_is_reported_not_raised() -> None:

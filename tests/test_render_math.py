@@ -1,5 +1,5 @@
-"""Build-time KaTeX: markup, errors at the offending character, the lost-underscore warning, macros,
-document-wide \\newcommand and the on-disk cache."""
+"""Build-time KaTeX: markup (from the typeset service, never in the model), errors at the offending
+character, the lost-underscore warning, macros, document-wide \\newcommand and the on-disk cache."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from veritex import typeset as service
 from veritex.cache import collecting
+from veritex.katex import Rendered
 from veritex.model import Document, FrontMatter, Item, MarkdownCell, Math, Position
 from veritex.readers.markdown import read_markdown
-from veritex.stages import render_math as stage
-from veritex.stages.render_math import RenderCache, prepare, render_math, render_tex
+from veritex.stages.render_math import render_math
+from veritex.typeset import RenderCache, prepare, typeset_document, typeset_formula
 
 ACCEPTANCE = Path(__file__).resolve().parents[2] / "shared" / "acceptance"
 
@@ -28,6 +30,18 @@ def _math(tex: str, line: int = 1, column: int = 1, display: bool = True, label:
     return Math(tex=tex, display=display, position=Position("doc.md", line, column), label=label)
 
 
+def _typeset(doc: Document, cache_dir: Path | None = None) -> dict[int, Rendered]:
+    """What the HTML writer gets for each formula (after the stage, from the same service)."""
+    formulas = list(doc.all_math())
+    found = typeset_document([(m.tex, m.display) for m in formulas], doc.meta.macros, cache_dir=cache_dir,
+                             document=doc.path)
+    return {id(m): r for m, r in zip(formulas, found, strict=True)}
+
+
+def _html(doc: Document, math: Math, cache_dir: Path | None = None) -> str | None:
+    return _typeset(doc, cache_dir)[id(math)].html
+
+
 def _items(doc: Document, status: str) -> list[Item]:
     return [i for i in doc.items if i.kind == "math" and i.status == status]
 
@@ -36,9 +50,11 @@ def test_inline_and_display_formulas_become_katex_markup() -> None:
     inline, display = _math(r"a_i b_j", display=False), _math(r"\frac{1}{2} \sum_{i=1}^n x_i")
     doc = _doc(inline, display)
     render_math(doc, None)
-    assert inline.html and inline.html.startswith('<span class="katex">') and "katex-display" not in inline.html
-    assert display.html and "katex-display" in display.html and "<math" in display.html  # MathML for readers
-    assert inline.error is None and display.error is None and doc.items == []
+    inline_html, display_html = _html(doc, inline), _html(doc, display)
+    assert inline_html and inline_html.startswith('<span class="katex">') and "katex-display" not in inline_html
+    assert display_html and "katex-display" in display_html and "<math" in display_html  # MathML for readers
+    assert doc.items == []
+    assert not hasattr(inline, "html")  # the model keeps no markup
 
 
 def test_unclosed_brace_points_at_the_end_and_names_the_open_brace() -> None:
@@ -48,7 +64,8 @@ def test_unclosed_brace_points_at_the_end_and_names_the_open_brace() -> None:
     (error,) = _items(doc, "error")
     assert error.position == Position("doc.md", 13, 11)
     assert "expected '}'" in error.message and "line 13, column 9 is never closed" in error.message
-    assert math.html is None and math.error == error.message
+    rendered = _typeset(doc)[id(math)]
+    assert rendered.html is None and rendered.message and rendered.message in error.message
 
 
 def test_error_position_inside_a_multi_line_formula_and_a_column_offset() -> None:
@@ -78,7 +95,7 @@ def test_big_operator_followed_by_a_brace_is_a_warning(tex: str, suggestion: str
     render_math(doc, None)
     (warning,) = _items(doc, "warning")
     assert suggestion in warning.message and warning.position == Position("doc.md", 22, 90)
-    assert math.html is not None  # it still renders
+    assert _html(doc, math) is not None  # it still renders
 
 
 @pytest.mark.parametrize("tex", [r"\sum_{i=1}^n x_i", r"\max{(a, b)}", r"\int_0^1 f(x)\,dx", r"\sum x_i"])
@@ -92,7 +109,7 @@ def test_front_matter_macros_reach_katex() -> None:
     norm = r"\left\lVert #1 \right\rVert"
     with_macro = _doc(_math(r"\norm{\theta}^2"), macros={r"\norm": norm})
     render_math(with_macro, None)
-    assert with_macro.items == [] and "∥" in (with_macro.cells[0].math[0].html or "")  # type: ignore[union-attr]
+    assert with_macro.items == [] and "∥" in (_html(with_macro, next(with_macro.all_math())) or "")
     without = _doc(_math(r"\norm{\theta}^2"))
     render_math(without, None)
     assert "\\norm" in _items(without, "error")[0].message
@@ -101,12 +118,15 @@ def test_front_matter_macros_reach_katex() -> None:
 def test_newcommand_serves_later_formulas_even_when_only_they_are_re_rendered(tmp_path: Path) -> None:
     define = _math(r"\newcommand{\RR}{\mathbb{R}} x \in \RR")
     use = _math(r"y \in \RR^n", line=5)
-    render_math(_doc(define, use, path=tmp_path / "d.md"), tmp_path)
-    assert define.html and use.html and "mathbb" in use.html
+    first = _doc(define, use, path=tmp_path / "d.md")
+    render_math(first, tmp_path)
+    use_html = _html(first, use, tmp_path)
+    assert _html(first, define, tmp_path) and use_html and "mathbb" in use_html
     edited = _math(r"z \in \RR^{n \times m}", line=5)
     doc = _doc(_math(define.tex), edited, path=tmp_path / "d.md")
+    service.forget_remembered()
     render_math(doc, tmp_path)  # the definition is cached, the edited use is not
-    assert doc.items == [] and edited.html is not None
+    assert doc.items == [] and _html(doc, edited, tmp_path) is not None
 
 
 def test_label_is_blanked_and_numbered_environments_are_starred() -> None:
@@ -118,14 +138,18 @@ def test_label_is_blanked_and_numbered_environments_are_starred() -> None:
     (error,) = _items(doc, "error")
     assert error.position and error.position.column == 1 + math.tex.index("\\foo")  # the inserted * is undone
     ok = _math("\\begin{equation} a = b \\label{eq:y} \\end{equation}", label="eq:y")
-    render_math(_doc(ok), None)
-    assert ok.html and "eqn-num" not in ok.html  # veritex numbers equations, not KaTeX's CSS counter
+    ok_doc = _doc(ok)
+    render_math(ok_doc, None)
+    ok_html = _html(ok_doc, ok)
+    assert ok_html and "eqn-num" not in ok_html  # veritex numbers equations, not KaTeX's CSS counter
 
 
 def test_tag_is_rendered_by_katex() -> None:
     math = _math(r"E = mc^2 \tag{$\star$}")
-    render_math(_doc(math), None)
-    assert math.html and 'class="tag"' in math.html
+    doc = _doc(math)
+    render_math(doc, None)
+    html = _html(doc, math)
+    assert html and 'class="tag"' in html
 
 
 def test_a_fully_cached_rebuild_does_not_start_v8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,15 +157,18 @@ def test_a_fully_cached_rebuild_does_not_start_v8(tmp_path: Path, monkeypatch: p
     first = _doc(*formulas, path=tmp_path / "doc.md")
     render_math(first, tmp_path / "cache")
     assert len(list((tmp_path / "cache" / "math").glob("*/*.json"))) == 1
+    before = _typeset(first, tmp_path / "cache")
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("KaTeX was called although every formula is cached")
 
-    monkeypatch.setattr(stage, "render_batch", refuse)
+    monkeypatch.setattr(service, "render_batch", refuse)
+    service.forget_remembered()  # as in a new process: from the disk
     again = [_math(m.tex, m.position.line, display=m.display) for m in formulas]
     second = _doc(*again, path=tmp_path / "doc.md")
     render_math(second, tmp_path / "cache")
-    assert [m.html for m in again] == [m.html for m in formulas]
+    after = _typeset(second, tmp_path / "cache")
+    assert [after[id(m)] for m in again] == [before[id(m)] for m in formulas]
     assert [(i.status, i.position) for i in second.items] == [(i.status, i.position) for i in first.items]
 
 
@@ -153,7 +180,7 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
     cache_file.write_text("{not json")
     with collecting() as notes:
         render_math(doc, tmp_path)
-    assert doc.cells[0].math[0].html  # type: ignore[union-attr]
+    assert _html(doc, next(doc.all_math()), tmp_path)
     assert json.loads(cache_file.read_text())["value"]["entries"]
     assert list(notes.damaged) == [cache_file]
 
@@ -174,22 +201,24 @@ def test_when_v8_fails_formulas_are_rendered_one_by_one_and_not_cached(
     formulas = [_math(f"x_{{{i}}}^2 + \\frac{{{i}}}{{2}}", line=i + 1) for i in range(100)]
     doc = _doc(*formulas, path=tmp_path / "doc.md")
     render_math(doc, tmp_path)
-    assert doc.items == [] and all(m.html for m in formulas)
+    assert doc.items == []
+    monkeypatch.setattr(katex, "CALL_TIMEOUT_SECONDS", 120.0)
     assert not list(tmp_path.rglob("*.json"))  # a rescue is retried next time, not remembered
+    assert all(r.html for r in _typeset(doc, tmp_path).values())
 
 
-def test_render_tex_for_outputs() -> None:
-    html, error = render_tex(r"\displaystyle x^{2}", display=True)
-    assert html and "katex-display" in html and error is None
-    html, error = render_tex(r"\frac{", display=True)
-    assert html is None and error
+def test_typeset_formula_for_outputs() -> None:
+    rendered = typeset_formula(r"\displaystyle x^{2}", display=True)
+    assert rendered.html and "katex-display" in rendered.html and rendered.message is None
+    rendered = typeset_formula(r"\frac{", display=True)
+    assert rendered.html is None and rendered.message
 
 
 def test_renders_where_an_asyncio_loop_is_running() -> None:
     """Jupyter and Playwright run a loop in the calling thread; V8 must start and answer there too."""
-    code = ("import asyncio\nfrom veritex.stages.render_math import render_tex\n"
-            "async def main():\n    return render_tex('x^2', display=False)\n"
-            "html, error = asyncio.run(main())\nassert html and 'katex' in html and error is None, error\n")
+    code = ("import asyncio\nfrom veritex.typeset import typeset_formula\n"
+            "async def main():\n    return typeset_formula('x^2', display=False)\n"
+            "r = asyncio.run(main())\nassert r.html and 'katex' in r.html and r.message is None, r.message\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Store, collecting, digest, enforce_cap
-from .cache.datafiles import stamps, stamps_hold
-from .model import Document, Item, Position
-from .report import DocumentReport, Report, item_from_record, item_to_record
+from . import formats as outputs
+from .cache import collecting, enforce_cap
+from .model import SOURCE_SUFFIXES, Document, Item, Position
+from .report import DocumentReport, Report
+from .writers.registry import DEFAULT_FORMAT, parse_formats
 
-SOURCE_SUFFIXES = (".md", ".markdown", ".ipynb")
 DEFAULT_CACHE_MAX_SIZE = 2 * 1024**3  # bytes; least recently used entries go first
 _SKIP_DIRS = {".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv", "_veritex"}
 
@@ -32,6 +32,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: <outdir>/.veritex-cache
     cache_max_size: int = DEFAULT_CACHE_MAX_SIZE  # checked after each build
     write: bool = True  # False: run and check only (`veritex check`)
+    formats: tuple[str, ...] = (DEFAULT_FORMAT,)  # output formats, by writer name
     on_progress: Callable[[str, Path], None] | None = field(default=None, repr=False)
 
     @property
@@ -67,15 +68,20 @@ def build(
     on_progress: Callable[[str, Path], None] | None = None,
     write: bool = True,
     cache_max_size: int = DEFAULT_CACHE_MAX_SIZE,
+    formats: str | Sequence[str] = (DEFAULT_FORMAT,),
 ) -> Report:
-    """Build documents (files or folders) into HTML pages under `outdir` and return the report."""
+    """Build documents (files or folders) into `formats` (writer names, default HTML pages) under `outdir`
+    and return the report. An unknown format raises `UnknownFormat` before anything is built."""
     if isinstance(paths, str | Path):
         paths = [paths]
     options = BuildOptions(
         outdir=Path(outdir), force=force, strict=strict, execute=execute, jobs=max(1, jobs),
         cache_dir=Path(cache_dir) if cache_dir else None, on_progress=on_progress, write=write,
         cache_max_size=cache_max_size,
+        formats=parse_formats(formats),
     )
+    if options.write:
+        outputs.writers(options)  # an unknown format fails here, before any document is built
     targets = list(discover(paths, options.outdir))
     missing = [p for p in paths if not Path(p).exists()]
     report = Report()
@@ -90,55 +96,9 @@ def build(
     else:
         report.documents.extend(build_document(src, rel, options) for src, rel in targets)
     if options.write:
-        from .writers.index import write_index
-
-        report.index = write_index(report, options.outdir)
+        report.index = outputs.finish_outputs(report, options)
     enforce_cap(options.cache_root, options.cache_max_size)
     return report
-
-
-_STAMPS = "stamps"  # the cache namespace: one entry per document
-
-
-def _stamp_entry(options: BuildOptions, source: Path) -> tuple[Store, str]:
-    store = Store(options.cache_root)
-    return store, store.key({"document": source.resolve()})
-
-
-def _stamp_key(source_bytes: bytes, options: BuildOptions) -> str:
-    return digest([source_bytes, options.strict, options.execute])  # the store's key adds the environment
-
-
-def _unchanged(source: Path, out: Path, key: str, options: BuildOptions) -> DocumentReport | None:
-    store, entry = _stamp_entry(options, source)
-    data = store.load(_STAMPS, entry)
-    try:
-        if data is None or data["key"] != key or not out.exists() or data["output_mtime"] != out.stat().st_mtime_ns:
-            return None
-        if not stamps_hold(source.parent, data.get("data_files", {})):
-            return None  # a data file its cells read changed
-        items = [item_from_record(r) for r in data["items"]]
-    except OSError:
-        return None
-    except (ValueError, KeyError, TypeError):
-        store.note(store.path(_STAMPS, entry), "not a build stamp")
-        return None
-    store.touch(data.get("uses"))  # the entries this page was made from are still in use
-    return DocumentReport(source, out, data.get("title"), items, skipped=True)
-
-
-def _write_stamp(source: Path, out: Path, key: str, report: DocumentReport, options: BuildOptions,
-                 data_files: list[str]) -> None:
-    record = {
-        "key": key,
-        "output_mtime": out.stat().st_mtime_ns,
-        "title": report.title,
-        "items": [item_to_record(i) for i in report.items],
-        "data_files": stamps(source.parent, data_files),
-    }
-    store, entry = _stamp_entry(options, source)
-    record["uses"] = store.used()
-    store.save(_STAMPS, entry, record)
 
 
 def _cache_notes(build_one: Callable[[Path, Path, BuildOptions], DocumentReport]
@@ -160,17 +120,18 @@ def _cache_notes(build_one: Callable[[Path, Path, BuildOptions], DocumentReport]
 @_cache_notes
 def build_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport:
     started = time.perf_counter()
-    out = options.outdir / relative.with_suffix(".html")
+    planned = outputs.targets(relative, options)
     notify = options.on_progress or (lambda stage, path: None)
     try:
         source_bytes = source.read_bytes()
     except OSError as exc:
         return DocumentReport(source, items=[Item("document", "error", f"cannot read: {exc}", Position(str(source), 1, 1))])
-    key = _stamp_key(source_bytes, options)
-    if options.write and not options.force and (previous := _unchanged(source, out, key, options)):
+    key = outputs.stamp_key(source_bytes, options)
+    fresh = outputs.freshness(source, planned, key, options)
+    if fresh.report is not None:
         notify("unchanged", source)
-        previous.seconds = time.perf_counter() - started
-        return previous
+        fresh.report.seconds = time.perf_counter() - started
+        return fresh.report
 
     from .readers import NotebookError, read
 
@@ -180,15 +141,13 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
     except NotebookError as exc:
         return DocumentReport(source, items=[Item("document", "error", exc.message, exc.position)],
                               seconds=time.perf_counter() - started)
-    report = DocumentReport(source, out if options.write else None, doc.title)
+    report = DocumentReport(source, planned[0].output if planned else None, doc.title, outputs=fresh.outputs,
+                            pending=fresh.stale)
     compile_document(doc, report, options, notify)
     report.items = list(doc.items)
-    if options.write:
-        from .writers.html import write_html
-
+    if report.pending:
         notify("writing", source)
-        write_html(doc, out, assets_root=options.outdir, cache_dir=options.cache_root)
-        _write_stamp(source, out, key, report, options, doc.data_files)
+        outputs.write_outputs(doc, report, source, key, options)
     report.seconds = time.perf_counter() - started
     notify("done", source)
     return report
@@ -226,10 +185,8 @@ def compile_document(
     render_math(doc, options.cache_root)
     _check_identities(doc, options)
     if execution is not None and options.write:
-        from .writers.html import prepare_page
-
-        # The kernel is still running: what the page needs that no output changes is done now.
-        prepare_page(doc, assets_root=options.outdir, cache_dir=options.cache_root)
+        # The kernel is still running: what the outputs need that no cell output changes is done now.
+        outputs.prepare_outputs(doc, report)
     if execution is not None and cache is not None:
         from .errors import KernelStartError
 

@@ -77,11 +77,19 @@ def _common(fn: Any) -> Any:
 @_common
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the pages go.")
+@click.option("-t", "--to", "formats", default="html", show_default=True, metavar="FORMAT[,FORMAT...]",
+              help="Output formats: html (a page per document), json (the document model), or one an "
+                   "installed package adds.")
 def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-          as_json: bool, cache_dir: Path | None, cache_max_size: int) -> None:
-    """Build .md / .ipynb documents (files, or every document under folders) into HTML pages."""
-    report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, write=True,
-                  cache_max_size=cache_max_size)
+          as_json: bool, cache_dir: Path | None, cache_max_size: int, formats: str) -> None:
+    """Build .md / .ipynb documents (files, or every document under folders) into HTML pages (or --to)."""
+    from .writers.registry import UnknownFormat
+
+    try:
+        report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, write=True,
+                      cache_max_size=cache_max_size, formats=formats)
+    except UnknownFormat as exc:
+        raise click.BadParameter(str(exc), param_hint="'--to'") from None
     sys.exit(report.exit_code)
 
 
@@ -99,7 +107,7 @@ def check(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_e
 
 def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
          as_json: bool, cache_dir: Path | None, *, write: bool, verdicts: bool = False,
-         cache_max_size: int) -> Report:
+         cache_max_size: int, formats: str = "html") -> Report:
     from .builder import build as build_docs
 
     progress = None if as_json or not sys.stderr.isatty() else _progress()
@@ -108,7 +116,7 @@ def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_ex
             progress.start()
         report = build_docs(list(paths), outdir, force=force, strict=strict, execute=not no_execute, jobs=jobs,
                             cache_dir=cache_dir, write=write, on_progress=progress.update if progress else None,
-                            cache_max_size=cache_max_size)
+                            cache_max_size=cache_max_size, formats=formats)
     finally:
         if progress:
             progress.stop()
@@ -171,12 +179,12 @@ def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
         f"{paint(str(t['errors']) + ' errors', 'red' if t['errors'] else 'green')}, {t['warnings']} warnings"
     )
     if outdir is not None:
-        pages = [d.output for d in report.documents if d.output]
+        files = [path for d in report.documents for paths in d.outputs.values() for path in paths]
         if report.index:
             lines.append(f"Index: {report.index}")
-        if pages:
-            lines.append("Pages:")
-            lines.extend(f"  {page}" for page in pages)
+        if files:
+            lines.append("Outputs:")
+            lines.extend(f"  {path}" for path in files)
     click.echo("\n".join(lines), color=paint.color or None)  # click would strip styles FORCE_COLOR asked for
 
 

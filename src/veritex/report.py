@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Item, Position
+from .model import VERDICT_KINDS, Item, Position
 
 BROKEN = ("error", "refuted")
-VERDICT_KINDS = ("expect", "check", "implements", "identity")
 
 
 @dataclass
@@ -23,6 +22,9 @@ class DocumentReport:
     cache_hit: bool = False
     skipped: bool = False  # unchanged since the last build: nothing was done
     seconds: float = 0.0
+    outputs: dict[str, list[Path]] = field(default_factory=dict)  # format -> files written or up to date
+    # The outputs this build still has to write (`veritex.formats.Target`s): set when the document is read.
+    pending: list[Any] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -35,6 +37,7 @@ class DocumentReport:
         return {
             "document": str(self.path),
             "output": str(self.output) if self.output else None,
+            "outputs": {name: [str(p) for p in paths] for name, paths in self.outputs.items()},
             "title": self.title,
             "cells_run": self.cells_run,
             "cache_hit": self.cache_hit,

@@ -8,9 +8,7 @@ from ..model import Document
 from .ipynb import NotebookError, read_ipynb
 from .markdown import read_markdown
 
-__all__ = ["NotebookError", "SUFFIXES", "read", "read_ipynb", "read_markdown"]
-
-SUFFIXES = (".md", ".markdown", ".ipynb")
+__all__ = ["NotebookError", "read", "read_ipynb", "read_markdown"]
 
 
 def read(path: Path | str) -> Document:

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Cell, CodeCell, Document, FrontMatter, Item, Position
-from .markdown import _Source, front_matter_from_dict, read_markdown_cell
+from .markdown import front_matter_from_dict, read_markdown_cell
+from .tree import Source
 
 
 class NotebookError(ValueError):
@@ -44,7 +45,7 @@ def read_ipynb(text: str, path: Path | str) -> Document:
     for number, nb_cell in enumerate(raw.get("cells", []), start=1):
         source = _text(nb_cell.get("source"))
         if nb_cell.get("cell_type") == "markdown":
-            cell, cell_items = read_markdown_cell(source, _Source(source, name, cell=number))
+            cell, cell_items = read_markdown_cell(source, Source(source, name, cell=number))
             cells.append(cell)
             items.extend(cell_items)
         elif nb_cell.get("cell_type") == "code":

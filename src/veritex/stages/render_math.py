@@ -1,33 +1,21 @@
-"""Render every formula with KaTeX at build time, from a per-document cache when possible.
+"""Report what KaTeX makes of every formula, at build time: the markup itself stays in the typeset
+service (`veritex.typeset`), whose cache the HTML writer then reads.
 
-A rebuild after a prose edit finds every formula in the cache and never starts V8. A formula KaTeX
-rejects becomes an error item pointing at the offending character in the source file; a big operator
-followed by a brace (`\\sum{i=1}^n`, an underscore lost on the way) becomes a warning.
+A formula KaTeX rejects becomes an error item pointing at the offending character in the source file;
+a big operator followed by a brace (`\\sum{i=1}^n`, an underscore lost on the way) becomes a warning.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import Store, digest
-from ..katex import KATEX_JS, KATEX_VERSION, Rendered, render_batch
+from ..katex import KATEX_JS, Rendered
 from ..model import Document, Item, Math, Position
 from ..places import position_at
+from ..typeset import PreparedTex, prepare, typeset_document
 
-CACHE_FORMAT = 1  # bump when the markup veritex asks KaTeX for changes
-
-_LABEL = re.compile(r"\\label\s*\{[^{}]*\}")
-# Environments KaTeX numbers on its own with a CSS counter; veritex numbers equations itself, so they
-# are rendered starred (the number, if the formula is labelled, is set beside it by the writer).
-_NUMBERED_ENV = re.compile(r"\\(?:begin|end)\s*\{(?:equation|align|alignat|gather)(?=\})")
-_DEFINES = re.compile(
-    r"\\(?:newcommand|renewcommand|providecommand|def|gdef|edef|xdef|let|futurelet|global|DeclareMathOperator)"
-    r"(?![A-Za-z])"
-)
 _BIG_OPERATOR = re.compile(
     r"\\(sum|prod|coprod|bigcup|bigcap|bigsqcup|bigvee|bigwedge|bigoplus|bigotimes|bigodot|biguplus"
     r"|int|iint|iiint|oint|lim|limsup|liminf|max|min|sup|inf|argmax|argmin)(?![A-Za-z])\s*\{"
@@ -37,35 +25,6 @@ _BIG_OPERATOR = re.compile(
 _LIMIT_LIKE = {"lim", "limsup", "liminf", "max", "min", "sup", "inf", "argmax", "argmin"}
 _RELATION = re.compile(r"=|<|>|\\to(?![A-Za-z])|\\in(?![A-Za-z])|\\rightarrow|\\[lg]eq?(?![A-Za-z])")
 _UNDEFINED = re.compile(r"Undefined control sequence: (\\[A-Za-z]+)")
-
-
-@dataclass
-class PreparedTex:
-    """The TeX handed to KaTeX, and where veritex inserted characters so offsets map back."""
-
-    tex: str
-    inserted_at: list[int] = field(default_factory=list)  # offsets in `tex` of inserted characters
-
-    def original_offset(self, offset: int) -> int:
-        return offset - sum(1 for at in self.inserted_at if at < offset)
-
-
-def prepare(tex: str) -> PreparedTex:
-    """`\\label{..}` blanked out (KaTeX has no `\\label`; blanks keep offsets), numbered environments starred."""
-    blanked = _LABEL.sub(lambda m: " " * len(m.group(0)), tex)
-    parts: list[str] = []
-    inserted: list[int] = []
-    last = 0
-    length = 0
-    for match in _NUMBERED_ENV.finditer(blanked):
-        parts.append(blanked[last : match.end()])
-        length += match.end() - last
-        inserted.append(length)
-        parts.append("*")
-        length += 1
-        last = match.end()
-    parts.append(blanked[last:])
-    return PreparedTex("".join(parts), inserted)
 
 
 def position_in(math: Math, offset: int) -> Position:
@@ -196,95 +155,14 @@ def _error_item(math: Math, rendered: Rendered, prepared: PreparedTex) -> Item:
     )
 
 
-class RenderCache:
-    """One entry per document in the cache's `math` namespace: formula key -> KaTeX output. A damaged
-    entry is a miss (noted) and is rewritten."""
-
-    NAMESPACE = "math"
-
-    def __init__(self, cache_dir: Path | None, document: Path) -> None:
-        self.store = Store(cache_dir) if cache_dir else None
-        self.key = self.store.key({"document": document.resolve()}) if self.store else ""
-        self.path = self.store.path(self.NAMESPACE, self.key) if self.store else None
-        self.entries: dict[str, Rendered] = {}
-        self.changed = False
-        if self.store:
-            self.entries = self._load(self.store)
-
-    def _load(self, store: Store) -> dict[str, Rendered]:
-        data = store.load(self.NAMESPACE, self.key)
-        if data is None or data.get("format") != CACHE_FORMAT:
-            return {}
-        try:
-            return {str(k): Rendered.from_json(v) for k, v in data["entries"].items()}
-        except (ValueError, KeyError, TypeError, AttributeError):
-            store.note(store.path(self.NAMESPACE, self.key), "not rendered formulas")
-            return {}
-
-    def get(self, key: str) -> Rendered | None:
-        return self.entries.get(key)
-
-    def put(self, key: str, rendered: Rendered) -> None:
-        self.entries[key] = rendered
-        self.changed = True
-
-    def save(self, keep: Iterable[str]) -> None:
-        """Write the entries still in use (formulas deleted from the document are forgotten)."""
-        keep = set(keep)
-        if self.store is None or (not self.changed and set(self.entries) <= keep):
-            return  # nothing new and nothing to forget
-        entries = {k: v.to_json() for k, v in self.entries.items() if k in keep}
-        self.store.save(self.NAMESPACE, self.key, {"format": CACHE_FORMAT, "entries": entries})
-
-
-def cache_key(tex: str, display: bool, macros: dict[str, str], definitions: str) -> str:
-    return digest([KATEX_VERSION, CACHE_FORMAT, display, sorted(macros.items()), definitions, tex])
-
-
 def render_math(doc: Document, cache_dir: Path | None) -> None:
-    """Set `html` or `error` on every formula of `doc` and add its math diagnostics to `doc.items`."""
+    """Typeset every formula of `doc` (through the cache in `cache_dir`) and add its math diagnostics
+    to `doc.items`: an error for each formula KaTeX rejects, warnings for lost subscripts."""
     formulas = list(doc.all_math())
-    prepared = [prepare(m.tex) for m in formulas]
-    # `\newcommand` in one formula serves the ones after it, so every formula's output depends on them.
-    defining = {i for i, p in enumerate(prepared) if _DEFINES.search(p.tex)}
-    definitions = digest([[prepared[i].tex, formulas[i].display] for i in sorted(defining)])
-    macros = dict(doc.meta.macros)
-    keys = [cache_key(p.tex, m.display, macros, definitions) for m, p in zip(formulas, prepared, strict=True)]
-
-    cache = RenderCache(cache_dir, doc.path)
-    missing = {k for k in keys if cache.get(k) is None}
-    fresh: dict[str, Rendered] = {}
-    if missing:
-        # Definitions are rendered again (even when cached) so that the macros they define exist for
-        # the formulas after them; a formula written twice is rendered once.
-        batch: list[int] = []
-        queued: set[str] = set()
-        for i, key in enumerate(keys):
-            if i in defining or key not in queued and key in missing:
-                batch.append(i)
-                queued.add(key)
-        results = render_batch([(prepared[i].tex, formulas[i].display) for i in batch], macros)
-        for i, rendered in zip(batch, results, strict=True):
-            if keys[i] in missing:
-                fresh[keys[i]] = rendered
-                if rendered.final:
-                    cache.put(keys[i], rendered)
-
-    for math, tex, key in zip(formulas, prepared, keys, strict=True):
-        result = fresh.get(key) or cache.get(key)
-        assert result is not None  # every missing key was rendered above
+    results = typeset_document([(m.tex, m.display) for m in formulas], doc.meta.macros,
+                               cache_dir=cache_dir, document=doc.path)
+    for math, result in zip(formulas, results, strict=True):
         if result.html is not None:
-            math.html, math.error = result.html, None
             doc.items.extend(operator_warnings(math))
         else:
-            item = _error_item(math, result, tex)
-            math.html, math.error = None, item.message
-            doc.add(item)
-    cache.save(keys)
-
-
-def render_tex(tex: str, display: bool, macros: dict[str, str] | None = None) -> tuple[str | None, str | None]:
-    """Render one formula outside a document (e.g. a `text/latex` output): (html, error message)."""
-    rendered = render_batch([(prepare(tex).tex, display)], macros)[0]
-    return rendered.html, rendered.message
-
+            doc.add(_error_item(math, result, prepare(math.tex)))

@@ -1,8 +1,9 @@
 """`write_html`: one page per document, readable offline.
 
 The page links one shared folder, `<assets_root>/_veritex/` (the stylesheet, KaTeX's CSS and fonts),
-written once for all pages under it; images are inlined. Math is already rendered by the render
-stage, so writing a page starts no JavaScript engine (except for `text/latex` outputs).
+written once for all pages under it; images are inlined. Formulas come from the typeset service,
+whose cache the build's render stage has filled, so writing a page starts no JavaScript engine
+(except for new `text/latex` outputs).
 """
 
 from __future__ import annotations
@@ -20,17 +21,17 @@ from markupsafe import Markup
 from .. import __version__
 from ..cache import Store, digest
 from ..fsutil import atomic_write_text
-from ..katex import KATEX_VERSION
-from ..model import CodeCell, Document, Item, Position
+from ..katex import KATEX_VERSION, Rendered
+from ..model import VERDICT_KINDS, CodeBlock, CodeCell, Document, Item, Position, walk
+from ..typeset import typeset_document
 from .assets_copy import ASSETS_DIRNAME, ensure_assets
 from .badges import message_html
 from .cells import cell_view
 from .highlight import HighlightCache, prepare_block
-from .prose import fence_language, render_tokens
+from .prose import render_body
 from .state import Heading, PageState
 
 _TEMPLATES = Path(__file__).with_name("templates")
-VERDICT_KINDS = ("expect", "check", "implements", "identity")
 _SCRIPTS = {"han": r"[\u4e00-\u9fff]", "kana": r"[\u3040-\u30ff]", "hangul": r"[\uac00-\ud7af]"}
 _FIRST_CJK = "\u3040"  # no script above lies below it
 _LATIN = re.compile(r"[A-Za-z]")
@@ -140,17 +141,26 @@ def _colophon(doc: Document) -> dict[str, Any]:
     return {"python": env.get("python"), "packages": packages, "veritex": __version__, "katex": KATEX_VERSION}
 
 
+def typeset_formulas(doc: Document, cache_root: Path | None) -> dict[int, Rendered]:
+    """id(formula) -> KaTeX's output, from the typeset service (its entries under `cache_root`)."""
+    formulas = list(doc.all_math())
+    rendered = typeset_document([(m.tex, m.display) for m in formulas], doc.meta.macros, cache_dir=cache_root,
+                                document=doc.path)
+    return {id(m): r for m, r in zip(formulas, rendered, strict=True)}
+
+
 def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = None) -> str:
     """The page's HTML; `assets_href` is the URL of the shared assets folder relative to the page.
-    `cache_dir` keeps highlighted code and compiled templates for the next build."""
+    `cache_dir` is the cache root: highlighted code, compiled templates and typeset formulas are kept
+    there for the next build."""
     highlights = HighlightCache(cache_dir, doc.path) if cache_dir is not None else None
-    page = PageState(doc, highlights)
+    page = PageState(doc, highlights, typeset_formulas(doc, cache_dir))
     blocks: list[dict[str, Any]] = []
     for cell in doc.cells:
         if isinstance(cell, CodeCell):
             blocks.append({"kind": "code", "cell": cell_view(cell, doc, page)})
         else:
-            blocks.append({"kind": "prose", "html": Markup(render_tokens(cell.tokens, page))})
+            blocks.append({"kind": "prose", "html": Markup(render_body(cell.body, page))})
     if highlights is not None:
         highlights.save()
     template = _environment(cache_dir).get_template("page.html.j2")
@@ -200,11 +210,9 @@ def prepare_page(doc: Document, *, assets_root: Path, cache_dir: Path) -> None:
         if isinstance(cell, CodeCell):
             prepare_block(cell.source, cell.language, highlights)
             continue
-        for token in cell.tokens:
-            if token.type == "fence":
-                prepare_block(token.content, fence_language(token.info), highlights)
-            elif token.type == "code_block":
-                prepare_block(token.content, "text", highlights)
+        for node in walk(cell.body):
+            if isinstance(node, CodeBlock):
+                prepare_block(node.code, node.language or "text", highlights)
     highlights.save()
 
 
@@ -212,7 +220,8 @@ def write_html(doc: Document, out_path: Path, *, assets_root: Path | None = None
                cache_dir: Path | None = None) -> Path:
     """Write the page for `doc` to `out_path` (atomically) and the shared assets under `assets_root`
     (default: the page's folder; a build passes its output folder so that nested pages share one copy).
-    `cache_dir` (optional) is where the writer keeps what it can reuse in the next build."""
+    `cache_dir` (optional) is the cache root where the writer keeps what it can reuse in the next build
+    (a build passes the one its render stage filled, so formulas are typeset once)."""
     out_path = Path(out_path)
     root = Path(assets_root) if assets_root is not None else out_path.parent
     assets = ensure_assets(root)

@@ -11,11 +11,12 @@ from ..fsutil import atomic_write_text
 from ..report import Report
 
 
-def write_index(report: Report, outdir: Path, title: str = "Documents") -> Path | None:
-    """Write `outdir/index.html` when the build made more than one page (a document named index wins)."""
-    built = [d for d in report.documents if d.output is not None]
+def write_index(report: Report, outdir: Path, title: str = "Documents", *, format_name: str = "html") -> Path | None:
+    """Write `outdir/index.html` when the build made more than one page (a document named index wins);
+    `format_name` is the format whose outputs are the pages."""
+    built = [(d, d.outputs[format_name][0]) for d in report.documents if d.outputs.get(format_name)]
     target = outdir / "index.html"
-    if len(built) < 2 or any(d.output == target for d in built):
+    if len(built) < 2 or any(page == target for _, page in built):
         return None
     # Imported here: a build of one page (or an unchanged rebuild) never loads Jinja2 or Pygments.
     from .assets_copy import ASSETS_DIRNAME, ensure_assets
@@ -23,11 +24,10 @@ def write_index(report: Report, outdir: Path, title: str = "Documents") -> Path 
 
     ensure_assets(outdir)
     pages: list[dict[str, Any]] = []
-    for doc in sorted(built, key=lambda d: str(d.output)):
-        assert doc.output is not None
+    for doc, page in sorted(built, key=lambda built_page: str(built_page[1])):
         counts = doc.counts()
         pages.append({
-            "href": Path(os.path.relpath(doc.output, outdir)).as_posix(),
+            "href": Path(os.path.relpath(page, outdir)).as_posix(),
             "title": doc.title or doc.path.stem,
             "source": str(doc.path),
             "counts": {k: counts.get(k, 0) for k in ("verified", "refuted", "unchecked", "error", "warning")},

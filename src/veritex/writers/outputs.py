@@ -113,9 +113,8 @@ def _plain(data: Mapping[str, Any]) -> str:
 
 def _latex(source: str) -> str | None:
     """`text/latex` (SymPy's `$\\displaystyle ...$`, IPython's `Latex`) through KaTeX; None if it fails."""
-    from ..stages.render_math import render_tex
+    from ..typeset import typeset_formula
 
     match = _LATEX_DELIMITERS.match(source)
     tex = match.group(2) if match else source
-    rendered, _error = render_tex(tex, display=True)
-    return rendered
+    return typeset_formula(tex, display=True).html

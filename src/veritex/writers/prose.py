@@ -1,61 +1,67 @@
-"""Markdown cells to HTML: markdown-it-py's renderer, plus rules for veritex's own tokens.
+"""Prose cells to HTML: the body tree walked by type, one `_render_<Class>` method per node type.
 
-Formulas come out as the KaTeX markup the render stage stored on each `Math` node, equation
-references as links to the numbered formula, `{eval}` roles as the value the kernel computed.
+The markup is CommonMark's as markdown-it writes it (so pages read as before the tree existed):
+`<br />`, attributes escaped without touching `'`, the paragraphs of a tight list set without `<p>`.
+Formulas come out as the KaTeX markup of the typeset service, equation references as links to the
+numbered formula, `{eval}` roles as the value the kernel computed.
 """
 
 from __future__ import annotations
 
-import functools
 import html
-import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
-
-from ..model import InlineEval, Math, Reference, reference_text
+from ..model import (
+    BlockBreak,
+    BlockQuote,
+    BulletList,
+    CodeBlock,
+    CodeSpan,
+    Comment,
+    Emphasis,
+    HardBreak,
+    Heading,
+    HtmlBlock,
+    HtmlInline,
+    Image,
+    InlineEval,
+    Link,
+    ListItem,
+    Math,
+    MathBlock,
+    Node,
+    OrderedList,
+    Paragraph,
+    Reference,
+    Role,
+    SoftBreak,
+    Strikethrough,
+    Strong,
+    Table,
+    TableCell,
+    TableRow,
+    Target,
+    Text,
+    ThematicBreak,
+    plain_text,
+    reference_text,
+)
 from .badges import formula_verdicts, message_html
 from .highlight import code_block as highlighted_block
 from .state import PageState
 
-
-@functools.cache
-def _options() -> OptionsDict:
-    return MarkdownIt("commonmark", {"html": True}).options
-
-
-@functools.cache
-def _renderer() -> ProseRenderer:
-    # One renderer for every call: making one inspects all its methods, and rendering keeps its state
-    # in `env`, not in the renderer.
-    return ProseRenderer()
+# Blocks that open with a plain tag: after the unwrapped paragraph of a tight list item they start
+# on a new line.
+_TAGGED_BLOCKS = (Paragraph, BlockQuote, BulletList, OrderedList, Table, ThematicBreak)
 
 
-def render_tokens(tokens: list[Token], page: PageState) -> str:
-    return _renderer().render(tokens, _options(), {"page": page})
-
-
-def render_inline_text(tokens: Sequence[Token], page: PageState) -> str:
-    """Inline tokens as HTML without element ids (for copies such as the table of contents)."""
-    return _renderer().renderInline(tokens, _options(), {"page": page, "copy": True})
-
-
-def _page(env: EnvType) -> PageState:
-    page = env["page"]
-    assert isinstance(page, PageState)
-    return page
-
-
-def _node(token: Token) -> Any:
-    return (token.meta or {}).get("node")
+def escape(text: str) -> str:
+    """`&`, `<`, `>` and `"` escaped, as markdown-it escapes text and attributes."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _raw_tex(tex: str, display: bool, message: str | None, element_id: str | None) -> str:
-    """A formula KaTeX rejected (or that was never rendered): its TeX, marked."""
+    """A formula KaTeX rejected (or that was never typeset): its TeX, marked."""
     title = f' title="{html.escape(message)}"' if message else ""
     ident = f' id="{element_id}"' if element_id else ""
     if display:
@@ -65,78 +71,193 @@ def _raw_tex(tex: str, display: bool, message: str | None, element_id: str | Non
     return f'<code class="vt-tex vt-math-error"{ident}{title}>{html.escape(tex)}</code>'
 
 
-def fence_language(info: str) -> str:
-    """`python norun` -> python; MyST `{code-cell} python` -> python."""
-    words = info.strip().split()
-    if words and words[0].startswith("{"):
-        words = words[1:]
-    return re.sub(r"[^\w+#.-]", "", words[0]) if words else ""
+def render_body(blocks: Sequence[Node], page: PageState) -> str:
+    """A prose cell's body as HTML."""
+    return ProseWriter(page).blocks(blocks)
 
 
-def _plain_text(children: Sequence[Token]) -> str:
-    return "".join(c.content for c in children if c.type in ("text", "code_inline", "math_inline"))
+def render_inline_text(inlines: Sequence[Node], page: PageState) -> str:
+    """Inline nodes as HTML without element ids (for copies such as the table of contents)."""
+    return ProseWriter(page, copy=True).inlines(inlines)
 
 
-class ProseRenderer(RendererHTML):
-    """Rules are looked up by token type, so each method below renders the token of its name."""
+class ProseWriter:
+    """Renders nodes of the body tree; `copy` leaves element ids out (the id belongs to the original)."""
 
-    def renderToken(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        token = tokens[idx]
-        if not token.tag:  # a token type nobody renders: show its text rather than an empty tag
-            return html.escape(token.content)
-        return super().renderToken(tokens, idx, options, env)
+    def __init__(self, page: PageState, *, copy: bool = False) -> None:
+        self.page = page
+        self.copy = copy
+        self._tight = False  # inside an item of a tight list
 
-    # Math -------------------------------------------------------------------------------------
-    def math_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        math = _node(tokens[idx])
-        if not isinstance(math, Math):
-            return _raw_tex(tokens[idx].content, False, None, None)
-        element_id = None if env.get("copy") else _page(env).math_id(math)
-        if math.html is None:
-            return _raw_tex(math.tex, False, math.error, element_id)
-        ident = f' id="{element_id}"' if element_id else ""
-        warnings = _page(env).warnings_for(math)
-        if warnings:
-            title = html.escape("; ".join(w.message for w in warnings))
-            return f'<span class="vt-math vt-math-warning"{ident} title="{title}">{math.html}</span>'
-        return f'<span class="vt-math"{ident}>{math.html}</span>'
+    def render(self, node: Node) -> str:
+        try:
+            method = _RENDERERS[type(node)]
+        except KeyError:
+            raise TypeError(f"no HTML for a {type(node).__name__} node") from None
+        return method(self, node)
 
-    def math_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        math = _node(tokens[idx])
-        if not isinstance(math, Math):
-            return _raw_tex(tokens[idx].content, True, None, None)
-        page = _page(env)
+    def blocks(self, nodes: Sequence[Node]) -> str:
+        parts: list[str] = []
+        unwrapped = False  # the last block was a paragraph set without <p>
+        for node in nodes:
+            if self._tight and type(node) is Paragraph:
+                parts.append(self.inlines(node.children))
+                unwrapped = True
+                continue
+            if unwrapped and isinstance(node, _TAGGED_BLOCKS):
+                parts.append("\n")
+            unwrapped = False
+            parts.append(self.render(node))
+        return "".join(parts)
+
+    def inlines(self, nodes: Sequence[Node]) -> str:
+        return "".join(self.render(node) for node in nodes)
+
+    def _nested(self, nodes: Sequence[Node], tight: bool) -> str:
+        outer, self._tight = self._tight, tight
+        try:
+            return self.blocks(nodes)
+        finally:
+            self._tight = outer
+
+    # Blocks -----------------------------------------------------------------------------------
+    def _render_Paragraph(self, node: Paragraph) -> str:
+        return f"<p>{self.inlines(node.children)}</p>\n"
+
+    def _render_Heading(self, node: Heading) -> str:
+        tag = f"h{node.level}"
+        element_id = self.page.heading(node.level, plain_text(node.children),
+                                       render_inline_text(node.children, self.page))
+        return f'<{tag} id="{element_id}">{self.inlines(node.children)}</{tag}>\n'
+
+    def _render_BlockQuote(self, node: BlockQuote) -> str:
+        inner = self._nested(node.children, tight=False)
+        return f"<blockquote>{chr(10) if node.children else ''}{inner}</blockquote>\n"
+
+    def _render_BulletList(self, node: BulletList) -> str:
+        return f"<ul>\n{self._items(node.items, node.tight)}</ul>\n"
+
+    def _render_OrderedList(self, node: OrderedList) -> str:
+        start = f' start="{node.start}"' if node.start != 1 else ""
+        return f"<ol{start}>\n{self._items(node.items, node.tight)}</ol>\n"
+
+    def _items(self, items: Sequence[ListItem], tight: bool) -> str:
+        outer, self._tight = self._tight, tight
+        try:
+            return "".join(self.render(item) for item in items)
+        finally:
+            self._tight = outer
+
+    def _render_ListItem(self, node: ListItem) -> str:
+        first = node.children[0] if node.children else None
+        # The item's text follows <li> directly when it is empty or starts with an unwrapped paragraph.
+        newline = "" if first is None or (self._tight and type(first) is Paragraph) else "\n"
+        return f"<li>{newline}{self._nested(node.children, self._tight)}</li>\n"
+
+    def _render_Table(self, node: Table) -> str:
+        head = "".join(self.render(row) for row in node.head)
+        body = "".join(self.render(row) for row in node.body)
+        tbody = f"<tbody>\n{body}</tbody>\n" if node.body else ""
+        return f"<table>\n<thead>\n{head}</thead>\n{tbody}</table>\n"
+
+    def _render_TableRow(self, node: TableRow) -> str:
+        return f"<tr>\n{''.join(self.render(cell) for cell in node.cells)}</tr>\n"
+
+    def _render_TableCell(self, node: TableCell) -> str:
+        tag = "th" if node.header else "td"
+        style = f' style="text-align:{node.align}"' if node.align else ""
+        return f"<{tag}{style}>{self.inlines(node.children)}</{tag}>\n"
+
+    def _render_ThematicBreak(self, node: ThematicBreak) -> str:
+        return "<hr />\n"
+
+    def _render_HtmlBlock(self, node: HtmlBlock) -> str:
+        return node.html
+
+    def _render_CodeBlock(self, node: CodeBlock) -> str:
+        return highlighted_block(node.code, node.language or "text", cache=self.page.highlights) + "\n"
+
+    def _render_MathBlock(self, node: MathBlock) -> str:
+        math, page = node.math, self.page
         element_id = page.math_id(math)
-        if math.html is None:
-            return _raw_tex(math.tex, True, math.error, element_id)
+        rendered = page.typeset_of(math)
+        if rendered is None or rendered.html is None:
+            return _raw_tex(math.tex, True, page.math_error(math, rendered), element_id)
         number = f'<span class="vt-eqno">({math.number})</span>' if math.number is not None else ""
         verdicts = formula_verdicts(page.verdicts_for(math))
         warnings = "".join(f'<div class="vt-math-note">{message_html(w.message)}</div>'
                            for w in page.warnings_for(math))
-        return (f'<div class="vt-equation" id="{element_id}"><div class="vt-equation-body">{math.html}</div>'
+        return (f'<div class="vt-equation" id="{element_id}"><div class="vt-equation-body">{rendered.html}</div>'
                 f"{number}{verdicts}{warnings}</div>\n")
 
-    math_block_label = math_block
-    math_inline_double = math_inline
-    amsmath = math_block
+    def _render_Target(self, node: Target) -> str:
+        return f'<span class="vt-target" id="{html.escape(node.label)}"></span>\n'
 
-    # References and inline values -------------------------------------------------------------
-    def eq_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        ref = _node(tokens[idx])
-        if not isinstance(ref, Reference):
-            return html.escape(tokens[idx].content)
-        ident = "" if env.get("copy") else f' id="{_page(env).ref_id(ref)}"'
-        if ref.resolved is None:
+    def _render_Comment(self, node: Comment) -> str:
+        return ""
+
+    def _render_BlockBreak(self, node: BlockBreak) -> str:
+        return "<hr>\n"
+
+    # Inline -----------------------------------------------------------------------------------
+    def _render_Text(self, node: Text) -> str:
+        return escape(node.text)
+
+    def _render_SoftBreak(self, node: SoftBreak) -> str:
+        return "\n"
+
+    def _render_HardBreak(self, node: HardBreak) -> str:
+        return "<br />\n"
+
+    def _render_Emphasis(self, node: Emphasis) -> str:
+        return f"<em>{self.inlines(node.children)}</em>"
+
+    def _render_Strong(self, node: Strong) -> str:
+        return f"<strong>{self.inlines(node.children)}</strong>"
+
+    def _render_Strikethrough(self, node: Strikethrough) -> str:
+        return f"<s>{self.inlines(node.children)}</s>"
+
+    def _render_CodeSpan(self, node: CodeSpan) -> str:
+        return f"<code>{escape(node.code)}</code>"
+
+    def _render_Link(self, node: Link) -> str:
+        title = f' title="{escape(node.title)}"' if node.title is not None else ""
+        return f'<a href="{escape(node.href)}"{title}>{self.inlines(node.children)}</a>'
+
+    def _render_Image(self, node: Image) -> str:
+        title = f' title="{escape(node.title)}"' if node.title is not None else ""
+        return f'<img src="{escape(node.src)}" alt="{escape(node.alt)}"{title} />'
+
+    def _render_HtmlInline(self, node: HtmlInline) -> str:
+        return node.html
+
+    def _render_Role(self, node: Role) -> str:
+        return f'<code class="vt-role" data-role="{html.escape(node.name)}">{html.escape(node.content)}</code>'
+
+    def _render_Math(self, node: Math) -> str:
+        page = self.page
+        element_id = None if self.copy else page.math_id(node)
+        rendered = page.typeset_of(node)
+        if rendered is None or rendered.html is None:
+            return _raw_tex(node.tex, False, page.math_error(node, rendered), element_id)
+        ident = f' id="{element_id}"' if element_id else ""
+        warnings = page.warnings_for(node)
+        if warnings:
+            title = html.escape("; ".join(w.message for w in warnings))
+            return f'<span class="vt-math vt-math-warning"{ident} title="{title}">{rendered.html}</span>'
+        return f'<span class="vt-math"{ident}>{rendered.html}</span>'
+
+    def _render_Reference(self, node: Reference) -> str:
+        ident = "" if self.copy else f' id="{self.page.ref_id(node)}"'
+        if node.resolved is None:
             return (f'<span class="vt-ref vt-broken"{ident} title="unknown reference: no formula is labelled '
-                    f'{html.escape(ref.target)}">({html.escape(ref.target)}?)</span>')
-        text = html.escape(reference_text(ref.resolved, ref.role))
-        return f'<a class="vt-ref"{ident} href="#{_page(env).math_id(ref.resolved)}">{text}</a>'
+                    f'{html.escape(node.target)}">({html.escape(node.target)}?)</span>')
+        text = html.escape(reference_text(node.resolved, node.role))
+        return f'<a class="vt-ref"{ident} href="#{self.page.math_id(node.resolved)}">{text}</a>'
 
-    def eval_role(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        node = _node(tokens[idx])
-        if not isinstance(node, InlineEval):
-            return html.escape(tokens[idx].content)
-        ident = "" if env.get("copy") else f' id="{_page(env).eval_id(node)}"'
+    def _render_InlineEval(self, node: InlineEval) -> str:
+        ident = "" if self.copy else f' id="{self.page.eval_id(node)}"'
         expr = html.escape(node.expr)
         if node.error is not None:
             return (f'<code class="vt-eval vt-broken"{ident} title="{html.escape(node.error)}">'
@@ -148,36 +269,20 @@ class ProseRenderer(RendererHTML):
         shown = html.escape(str(node.value.get("text/plain", "")))
         return f'<span class="vt-eval"{ident} title="{expr}">{shown}</span>'
 
-    def myst_role(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        token = tokens[idx]
-        name = html.escape(str((token.meta or {}).get("name", "")))
-        return f'<code class="vt-role" data-role="{name}">{html.escape(token.content)}</code>'
 
-    # Blocks -----------------------------------------------------------------------------------
-    def heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        token = tokens[idx]
-        inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
-        children = (inline.children or []) if inline is not None else []
-        page = _page(env)
-        element_id = page.heading(int(token.tag[1]), _plain_text(children), render_inline_text(children, page))
-        return f'<{token.tag} id="{element_id}">'
+def _renderers() -> dict[type, Callable[[ProseWriter, Node], str]]:
+    """Node type -> its method: looked up once, so rendering a node is one dictionary lookup."""
+    from ..model import BLOCK_TYPES, INLINE_TYPES
 
-    def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        token = tokens[idx]
-        return highlighted_block(token.content, fence_language(token.info), cache=_page(env).highlights) + "\n"
+    table: dict[type, Callable[[ProseWriter, Node], str]] = {}
+    for cls in (*BLOCK_TYPES, *INLINE_TYPES, ListItem, TableRow, TableCell):
+        method = getattr(ProseWriter, f"_render_{cls.__name__}", None)
+        if method is None:
+            raise TypeError(f"ProseWriter has no _render_{cls.__name__}")
+        table[cls] = method
+    return table
 
-    def code_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return highlighted_block(tokens[idx].content, "text", cache=_page(env).highlights) + "\n"
 
-    def myst_target(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        label = html.escape(tokens[idx].content)
-        return f'<span class="vt-target" id="{label}"></span>\n'
+_RENDERERS = _renderers()
 
-    def myst_line_comment(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return ""
-
-    def myst_block_break(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return "<hr>\n"
-
-    def front_matter(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return ""
+__all__ = ["ProseWriter", "escape", "render_body", "render_inline_text"]

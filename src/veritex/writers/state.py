@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..katex import Rendered
 from ..model import CodeCell, Document, InlineEval, Item, Math, Position, Reference
 from .highlight import HighlightCache
 
@@ -31,9 +32,11 @@ def _same_place(a: Position, b: Position) -> bool:
 
 
 class PageState:
-    def __init__(self, doc: Document, highlights: HighlightCache | None = None) -> None:
+    def __init__(self, doc: Document, highlights: HighlightCache | None = None,
+                 typeset: dict[int, Rendered] | None = None) -> None:
         self.doc = doc
         self.highlights = highlights  # highlighted code from earlier builds, when there is a cache
+        self.typeset = typeset or {}  # id(formula) -> KaTeX's output for it
         self.headings: list[Heading] = []
         self._taken: set[str] = set()
         self._ids: dict[int, str] = {}
@@ -49,13 +52,18 @@ class PageState:
             self._ids[id(cell)] = self.unique(f"cell-{index + 1}")
         self._verdicts: dict[str, list[Item]] = {}
         self._warnings: dict[int, list[Item]] = {}
+        self._errors: dict[int, Item] = {}
         for item in doc.items:
             if item.kind in FORMULA_VERDICT_KINDS and item.label:
                 self._verdicts.setdefault(item.label, []).append(item)
-            elif item.kind == "math" and item.status == "warning" and item.position is not None:
+            elif item.kind == "math" and item.status in ("warning", "error") and item.position is not None:
                 flagged = self._math_at(item.position)
-                if flagged is not None:
+                if flagged is None:
+                    continue
+                if item.status == "warning":
                     self._warnings.setdefault(id(flagged), []).append(item)
+                else:
+                    self._errors.setdefault(id(flagged), item)
 
     def unique(self, base: str) -> str:
         candidate, n = base, 1
@@ -109,6 +117,16 @@ class PageState:
 
     def warnings_for(self, math: Math) -> list[Item]:
         return self._warnings.get(id(math), [])
+
+    def typeset_of(self, math: Math) -> Rendered | None:
+        return self.typeset.get(id(math))
+
+    def math_error(self, math: Math, rendered: Rendered | None) -> str | None:
+        """Why a formula shows as TeX: the build's error item on it (with its advice), else KaTeX's words."""
+        item = self._errors.get(id(math))
+        if item is not None:
+            return item.message
+        return rendered.message if rendered is not None else None
 
     def _math_at(self, where: Position) -> Math | None:
         return next((m for m in self.doc.all_math() if _same_place(m.position, where) and _covers(m, where)), None)

@@ -1,9 +1,7 @@
-"""The document model: the one thing readers build, stages annotate and writers consume.
+"""A document: front matter, an ordered list of prose and code cells, and what the stages found.
 
-A `Document` is front matter plus an ordered list of cells. Markdown cells keep markdown-it-py's
-token stream; math, equation references and inline `{eval}` roles appear in it as tokens whose
-`meta["node"]` is the typed node below, so a writer renders tokens and finds the node there.
-Code cell outputs are nbformat v4 output dicts, so they cache and export unchanged.
+Prose cells hold their body as the typed tree of `body.py`; code cell outputs are nbformat v4 output
+dicts, so they cache and export unchanged.
 """
 
 from __future__ import annotations
@@ -11,13 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:  # markdown-it is imported by the reader; an unchanged rebuild never loads it
-    from markdown_it.token import Token
+from .body import Block, Heading, InlineEval, Math, Reference, walk
+from .position import Position
 
 VERDICT_MIME = "application/vnd.veritex.verdict+json"
 """MIME type of the display data that carries a verdict from the kernel to the build."""
+
+VERDICT_KINDS = ("expect", "check", "implements", "identity")
+"""Item kinds that are verdicts (counted as verified / refuted / unchecked), not diagnostics."""
+
+SOURCE_SUFFIXES = (".md", ".markdown", ".ipynb")
+"""The files a build reads as documents."""
 
 Status = Literal["verified", "refuted", "unchecked", "error", "warning"]
 Kind = Literal[
@@ -25,74 +29,13 @@ Kind = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Position:
-    """A place in a source document: 1-based line and column; `cell` (1-based) for notebooks,
-    where `line` counts inside that cell."""
-
-    file: str
-    line: int
-    column: int = 1
-    cell: int | None = None
-
-    def shifted(self, lines: int = 0, column: int | None = None) -> Position:
-        return Position(self.file, self.line + lines, self.column if column is None else column, self.cell)
-
-    def __str__(self) -> str:
-        if self.cell is not None:
-            return f"{self.file}:cell {self.cell}:{self.line}:{self.column}"
-        return f"{self.file}:{self.line}:{self.column}"
-
-
-@dataclass
-class Math:
-    """A formula: raw TeX (delimiters and label syntax stripped), where it is, and its label."""
-
-    tex: str
-    display: bool
-    position: Position
-    label: str | None = None
-    tag: str | None = None
-    number: int | None = None  # equation number, set by the numbering stage
-    html: str | None = None  # rendered markup, set by the render stage
-    error: str | None = None  # why it does not render, set by the render stage
-
-    @property
-    def anchor(self) -> str:
-        return "eq-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in (self.label or ""))
-
-
-def reference_text(math: Math, role: str) -> str:
-    """What a reference to `math` reads as: `(2)` for `{eq}` / `\\eqref`, `2` for `\\ref`."""
-    shown = math.tag if math.tag is not None else str(math.number) if math.number is not None else math.label or "?"
-    return shown if role == "ref" else f"({shown})"
-
-
-@dataclass
-class Reference:
-    """`{eq}`label``, `\\eqref{label}` or `\\ref{label}` in prose."""
-
-    target: str
-    role: str
-    position: Position
-    resolved: Math | None = None
-
-
-@dataclass
-class InlineEval:
-    """`{eval}`expr`` in prose: replaced by the value of `expr` after all cells ran."""
-
-    expr: str
-    position: Position
-    value: dict[str, Any] | None = None  # a MIME bundle ("text/plain", maybe "text/html")
-    error: str | None = None
-
-
 @dataclass
 class MarkdownCell:
     source: str
     position: Position  # where `source` starts
-    tokens: list[Token] = field(default_factory=list)
+    body: list[Block] = field(default_factory=list)
+    # The formulas, references and values of `body` in document order, as the reader found them:
+    # the stages work through these lists rather than walking the tree.
     math: list[Math] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     evals: list[InlineEval] = field(default_factory=list)
@@ -179,13 +122,13 @@ class Document:
 
     @property
     def title(self) -> str:
-        """The front matter's title, else the first top-level heading, else the file name."""
+        """The front matter's title, else the text of the first top-level heading, else the file name."""
         if self.meta.title:
             return self.meta.title
         for cell in self.markdown_cells():
-            for here, after in zip(cell.tokens, cell.tokens[1:], strict=False):
-                if here.type == "heading_open" and here.tag == "h1" and after.type == "inline":
-                    return after.content
+            for node in walk(cell.body):
+                if isinstance(node, Heading) and node.level == 1:
+                    return node.text
         return self.path.stem
 
     def code_cells(self) -> Iterator[CodeCell]:

@@ -1,0 +1,46 @@
+"""The formats veritex ships: `html` (one page per document) and `json` (the document model).
+
+These classes are light: the modules that do the writing (Jinja2, Pygments) are imported by `write`,
+so naming a format costs nothing on a rebuild that writes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..model import Document
+    from ..report import Report
+    from .base import WriteContext
+
+
+class HtmlWriter:
+    name = "html"
+    suffix = ".html"
+
+    def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from .html import write_html
+
+        return [write_html(document, context.output, assets_root=context.assets_root,
+                           cache_dir=context.cache_root)]
+
+    def prepare(self, document: Document, context: WriteContext) -> None:
+        from .html import prepare_page
+
+        prepare_page(document, assets_root=context.assets_root, cache_dir=context.cache_root)
+
+    def finish(self, report: Report, outdir: Path) -> Path | None:
+        from .index import write_index
+
+        return write_index(report, outdir, format_name=self.name)
+
+
+class JsonWriter:
+    name = "json"
+    suffix = ".json"
+
+    def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from .json_model import write_json
+
+        return [write_json(document, context.output)]
