@@ -9,14 +9,23 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .fsutil import atomic_write_text
 from .model import Document, Item, Position
 from .report import DocumentReport, Report, item_from_record, item_to_record
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from .execution.protocol import ExecutionRequest, ExecutionResult, Executor
+    from .stages.cache import ExecutionCache
+    from .stages.execute import Execution
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".ipynb")
 _WRITER_CACHE = "writer"  # under the cache root: highlighted code, compiled templates
@@ -32,7 +41,10 @@ class BuildOptions:
     jobs: int = 1
     cache_dir: Path | None = None  # default: <outdir>/.veritex-cache
     write: bool = True  # False: run and check only (`veritex check`)
+    timeout: float | None = None  # seconds per cell, over the front matter's `timeout`
+    executor: Executor | None = field(default=None, repr=False)  # default: a LocalExecutor(jobs), made when needed
     on_progress: Callable[[str, Path], None] | None = field(default=None, repr=False)
+    on_cell: Callable[[str, int, int], None] | None = field(default=None, repr=False)  # (document, n, N)
 
     @property
     def cache_root(self) -> Path:
@@ -66,13 +78,21 @@ def build(
     cache_dir: Path | str | None = None,
     on_progress: Callable[[str, Path], None] | None = None,
     write: bool = True,
+    timeout: float | None = None,
+    executor: Executor | None = None,
+    on_cell: Callable[[str, int, int], None] | None = None,
 ) -> Report:
-    """Build documents (files or folders) into HTML pages under `outdir` and return the report."""
+    """Build documents (files or folders) into HTML pages under `outdir` and return the report.
+
+    Code runs through `executor` (default: a `LocalExecutor(jobs)` of the build's own, closed at the
+    end; one given here is left open). Interrupted (Ctrl-C), the build stops its runs before it raises.
+    """
     if isinstance(paths, str | Path):
         paths = [paths]
     options = BuildOptions(
         outdir=Path(outdir), force=force, strict=strict, execute=execute, jobs=max(1, jobs),
         cache_dir=Path(cache_dir) if cache_dir else None, on_progress=on_progress, write=write,
+        timeout=timeout, executor=executor, on_cell=on_cell,
     )
     targets = list(discover(paths, options.outdir))
     missing = [p for p in paths if not Path(p).exists()]
@@ -80,18 +100,67 @@ def build(
     for path in missing:
         report.documents.append(DocumentReport(Path(path), items=[
             Item("document", "error", "no such file or folder", Position(str(path), 1, 1))]))
-    if options.jobs > 1 and len(targets) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(options.jobs) as pool:
-            report.documents.extend(pool.map(lambda t: build_document(t[0], t[1], options), targets))
-    else:
-        report.documents.extend(build_document(src, rel, options) for src, rel in targets)
+    own = _OnDemandExecutor(options.jobs, options.on_cell) if options.executor is None else None
+    if own is not None:
+        options = replace(options, executor=own)
+    try:
+        report.documents.extend(_build_documents(targets, options))
+    except BaseException:
+        if own is not None:
+            own.close(cancel=True)
+        raise
+    if own is not None:
+        own.close()
     if options.write:
         from .writers.index import write_index
 
         report.index = write_index(report, options.outdir)
     return report
+
+
+def _build_documents(targets: list[tuple[Path, Path]], options: BuildOptions) -> Iterator[DocumentReport]:
+    """Documents in order, pipelined: while up to `jobs` of them run their code in the executor, the next
+    one is read, rendered and checked here; each is finished (results applied, page written) in order."""
+    window: deque[DocumentReport | _InProgress] = deque()
+    try:
+        for source, relative in targets:
+            window.append(start_document(source, relative, options))
+            while len(window) > options.jobs:
+                yield finish_document(window.popleft(), options)
+        while window:
+            yield finish_document(window.popleft(), options)
+    except BaseException:
+        for waiting in window:
+            if isinstance(waiting, _InProgress) and waiting.compiling.execution is not None:
+                waiting.compiling.execution.cancel()
+        raise
+
+
+class _OnDemandExecutor:
+    """The build's own LocalExecutor, made when the first document runs code: a build from the caches
+    loads no thread pool and no kernel machinery."""
+
+    def __init__(self, jobs: int, on_cell: Callable[[str, int, int], None] | None) -> None:
+        self.jobs = jobs
+        self.on_cell = on_cell
+        self.executor: Executor | None = None
+
+    def submit(self, request: ExecutionRequest) -> Future[ExecutionResult]:
+        if self.executor is None:
+            from .execution.local import LocalExecutor
+
+            self.executor = LocalExecutor(self.jobs, on_cell=self.on_cell)
+        return self.executor.submit(request)
+
+    def close(self, *, cancel: bool = False) -> None:
+        if self.executor is not None:
+            self.executor.close(cancel=cancel)
+
+    def __enter__(self) -> _OnDemandExecutor:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self.close(cancel=kind is not None)
 
 
 def _stamp_path(options: BuildOptions, source: Path) -> Path:
@@ -103,7 +172,7 @@ def _stamp_key(source_bytes: bytes, options: BuildOptions) -> str:
     from .stages.fingerprint import fingerprint
 
     h = hashlib.sha256(source_bytes)
-    h.update(json.dumps([__version__, options.strict, options.execute, fingerprint()]).encode())
+    h.update(json.dumps([__version__, options.strict, options.execute, options.timeout, fingerprint()]).encode())
     return h.hexdigest()
 
 
@@ -129,7 +198,36 @@ def _write_stamp(source: Path, out: Path, key: str, report: DocumentReport, opti
     atomic_write_text(_stamp_path(options, source), json.dumps(record))
 
 
+@dataclass
+class _Compiling:
+    """A document whose code may still be running: what `finish_compile` needs."""
+
+    doc: Document
+    report: DocumentReport
+    execution: Execution | None = None
+    cache: ExecutionCache | None = None
+    key: str = ""
+
+
+@dataclass
+class _InProgress:
+    """A document read and compiled up to its code's results."""
+
+    source: Path
+    out: Path
+    key: str
+    started: float
+    compiling: _Compiling
+
+
 def build_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport:
+    """Read, compile and write one document (`build` pipelines these two halves across documents)."""
+    return finish_document(start_document(source, relative, options), options)
+
+
+def start_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport | _InProgress:
+    """Everything up to the code's results: a report when the document is done already (unchanged,
+    unreadable), else the document in progress, its code submitted to the executor."""
     started = time.perf_counter()
     out = options.outdir / relative.with_suffix(".html")
     notify = options.on_progress or (lambda stage, path: None)
@@ -152,7 +250,17 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
         return DocumentReport(source, items=[Item("document", "error", exc.message, exc.position)],
                               seconds=time.perf_counter() - started)
     report = DocumentReport(source, out if options.write else None, doc.title)
-    compile_document(doc, report, options, notify)
+    return _InProgress(source, out, key, started, start_compile(doc, report, options, notify))
+
+
+def finish_document(progress: DocumentReport | _InProgress, options: BuildOptions) -> DocumentReport:
+    """Apply the code's results and write the page."""
+    if isinstance(progress, DocumentReport):
+        return progress
+    source, out, key, doc, report = progress.source, progress.out, progress.key, progress.compiling.doc, \
+        progress.compiling.report
+    notify = options.on_progress or (lambda stage, path: None)
+    finish_compile(progress.compiling, options)
     report.items = list(doc.items)
     if options.write:
         from .writers.html import write_html
@@ -160,7 +268,7 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
         notify("writing", source)
         write_html(doc, out, assets_root=options.outdir, cache_dir=options.cache_root / _WRITER_CACHE)
         _write_stamp(source, out, key, report, options)
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - progress.started
     notify("done", source)
     return report
 
@@ -170,39 +278,55 @@ def compile_document(
 ) -> None:
     """Every stage but writing: execution (cached) overlaps with math rendering, the identity checks
     and, when a page is written, the part of it that no output changes."""
-    from .stages.collect import collect
+    finish_compile(start_compile(doc, report, options, notify), options)
+
+
+def start_compile(
+    doc: Document, report: DocumentReport, options: BuildOptions, notify: Callable[[str, Path], None]
+) -> _Compiling:
+    """Number, submit the code (unless the cache has its run), render math, check identities and prepare
+    the page while the kernel works."""
     from .stages.context import math_context
     from .stages.numbering import number_equations
     from .stages.render_math import render_math
 
+    if options.timeout is not None:
+        doc.meta.timeout = options.timeout  # the command line's word over the front matter's
     number_equations(doc)
-    context = math_context(doc)
-    execution = None
-    cache = None
-    key = ""
+    compiling = _Compiling(doc, report)
     runnable = options.execute and doc.meta.execute and any(c.execute for c in doc.code_cells())
     if runnable:
         from .stages.cache import ExecutionCache
 
-        cache = ExecutionCache(options.cache_root / "exec")
-        key = cache.key(doc, math_context(doc, positions=False))
-        if not options.force and cache.load(key, doc):
+        compiling.cache = ExecutionCache(options.cache_root / "exec")
+        compiling.key = compiling.cache.key(doc, math_context(doc, positions=False))
+        if not options.force and compiling.cache.load(compiling.key, doc):
             report.cache_hit = True
         else:
             from .stages.execute import Execution
 
             notify("executing", doc.path)
-            execution = Execution(doc, strict=options.strict, context=context)
-            execution.start()
+            compiling.execution = Execution(doc, strict=options.strict, context=math_context(doc),
+                                            executor=options.executor, ignore=(options.outdir, options.cache_root))
+            compiling.execution.start()
     render_math(doc, options.cache_root / "math")
     _check_identities(doc, options)
-    if execution is not None and options.write:
+    if compiling.execution is not None and options.write:
         from .writers.html import prepare_page
 
         # The kernel is still running: what the page needs that no output changes is done now.
         prepare_page(doc, assets_root=options.outdir, cache_dir=options.cache_root / _WRITER_CACHE)
+    return compiling
+
+
+def finish_compile(compiling: _Compiling, options: BuildOptions) -> None:
+    """Wait for the code's results, apply them to the document (on this thread), keep them in the cache
+    and turn outputs into report items."""
+    from .stages.collect import collect
+
+    doc, execution, cache = compiling.doc, compiling.execution, compiling.cache
     if execution is not None and cache is not None:
-        from .errors import KernelStartError
+        from .execution.errors import KernelStartError
 
         try:
             summary = execution.wait()
@@ -210,8 +334,8 @@ def compile_document(
             doc.add(Item("document", "error", f"{exc}; check `kernel:` in the front matter "
                          "(`jupyter kernelspec list` shows the installed kernels)", Position(str(doc.path), 1, 1)))
         else:
-            report.cells_run = summary.cells_run
-            cache.store(key, doc)
+            compiling.report.cells_run = summary.cells_run
+            cache.store(compiling.key, doc)
     collect(doc)
 
 

@@ -171,6 +171,7 @@ class Document:
     source_format: Literal["markdown", "ipynb"] = "markdown"
     items: list[Item] = field(default_factory=list)  # diagnostics and verdicts added by stages
     environment: dict[str, Any] = field(default_factory=dict)  # interpreter and packages, from execution
+    data_files: list[str] = field(default_factory=list)  # files the cells read, relative to the document's folder
 
     @property
     def display_path(self) -> str:
