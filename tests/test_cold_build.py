@@ -11,8 +11,8 @@ import pytest
 from conftest import MakeDoc
 
 from veritex.builder import build
-from veritex.readers.markdown import read_markdown
 from veritex.execution.kernel import Kernel
+from veritex.readers.markdown import read_markdown
 from veritex.stages.execute import Execution, ExecutionSummary, execute
 from veritex.writers import highlight
 from veritex.writers.html import prepare_page, render_page
