@@ -202,6 +202,30 @@ def test_local_runs_overlap_and_each_gets_a_fresh_kernel(tmp_path: Path) -> None
 
 
 @pytest.mark.kernel
+def test_a_queued_request_gets_a_kernel_started_while_the_running_one_computes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from veritex.execution import kernel as kernel_module
+
+    starts: list[str] = []
+    start = kernel_module.Kernel.start
+
+    def spying_start(self: kernel_module.Kernel) -> None:
+        starts.append(threading.current_thread().name)
+        start(self)
+
+    monkeypatch.setattr(kernel_module.Kernel, "start", spying_start)
+    with LocalExecutor(1) as executor:
+        first = executor.submit(_request(tmp_path, "import time\nsecret = 1\ntime.sleep(1.5)", seed=1))
+        second = executor.submit(_request(tmp_path, "print('secret' in dir())", seed=1))
+        third = executor.submit(_request(tmp_path, "print('third')", seed=2))
+        results = [f.result(timeout=60) for f in (first, second, third)]
+    assert [r.cells[0].status for r in results] == ["ok", "ok", "ok"]
+    assert results[1].cells[0].outputs[0]["text"] == "False\n" and results[2].cells[0].outputs[0]["text"] == "third\n"
+    assert len(starts) == 3 and starts.count("veritex-warm-kernel") == 2  # the second and third booted early
+
+
+@pytest.mark.kernel
 def test_closing_with_cancel_stops_the_running_kernel(tmp_path: Path) -> None:
     executor = LocalExecutor(1)
     future = executor.submit(_request(tmp_path, "import time\ntime.sleep(60)"))

@@ -34,9 +34,20 @@ _NOT_DATA_FOLDERS = {"__pycache__", "site-packages", "dist-packages", ".git", ".
 
 
 def run_request(request: ExecutionRequest, *, stop: threading.Event | None = None,
-                on_cell: CellProgress | None = None) -> ExecutionResult:
-    """Run `request` in a fresh kernel; raises KernelStartError, or ExecutionInterrupted once `stop` is set."""
-    return _Run(request, stop, on_cell).run()
+                on_cell: CellProgress | None = None, kernel: Kernel | None = None) -> ExecutionResult:
+    """Run `request` in a fresh kernel (`kernel`: one started by `new_kernel` for it and never used);
+    raises KernelStartError, or ExecutionInterrupted once `stop` is set. The kernel is stopped at the end."""
+    return _Run(request, stop, on_cell).run(kernel)
+
+
+def new_kernel(request: ExecutionRequest, stop: threading.Event | None = None) -> Kernel:
+    """The kernel `request` runs in, not started yet."""
+    return Kernel(request.kernel, cwd=_working_dir(request.cwd), seed=request.seed, env=request.env, stop=stop)
+
+
+def kernel_key(request: ExecutionRequest) -> tuple[object, ...]:
+    """Requests with equal keys can use each other's fresh kernels: same program, folder and environment."""
+    return request.kernel, str(_working_dir(request.cwd)), request.seed, tuple(sorted(request.env.items()))
 
 
 class _Run:
@@ -49,17 +60,19 @@ class _Run:
         self._context_json = json.dumps(request.context)
         self._log = ""  # where the kernel writes the files it opens
 
-    def run(self) -> ExecutionResult:
+    def run(self, started_kernel: Kernel | None) -> ExecutionResult:
         started = time.monotonic()
         if not self.request.runnable:
+            if started_kernel is not None:
+                started_kernel.shutdown_in_background()
             return self.result
-        kernel = Kernel(self.request.kernel, cwd=_working_dir(self.request.cwd), seed=self.request.seed,
-                        env=self.request.env, stop=self.stop)
+        kernel = started_kernel or new_kernel(self.request, self.stop)
         fd, self._log = tempfile.mkstemp(prefix="veritex-files-", suffix=".log")
         os.close(fd)
         stopped = True
         try:
-            kernel.start()
+            if started_kernel is None:
+                kernel.start()
             self._setup(kernel)
             self._run_cells(kernel)
             self._evaluate_inline(kernel)
