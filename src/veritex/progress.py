@@ -109,7 +109,7 @@ class TerminalProgress:
             stage, path = self._now
         lines = Text()
         for document, (started, n, total) in running:
-            where = f"cell {int(n)}/{int(total)}" if total else "starting the kernel"
+            where = f"cell {int(n)}/{int(total)}" if total else "waiting for a kernel"
             lines.append("running ", style="bold").append(document).append(f"  {where}  {now - started:.1f} s\n")
         lines.append(f"{stage} ", style="dim").append(path, style="dim")
         return lines
