@@ -1,35 +1,31 @@
-"""One kernel and a blocking client to it: start (veritex's own launcher for `python3`, jupyter_client's
-KernelManager for any other kernel), run code and collect its outputs, interrupt, restart, stop.
+"""One kernel and a blocking client to it: start (through a back-end, see `backends`), run code and collect
+its outputs, time out, notice a dead kernel, interrupt, restart, stop.
 
-jupyter_client is imported only here, inside the thread that runs the kernel, so neither `import veritex`
-nor a cached build pays for it; the native kernel is launched before it is imported, so the two overlap.
+jupyter_client is imported only inside the functions here and in `backends` that need it, on the thread that
+starts the kernel, so neither `import veritex` nor a cached build pays for it; the native kernel is launched
+before it is imported, so the two overlap.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import signal
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any
 
 from ..terminal import strip_ansi
-from . import kernel_process
+from .backends import Backend, backend_for, forget, register
 from .errors import ExecutionInterrupted, KernelStartError
-from .kernel_process import KernelProcess
 from .outputs import Outputs
-from .specs import IPYKERNEL_ARGUMENTS, NATIVE_KERNEL, NATIVE_LAUNCHER, spec_manager
 
 if TYPE_CHECKING:
     from jupyter_client.blocking.client import BlockingKernelClient
-    from jupyter_client.manager import KernelManager
 
 POLL_SECONDS = 0.02
 """How often a silent kernel is checked for death, timeout or a stop; a message wakes the loop at once."""
@@ -54,86 +50,33 @@ class Reply:
     idle: bool = False  # the kernel said it is done with the request
 
 
-_LIVE_MANAGERS: set[KernelManager] = set()
-_LIVE_PROCESSES: set[KernelProcess] = set()
-_LIVE_LOCK = threading.Lock()
-
-
-@atexit.register
-def _kill_leftover_kernels() -> None:
-    """Kernels still shutting down when veritex exits are killed, never left running."""
-    with _LIVE_LOCK:
-        managers = list(_LIVE_MANAGERS)
-        own = list(_LIVE_PROCESSES)
-    for manager in managers:
-        process = getattr(manager.provisioner, "process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
-    for kernel in own:
-        kernel.close()
-
-
 class Kernel:
-    """One kernel process and a blocking client to it, driven from one thread."""
+    """One kernel process (through a back-end) and a blocking client to it, driven from one thread at a time."""
 
     def __init__(self, name: str, *, cwd: Path, seed: int | None, env: dict[str, str] | None = None,
                  stop: threading.Event | None = None) -> None:
         self.name = name
-        self.language = "python"
         self._cwd = cwd
         self._seed = seed
         self._extra_env = dict(env or {})
         self._stop = stop  # set when the build stops: the run in progress ends with ExecutionInterrupted
-        # The process's own stdout/stderr (crash messages); closed by shutdown_in_background().
+        # The process's own stdout/stderr (crash messages); closed when the kernel is stopped.
         self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
-        self._manager: KernelManager | None = None  # any kernel Jupyter knows, through jupyter_client
-        self._process: KernelProcess | None = None  # veritex's own Python, started without jupyter_client
+        self._backend: Backend | None = None
         self._client: BlockingKernelClient | None = None
         self._poller: Any = None
 
+    @property
+    def language(self) -> str:
+        return self._backend.language if self._backend is not None else "python"
+
     def start(self) -> None:
-        if self.name == NATIVE_KERNEL and kernel_process.supported():
-            self._start_own()
-        else:
-            self._start_managed()
+        """Launch the kernel, then connect: the native kernel boots while jupyter_client is imported."""
+        backend = backend_for(self.name)
+        backend.start(env=self._env(), cwd=self._cwd, log=self._log)
+        self._backend = backend
+        register(backend)
         self._connect()
-
-    def _start_own(self) -> None:
-        """Launch the kernel first: jupyter_client is imported (by `_connect`) while it boots."""
-        argv = [sys.executable, "-c", NATIVE_LAUNCHER, "-f", "{connection_file}", *IPYKERNEL_ARGUMENTS]
-        process: KernelProcess | None = None
-        try:
-            process = KernelProcess(argv, env=self._env(), cwd=str(self._cwd), log=self._log, name=self.name)
-            process.launch()
-        except OSError as exc:  # no free port, no temporary folder, no interpreter
-            if process is not None:
-                process.close()
-            raise KernelStartError(self.name, str(exc)) from exc
-        self._process = process
-        with _LIVE_LOCK:
-            _LIVE_PROCESSES.add(process)
-
-    def _start_managed(self) -> None:
-        from jupyter_client.kernelspec import NoSuchKernel
-        from jupyter_client.manager import KernelManager
-
-        manager = KernelManager(kernel_name=self.name, kernel_spec_manager=spec_manager())
-        try:
-            spec = manager.kernel_spec
-        except NoSuchKernel:
-            raise KernelStartError(self.name, "no such kernel is installed (`jupyter kernelspec list` shows "
-                                              "the installed ones; `python3` is veritex's own Python)") from None
-        assert spec is not None
-        self.language = (spec.language or "").lower()
-        extra = list(IPYKERNEL_ARGUMENTS) if "ipykernel" in " ".join(spec.argv) else []
-        try:
-            manager.start_kernel(extra_arguments=extra, env=self._env(), cwd=str(self._cwd),
-                                 stdout=self._log, stderr=self._log)
-        except Exception as exc:
-            raise KernelStartError(self.name, str(exc)) from exc
-        self._manager = manager
-        with _LIVE_LOCK:
-            _LIVE_MANAGERS.add(manager)
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -148,14 +91,8 @@ class Kernel:
     def _connect(self) -> None:
         import zmq
 
-        if self._process is not None:
-            from jupyter_client.blocking.client import BlockingKernelClient
-
-            client = BlockingKernelClient()
-            client.load_connection_info(cast(Any, self._process.connection))  # a KernelConnectionInfo
-        else:
-            assert self._manager is not None
-            client = self._manager.client()
+        assert self._backend is not None
+        client = self._backend.client()
         client.start_channels()
         self._client = client
         self._poller = zmq.Poller()
@@ -179,13 +116,7 @@ class Kernel:
         raise KernelStartError(self.name, f"no answer within {STARTUP_SECONDS:g} s")
 
     def alive(self) -> bool:
-        if self._process is not None:
-            return self._process.alive()
-        assert self._manager is not None
-        process = getattr(self._manager.provisioner, "process", None)
-        if process is not None:
-            return bool(process.poll() is None)  # a plain waitpid: cheap enough to call every poll
-        return bool(self._manager.is_alive())
+        return self._backend is not None and self._backend.alive()
 
     def run(self, code: str, *, timeout: float | None, silent: bool = False,
             user_expressions: dict[str, str] | None = None) -> Reply:
@@ -254,32 +185,21 @@ class Kernel:
             raise ExecutionInterrupted(f"stopped while the kernel {self.name!r} ran")
 
     def interrupt(self) -> None:
-        if self._process is not None:
-            self._process.interrupt()
-            return
-        assert self._manager is not None
-        with contextlib.suppress(Exception):  # a deaf kernel is restarted after the grace period
-            self._manager.interrupt_kernel()
+        if self._backend is not None:
+            self._backend.interrupt()
 
     def restart(self) -> None:
         assert self._client is not None
         self._client.stop_channels()
+        assert self._backend is not None
         try:
-            if self._process is not None:
-                self._process.restart()
-            else:
-                assert self._manager is not None
-                self._manager.restart_kernel(now=True)
+            self._backend.restart()
         except Exception as exc:
             raise KernelStartError(self.name, f"restart failed: {exc}") from exc
         self._connect()
 
     def exit_description(self) -> str:
-        if self._process is not None:
-            code = self._process.exit_code()
-        else:
-            process = getattr(self._manager.provisioner, "process", None) if self._manager else None
-            code = process.poll() if process is not None else None
+        code = self._backend.exit_code() if self._backend is not None else None
         if code is None:
             return "the kernel stopped answering"
         if code < 0:
@@ -302,7 +222,7 @@ class Kernel:
     def stop_now(self) -> None:
         """The build stops: interrupt the cell, give it a moment to end, kill the kernel and wait until
         it is gone."""
-        if self._process is not None or self._manager is not None:
+        if self._backend is not None:
             self.interrupt()
             deadline = time.monotonic() + STOP_GRACE_SECONDS
             while time.monotonic() < deadline and self.alive() and not self._went_idle():
@@ -335,24 +255,21 @@ class Kernel:
 
     def _detach(self) -> Callable[[], None]:
         """Forget the kernel; the function returned stops it and waits until it is gone."""
-        manager, own, client, log = self._manager, self._process, self._client, self._log
-        self._manager = self._process = self._client = None
+        backend, client, log = self._backend, self._client, self._log
+        self._backend = self._client = None
 
         def stop() -> None:
             try:
                 if client is not None:
                     client.stop_channels()
-                if own is not None:
-                    own.close()
-                if manager is not None:
-                    manager.shutdown_kernel(now=True)
+                if backend is not None:
+                    backend.close()
             except Exception:  # noqa: BLE001 - at worst atexit kills the process
                 pass
             finally:
                 log.close()
-                with _LIVE_LOCK:
-                    _LIVE_MANAGERS.discard(manager)  # type: ignore[arg-type]
-                    _LIVE_PROCESSES.discard(own)  # type: ignore[arg-type]
+                if backend is not None:
+                    forget(backend)
 
         return stop
 
