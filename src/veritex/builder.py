@@ -1,5 +1,8 @@
 """`veritex.build`: read, execute (through the cache), render, check and write each document.
 
+Code runs in an executor (`veritex.execution`); everything else happens on the caller's thread, documents
+pipelined so that the next one is read and rendered while the executor runs the previous ones' code.
+
 Heavy machinery is imported only on the path that needs it: an unchanged document is skipped after
 hashing its source, and a prose edit never imports the kernel client.
 """
