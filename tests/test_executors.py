@@ -186,17 +186,22 @@ def _request(folder: Path, *sources: str, **fields: Any) -> ExecutionRequest:
     return execution_request(build_doc(list(sources), path=folder / "doc.md", **fields))
 
 
+def _rendezvous(mine: str, other: str) -> str:
+    """A cell that leaves `mine` and waits (up to 20 s) for `other`: it prints True only if both runs overlap."""
+    return (f"import os, time\nopen({mine!r}, 'w').close()\ndeadline = time.time() + 20\n"
+            f"while not os.path.exists({other!r}) and time.time() < deadline:\n    time.sleep(0.05)\n"
+            f"print(os.path.exists({other!r}), os.getpid())")
+
+
 @pytest.mark.kernel
 def test_local_runs_overlap_and_each_gets_a_fresh_kernel(tmp_path: Path) -> None:
-    timing = "import os, time\nstarted = time.time()\ntime.sleep(1.0)\nprint(started, time.time(), os.getpid())"
     seen: list[tuple[str, int, int]] = []
     with LocalExecutor(2, on_cell=lambda doc, n, total: seen.append((doc, n, total))) as executor:
-        futures = [executor.submit(_request(tmp_path, "leak = 1", timing)),
-                   executor.submit(_request(tmp_path, "print('leak' in dir())", timing))]
+        futures = [executor.submit(_request(tmp_path, "leak = 1", _rendezvous("a.flag", "b.flag"))),
+                   executor.submit(_request(tmp_path, "print('leak' in dir())", _rendezvous("b.flag", "a.flag")))]
         first, second = (f.result(timeout=60) for f in futures)
-    (a_start, a_end, a_pid), (b_start, b_end, b_pid) = (
-        [float(v) for v in r.cells[1].outputs[-1]["text"].split()] for r in (first, second))
-    assert a_start < b_end and b_start < a_end  # two kernels at once
+    (a_met, a_pid), (b_met, b_pid) = (r.cells[1].outputs[-1]["text"].split() for r in (first, second))
+    assert a_met == b_met == "True"  # two kernels at once
     assert a_pid != b_pid and second.cells[0].outputs[0]["text"] == "False\n"
     assert sorted(seen) == [(str(tmp_path / "doc.md"), n, 2) for n in (1, 1, 2, 2)]
 
