@@ -168,6 +168,33 @@ def test_a_full_build_runs_through_any_executor(tmp_path: Path, monkeypatch: pyt
     assert again.cache_hit and len(executor.requests) == 1
 
 
+def test_each_document_keeps_its_own_context_between_its_two_halves(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextvars
+
+    from veritex import builder
+
+    current: contextvars.ContextVar[str] = contextvars.ContextVar("current", default="none")
+    seen: list[tuple[str, str]] = []
+    start, finish = builder.start_compile, builder.finish_compile
+
+    def starting(doc: Any, *args: Any) -> Any:
+        current.set(doc.path.name)
+        return start(doc, *args)
+
+    def finishing(compiling: Any, options: Any) -> None:
+        seen.append((compiling.doc.path.name, current.get()))
+        finish(compiling, options)
+
+    monkeypatch.setattr(builder, "start_compile", starting)
+    monkeypatch.setattr(builder, "finish_compile", finishing)
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.md").write_text(FAKE_DOC, encoding="utf-8")
+    build([tmp_path / n for n in ("a.md", "b.md", "c.md")], tmp_path / "site", executor=InProcessExecutor(),
+          jobs=2)
+    assert seen == [("a.md", "a.md"), ("b.md", "b.md"), ("c.md", "c.md")] and current.get() == "none"
+
+
 def test_a_failing_executor_is_a_document_error(tmp_path: Path) -> None:
     class NoKernel(InProcessExecutor):
         def _run(self, request: ExecutionRequest) -> ExecutionResult:

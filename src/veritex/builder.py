@@ -9,6 +9,7 @@ hashing its source, and a prose edit never imports the kernel client.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import time
@@ -221,6 +222,8 @@ class _InProgress:
     key: str
     started: float
     compiling: _Compiling
+    context: contextvars.Context = field(default_factory=contextvars.Context)  # the document's own
+
 
 
 def build_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport:
@@ -230,7 +233,18 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
 
 def start_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport | _InProgress:
     """Everything up to the code's results: a report when the document is done already (unchanged,
-    unreadable), else the document in progress, its code submitted to the executor."""
+    unreadable), else the document in progress, its code submitted to the executor.
+
+    Both halves of a document run in a `contextvars.Context` of its own: a context variable set while
+    one document starts is what its finish sees, whatever other documents did in between."""
+    context = contextvars.copy_context()
+    progress = context.run(_start_document, source, relative, options)
+    if isinstance(progress, _InProgress):
+        progress.context = context
+    return progress
+
+
+def _start_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport | _InProgress:
     started = time.perf_counter()
     out = options.outdir / relative.with_suffix(".html")
     notify = options.on_progress or (lambda stage, path: None)
@@ -260,6 +274,10 @@ def finish_document(progress: DocumentReport | _InProgress, options: BuildOption
     """Apply the code's results and write the page."""
     if isinstance(progress, DocumentReport):
         return progress
+    return progress.context.run(_finish_document, progress, options)
+
+
+def _finish_document(progress: _InProgress, options: BuildOptions) -> DocumentReport:
     source, out, key, doc, report = progress.source, progress.out, progress.key, progress.compiling.doc, \
         progress.compiling.report
     notify = options.on_progress or (lambda stage, path: None)
