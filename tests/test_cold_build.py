@@ -11,8 +11,10 @@ import pytest
 from conftest import MakeDoc
 
 from veritex.builder import build
+from veritex.execution.backends import OwnPython
+from veritex.execution.kernel import Kernel
 from veritex.readers.markdown import read_markdown
-from veritex.stages.execute import Execution, ExecutionSummary, _Kernel, execute
+from veritex.stages.execute import Execution, ExecutionSummary, execute
 from veritex.writers import highlight
 from veritex.writers.html import prepare_page, render_page
 
@@ -83,14 +85,14 @@ def test_the_native_kernel_is_launched_before_jupyter_client_is_imported(tmp_pat
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from veritex.stages import execute, kernel_process\n"
+        "from veritex.execution import kernel, kernel_process\n"
         "seen = []\n"
         "launch = kernel_process.KernelProcess.launch\n"
         "def spying_launch(self):\n"
         "    seen.append('jupyter_client' in sys.modules)\n"
         "    launch(self)\n"
         "kernel_process.KernelProcess.launch = spying_launch\n"
-        f"kernel = execute._Kernel('python3', cwd=Path({str(tmp_path)!r}), seed=None)\n"
+        f"kernel = kernel.Kernel('python3', cwd=Path({str(tmp_path)!r}), seed=None)\n"
         "kernel.start()\n"
         "reply = kernel.run('print(6 * 7)', timeout=30)\n"
         "kernel.shutdown_in_background()\n"
@@ -102,13 +104,14 @@ def test_the_native_kernel_is_launched_before_jupyter_client_is_imported(tmp_pat
 
 @pytest.mark.kernel
 def test_a_restarted_native_kernel_keeps_its_connection_file_until_shutdown(tmp_path: Path) -> None:
-    kernel = _Kernel("python3", cwd=tmp_path, seed=None)
+    kernel = Kernel("python3", cwd=tmp_path, seed=None)
     kernel.start()
-    assert kernel._process is not None
-    connection = Path(kernel._process.connection_file)
-    first_pid = kernel._process.process.pid if kernel._process.process else None
+    assert isinstance(kernel._backend, OwnPython) and kernel._backend.process is not None
+    own = kernel._backend.process
+    connection = Path(own.connection_file)
+    first_pid = own.process.pid if own.process else None
     kernel.restart()
-    assert kernel._process.process is not None and kernel._process.process.pid != first_pid
+    assert own.process is not None and own.process.pid != first_pid
     assert kernel.run("print('again')", timeout=30).outputs[0]["text"] == "again\n"
     assert connection.is_file()
     kernel.shutdown_in_background()

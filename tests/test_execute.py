@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 from conftest import MakeDoc, build_doc
 
-from veritex.errors import KernelStartError
+from veritex.execution import kernel as kernel_module
+from veritex.execution.errors import KernelStartError
+from veritex.execution.outputs import Outputs, error_line
 from veritex.model import VERDICT_MIME, CodeCell, Document, Position
-from veritex.stages import execute as execute_module
-from veritex.stages.execute import Execution, ExecutionSummary, _Outputs, error_line, execute
+from veritex.stages.execute import Execution, ExecutionSummary, execute
 
 
 def facts(cell: CodeCell) -> dict[str, Any]:
@@ -172,7 +173,7 @@ def test_strict_stops_at_the_first_error(make_doc: MakeDoc) -> None:
 
 @pytest.mark.kernel
 def test_timeouts_and_dead_kernels(make_doc: MakeDoc, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(execute_module, "INTERRUPT_GRACE_SECONDS", 1.0)
+    monkeypatch.setattr(kernel_module, "INTERRUPT_GRACE_SECONDS", 1.0)
     doc = make_doc([
         "print('looping')\nwhile True:\n    pass",
         "print('after timeout')",
@@ -267,7 +268,7 @@ def test_error_line_takes_the_innermost_frame_of_its_own_cell() -> None:
 
 
 def test_outputs_follow_clear_output_and_display_updates() -> None:
-    outputs = _Outputs()
+    outputs = Outputs()
     outputs.add("stream", {"name": "stdout", "text": "a"})
     outputs.add("clear_output", {"wait": True})
     assert len(outputs.items) == 1  # cleared only when the next output comes

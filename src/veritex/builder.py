@@ -1,22 +1,34 @@
 """`veritex.build`: read, execute (through the cache), render, check and write each document.
 
+Code runs in an executor (`veritex.execution`); everything else happens on the caller's thread, documents
+pipelined so that the next one is read and rendered while the executor runs the previous ones' code.
+
 Heavy machinery is imported only on the path that needs it: an unchanged document is skipped after
 hashing its source, and a prose edit never imports the kernel client.
 """
 
 from __future__ import annotations
 
-import functools
+import contextvars
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import formats as outputs
-from .cache import collecting, enforce_cap
+from .cache import begin_notes, current_notes, enforce_cap
 from .model import SOURCE_SUFFIXES, Document, Item, Position
 from .report import DocumentReport, Report
 from .writers.registry import DEFAULT_FORMAT, parse_formats
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from .execution.protocol import ExecutionRequest, ExecutionResult, Executor
+    from .stages.cache import ExecutionCache
+    from .stages.execute import Execution
 
 DEFAULT_CACHE_MAX_SIZE = 2 * 1024**3  # bytes; least recently used entries go first
 _SKIP_DIRS = {".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv", "_veritex"}
@@ -33,7 +45,10 @@ class BuildOptions:
     cache_max_size: int = DEFAULT_CACHE_MAX_SIZE  # checked after each build
     write: bool = True  # False: run and check only (`veritex check`)
     formats: tuple[str, ...] = (DEFAULT_FORMAT,)  # output formats, by writer name
+    timeout: float | None = None  # seconds per cell, over the front matter's `timeout`
+    executor: Executor | None = field(default=None, repr=False)  # default: a LocalExecutor(jobs), made when needed
     on_progress: Callable[[str, Path], None] | None = field(default=None, repr=False)
+    on_cell: Callable[[str, int, int], None] | None = field(default=None, repr=False)  # (document, n, N)
 
     @property
     def cache_root(self) -> Path:
@@ -67,17 +82,24 @@ def build(
     cache_dir: Path | str | None = None,
     on_progress: Callable[[str, Path], None] | None = None,
     write: bool = True,
+    timeout: float | None = None,
+    executor: Executor | None = None,
+    on_cell: Callable[[str, int, int], None] | None = None,
     cache_max_size: int = DEFAULT_CACHE_MAX_SIZE,
     formats: str | Sequence[str] = (DEFAULT_FORMAT,),
 ) -> Report:
     """Build documents (files or folders) into `formats` (writer names, default HTML pages) under `outdir`
-    and return the report. An unknown format raises `UnknownFormat` before anything is built."""
+    and return the report. An unknown format raises `UnknownFormat` before anything is built.
+
+    Code runs through `executor` (default: a `LocalExecutor(jobs)` of the build's own, closed at the
+    end; one given here is left open). Interrupted (Ctrl-C), the build stops its runs before it raises.
+    """
     if isinstance(paths, str | Path):
         paths = [paths]
     options = BuildOptions(
         outdir=Path(outdir), force=force, strict=strict, execute=execute, jobs=max(1, jobs),
         cache_dir=Path(cache_dir) if cache_dir else None, on_progress=on_progress, write=write,
-        cache_max_size=cache_max_size,
+        timeout=timeout, executor=executor, on_cell=on_cell, cache_max_size=cache_max_size,
         formats=parse_formats(formats),
     )
     if options.write:
@@ -88,38 +110,113 @@ def build(
     for path in missing:
         report.documents.append(DocumentReport(Path(path), items=[
             Item("document", "error", "no such file or folder", Position(str(path), 1, 1))]))
-    if options.jobs > 1 and len(targets) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(options.jobs) as pool:
-            report.documents.extend(pool.map(lambda t: build_document(t[0], t[1], options), targets))
-    else:
-        report.documents.extend(build_document(src, rel, options) for src, rel in targets)
+    own = _OnDemandExecutor(options.jobs, options.on_cell) if options.executor is None else None
+    if own is not None:
+        options = replace(options, executor=own)
+    try:
+        report.documents.extend(_build_documents(targets, options))
+    except BaseException:
+        if own is not None:
+            own.close(cancel=True)
+        raise
+    if own is not None:
+        own.close()
     if options.write:
         report.index = outputs.finish_outputs(report, options)
     enforce_cap(options.cache_root, options.cache_max_size)
     return report
 
 
-def _cache_notes(build_one: Callable[[Path, Path, BuildOptions], DocumentReport]
-                 ) -> Callable[[Path, Path, BuildOptions], DocumentReport]:
-    """Damaged cache entries that a document's build met become one warning of that document."""
+def _build_documents(targets: list[tuple[Path, Path]], options: BuildOptions) -> Iterator[DocumentReport]:
+    """Documents in order, pipelined: while up to `jobs` of them run their code in the executor, the next
+    one is read, rendered and checked here; each is finished (results applied, page written) in order."""
+    window: deque[DocumentReport | _InProgress] = deque()
+    try:
+        for source, relative in targets:
+            window.append(start_document(source, relative, options))
+            while len(window) > options.jobs:
+                yield finish_document(window.popleft(), options)
+        while window:
+            yield finish_document(window.popleft(), options)
+    except BaseException:
+        for waiting in window:
+            if isinstance(waiting, _InProgress) and waiting.compiling.execution is not None:
+                waiting.compiling.execution.cancel()
+        raise
 
-    @functools.wraps(build_one)
-    def build_noting(source: Path, relative: Path, options: BuildOptions) -> DocumentReport:
-        with collecting() as notes:
-            report = build_one(source, relative, options)
-        message = notes.message()
-        if message is not None:
-            report.items.append(Item("document", "warning", message, Position(str(source), 1, 1)))
-        return report
 
-    return build_noting
+class _OnDemandExecutor:
+    """The build's own LocalExecutor, made when the first document runs code: a build from the caches
+    loads no thread pool and no kernel machinery."""
+
+    def __init__(self, jobs: int, on_cell: Callable[[str, int, int], None] | None) -> None:
+        self.jobs = jobs
+        self.on_cell = on_cell
+        self.executor: Executor | None = None
+
+    def submit(self, request: ExecutionRequest) -> Future[ExecutionResult]:
+        if self.executor is None:
+            from .execution.local import LocalExecutor
+
+            self.executor = LocalExecutor(self.jobs, on_cell=self.on_cell)
+        return self.executor.submit(request)
+
+    def close(self, *, cancel: bool = False) -> None:
+        if self.executor is not None:
+            self.executor.close(cancel=cancel)
+
+    def __enter__(self) -> _OnDemandExecutor:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self.close(cancel=kind is not None)
 
 
-@_cache_notes
+@dataclass
+class _Compiling:
+    """A document whose code may still be running: what `finish_compile` needs."""
+
+    doc: Document
+    report: DocumentReport
+    execution: Execution | None = None
+    cache: ExecutionCache | None = None
+    key: str = ""
+
+
+@dataclass
+class _InProgress:
+    """A document read and compiled up to its code's results."""
+
+    source: Path
+    key: str
+    started: float
+    compiling: _Compiling
+    context: contextvars.Context = field(default_factory=contextvars.Context)  # the document's own
+
+
+
 def build_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport:
+    """Read, compile and write one document (`build` pipelines these two halves across documents)."""
+    return finish_document(start_document(source, relative, options), options)
+
+
+def start_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport | _InProgress:
+    """Everything up to the code's results: a report when the document is done already (unchanged,
+    unreadable), else the document in progress, its code submitted to the executor.
+
+    Both halves of a document run in a `contextvars.Context` of its own: a context variable set while
+    one document starts is what its finish sees, whatever other documents did in between (the cache's
+    notes of damaged entries, for one)."""
+    context = contextvars.copy_context()
+    progress = context.run(_start_document, source, relative, options)
+    if isinstance(progress, _InProgress):
+        progress.context = context
+    return progress
+
+
+def _start_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport | _InProgress:
     started = time.perf_counter()
+    begin_notes()  # damaged cache entries this document meets: one warning when it is finished
     planned = outputs.targets(relative, options)
     notify = options.on_progress or (lambda stage, path: None)
     try:
@@ -131,7 +228,7 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
     if fresh.report is not None:
         notify("unchanged", source)
         fresh.report.seconds = time.perf_counter() - started
-        return fresh.report
+        return _noted(fresh.report)
 
     from .readers import NotebookError, read
 
@@ -143,14 +240,36 @@ def build_document(source: Path, relative: Path, options: BuildOptions) -> Docum
                               seconds=time.perf_counter() - started)
     report = DocumentReport(source, planned[0].output if planned else None, doc.title, outputs=fresh.outputs,
                             pending=fresh.stale)
-    compile_document(doc, report, options, notify)
+    return _InProgress(source, key, started, start_compile(doc, report, options, notify))
+
+
+def _noted(report: DocumentReport) -> DocumentReport:
+    """`report` with one warning for the damaged cache entries its document met (they were rebuilt)."""
+    notes = current_notes()
+    message = notes.message() if notes is not None else None
+    if message is not None:
+        report.items.append(Item("document", "warning", message, Position(str(report.path), 1, 1)))
+    return report
+
+
+def finish_document(progress: DocumentReport | _InProgress, options: BuildOptions) -> DocumentReport:
+    """Apply the code's results and write the page."""
+    if isinstance(progress, DocumentReport):
+        return progress
+    return progress.context.run(_finish_document, progress, options)
+
+
+def _finish_document(progress: _InProgress, options: BuildOptions) -> DocumentReport:
+    source, key, doc, report = progress.source, progress.key, progress.compiling.doc, progress.compiling.report
+    notify = options.on_progress or (lambda stage, path: None)
+    finish_compile(progress.compiling, options)
     report.items = list(doc.items)
     if report.pending:
         notify("writing", source)
         outputs.write_outputs(doc, report, source, key, options)
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - progress.started
     notify("done", source)
-    return report
+    return _noted(report)
 
 
 def compile_document(
@@ -158,37 +277,53 @@ def compile_document(
 ) -> None:
     """Every stage but writing: execution (cached) overlaps with math rendering, the identity checks
     and, when a page is written, the part of it that no output changes."""
-    from .stages.collect import collect
+    finish_compile(start_compile(doc, report, options, notify), options)
+
+
+def start_compile(
+    doc: Document, report: DocumentReport, options: BuildOptions, notify: Callable[[str, Path], None]
+) -> _Compiling:
+    """Number, submit the code (unless the cache has its run), render math, check identities and prepare
+    the page while the kernel works."""
     from .stages.context import math_context
     from .stages.numbering import number_equations
     from .stages.render_math import render_math
 
+    if options.timeout is not None:
+        doc.meta.timeout = options.timeout  # the command line's word over the front matter's
     number_equations(doc)
-    context = math_context(doc)
-    execution = None
-    cache = None
-    key = ""
+    compiling = _Compiling(doc, report)
     runnable = options.execute and doc.meta.execute and any(c.execute for c in doc.code_cells())
     if runnable:
         from .stages.cache import ExecutionCache
 
-        cache = ExecutionCache(options.cache_root)
-        key = cache.key(doc, math_context(doc, positions=False))
-        if not options.force and cache.load(key, doc):
+        compiling.cache = ExecutionCache(options.cache_root)
+        compiling.key = compiling.cache.key(doc, math_context(doc, positions=False))
+        if not options.force and compiling.cache.load(compiling.key, doc):
             report.cache_hit = True
         else:
             from .stages.execute import Execution
 
             notify("executing", doc.path)
-            execution = Execution(doc, strict=options.strict, context=context)
-            execution.start()
+            compiling.execution = Execution(doc, strict=options.strict, context=math_context(doc),
+                                            executor=options.executor, ignore=(options.outdir, options.cache_root))
+            compiling.execution.start()
     render_math(doc, options.cache_root)
     _check_identities(doc, options)
-    if execution is not None and options.write:
+    if compiling.execution is not None and options.write:
         # The kernel is still running: what the outputs need that no cell output changes is done now.
         outputs.prepare_outputs(doc, report)
+    return compiling
+
+
+def finish_compile(compiling: _Compiling, options: BuildOptions) -> None:
+    """Wait for the code's results, apply them to the document (on this thread), keep them in the cache
+    and turn outputs into report items."""
+    from .stages.collect import collect
+
+    doc, execution, cache = compiling.doc, compiling.execution, compiling.cache
     if execution is not None and cache is not None:
-        from .errors import KernelStartError
+        from .execution.errors import KernelStartError
 
         try:
             summary = execution.wait()
@@ -196,8 +331,8 @@ def compile_document(
             doc.add(Item("document", "error", f"{exc}; check `kernel:` in the front matter "
                          "(`jupyter kernelspec list` shows the installed kernels)", Position(str(doc.path), 1, 1)))
         else:
-            report.cells_run = summary.cells_run
-            cache.store(key, doc)
+            compiling.report.cells_run = summary.cells_run
+            cache.store(compiling.key, doc)
     collect(doc)
 
 

@@ -1,7 +1,8 @@
 """The `veritex` command: a thin shell over `veritex.build`.
 
-A rebuild takes a fraction of a second, so the command imports Rich only for the status line of a
-build that runs code or lasts, and prints its summary with plain ANSI styles.
+A rebuild takes a fraction of a second, so the command imports Rich only for the live display of a
+build that runs code or lasts (on a terminal; plain lines elsewhere), and prints its summary with plain
+ANSI styles. Ctrl-C stops the build's kernels and exits with 130.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import gc
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,8 @@ def _common(fn: Any) -> Any:
     fn = click.option("--no-execute", is_flag=True, help="Render without running code (cached outputs are still used).")(fn)
     fn = click.option("--strict", is_flag=True, help="Stop a document at its first failing cell; exit 1.")(fn)
     fn = click.option("--force", is_flag=True, help="Re-execute even when the cache is up to date.")(fn)
+    fn = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="S",
+                      help="Seconds a cell may run, over the front matter's `timeout`.")(fn)
     fn = click.option("--cache-dir", type=click.Path(path_type=Path), help="Where caches live [default: OUTDIR/.veritex-cache].")(fn)
     fn = click.option("--cache-max-size", type=_SIZE, default=_DEFAULT_CAP, show_default="2G",
                       help="Size cap of the cache folder, applied after the build (least recently used go first).")(fn)
@@ -81,12 +83,12 @@ def _common(fn: Any) -> Any:
               help="Output formats: html (a page per document), json (the document model), or one an "
                    "installed package adds.")
 def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-          as_json: bool, cache_dir: Path | None, cache_max_size: int, formats: str) -> None:
+          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, formats: str) -> None:
     """Build .md / .ipynb documents (files, or every document under folders) into HTML pages (or --to)."""
     from .writers.registry import UnknownFormat
 
     try:
-        report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, write=True,
+        report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, timeout, write=True,
                       cache_max_size=cache_max_size, formats=formats)
     except UnknownFormat as exc:
         raise click.BadParameter(str(exc), param_hint="'--to'") from None
@@ -98,25 +100,32 @@ def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_e
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the caches are kept (no page is written).")
 def check(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-          as_json: bool, cache_dir: Path | None, cache_max_size: int) -> None:
+          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int) -> None:
     """Run documents (through the cache) and print one verdict per formula, check and expectation."""
-    report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, write=False, verdicts=True,
-                  cache_max_size=cache_max_size)
+    report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, timeout, write=False,
+                  verdicts=True, cache_max_size=cache_max_size)
     sys.exit(report.exit_code)
 
 
 def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-         as_json: bool, cache_dir: Path | None, *, write: bool, verdicts: bool = False,
-         cache_max_size: int, formats: str = "html") -> Report:
+         as_json: bool, cache_dir: Path | None, timeout: float | None, *, write: bool,
+         verdicts: bool = False, cache_max_size: int, formats: str = "html") -> Report:
     from .builder import build as build_docs
+    from .progress import progress_for
 
-    progress = None if as_json or not sys.stderr.isatty() else _progress()
+    progress = None if as_json else progress_for(sys.stderr)
     try:
-        if progress:
-            progress.start()
         report = build_docs(list(paths), outdir, force=force, strict=strict, execute=not no_execute, jobs=jobs,
-                            cache_dir=cache_dir, write=write, on_progress=progress.update if progress else None,
+                            cache_dir=cache_dir, write=write, timeout=timeout,
+                            on_progress=progress.stage if progress else None,
+                            on_cell=progress.cell if progress else None,
                             cache_max_size=cache_max_size, formats=formats)
+    except KeyboardInterrupt:
+        if progress:
+            progress.stop()
+        click.echo("veritex: interrupted; the kernels were stopped, and no page or cache entry was left "
+                   "half-written", err=True)
+        sys.exit(130)
     finally:
         if progress:
             progress.stop()
@@ -126,37 +135,6 @@ def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_ex
     else:
         _summary(report, outdir if write else None, verdicts)
     return report
-
-
-class _progress:
-    """A Rich status line (which document, which stage), shown once a build runs code or lasts:
-    a rebuild from the caches is over before a status line would be worth its import."""
-
-    QUICK_STAGES = ("unchanged", "reading", "writing", "done")
-    PATIENCE_SECONDS = 0.5
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.status: Any = None
-
-    def start(self) -> None:
-        self.started = time.monotonic()
-
-    def stop(self) -> None:
-        if self.status is not None:
-            self.status.stop()
-
-    def update(self, stage: str, path: Path) -> None:
-        if self.status is None:
-            if stage in self.QUICK_STAGES and time.monotonic() - self.started < self.PATIENCE_SECONDS:
-                return
-            from rich.console import Console
-
-            self.status = Console(stderr=True).status("starting")
-            self.status.start()
-        from rich.markup import escape
-
-        self.status.update(f"[bold]{stage}[/] {escape(str(path))}")
 
 
 def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:

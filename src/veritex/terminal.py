@@ -4,8 +4,10 @@ are honoured), so piped or captured output stays plain text."""
 from __future__ import annotations
 
 import os
+import re
 from typing import TextIO
 
+_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
 
 
@@ -28,3 +30,8 @@ class Styler:
         if not self.color or not codes:
             return text
         return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
+
+
+def strip_ansi(text: str) -> str:
+    """`text` without ANSI escape sequences (a kernel's coloured traceback, a log)."""
+    return _ESCAPE.sub("", text)

@@ -18,6 +18,7 @@ writers and the builder may all use it.
 from __future__ import annotations
 
 from .keys import canonical, digest, make_key
-from .store import Notes, Store, collecting, enforce_cap
+from .store import Notes, Store, begin_notes, collecting, current_notes, enforce_cap
 
-__all__ = ["Notes", "Store", "canonical", "collecting", "digest", "enforce_cap", "make_key"]
+__all__ = ["Notes", "Store", "begin_notes", "canonical", "collecting", "current_notes", "digest", "enforce_cap",
+           "make_key"]

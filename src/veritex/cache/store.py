@@ -79,6 +79,18 @@ def collecting() -> Iterator[Notes]:
         _notes.reset(token)
 
 
+def begin_notes() -> Notes:
+    """Collect notes from here on in the current context: for work split across calls that share one
+    `contextvars.Context` (a document built in two halves), where a `with collecting()` cannot span."""
+    notes = Notes()
+    _notes.set(notes)
+    return notes
+
+
+def current_notes() -> Notes | None:
+    return _notes.get()
+
+
 def take_written(root: Path) -> int:
     """Bytes this process wrote under `root` since the last call (what the size cap is checked after)."""
     with _written_lock:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from ..execution.errors import RAISE_TIMEOUT_ADVICE
 from ..model import VERDICT_MIME, CodeCell, Document, Item
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def strip_ansi(text: str) -> str:
-    return _ANSI.sub("", text)
-
+from ..terminal import strip_ansi
 
 _CASE_ORDER = {"refuted": 0, "error": 1, "verified": 2, "unchecked": 3}
 
@@ -59,7 +53,7 @@ def _error_item(doc: Document, cell: CodeCell, output: dict[str, Any], facts: di
     line = int(facts.get("error_line") or 1)
     traceback = strip_ansi("\n".join(output.get("traceback", [])))
     if status == "timeout":
-        message = f"{evalue or 'cell timed out'}; later cells ran. Make the cell faster or raise `timeout` in the front matter"
+        message = f"{evalue or 'cell timed out'}; later cells ran. {RAISE_TIMEOUT_ADVICE}"
     elif status == "dead":
         message = f"the kernel died while running this cell ({evalue}); later cells ran in a restarted kernel"
     else:
