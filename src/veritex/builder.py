@@ -218,7 +218,7 @@ def compile_document(
 def _check_identities(doc: Document, options: BuildOptions) -> None:
     """Identity and derivation checks need no kernel: they run while the code does."""
     try:
-        from .stages.identities import check_identities
+        from .stages.derivations import check_identities
     except ImportError:
         return
     check_identities(doc, options.cache_root / "identities")

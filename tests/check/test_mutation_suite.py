@@ -6,9 +6,9 @@ from typing import Any
 
 from mutations import PAIRS, Pair
 
-from veritex.checking.checker import Verdict
-from veritex.checking.outcome import check_once
-from veritex.checking.property import check_property
+from veritex.code_checks.case import Verdict
+from veritex.code_checks.outcome import check_once
+from veritex.code_checks.property import check_property
 
 
 def run(pair: Pair, formula: str | None = None, code: Any = None) -> Verdict:

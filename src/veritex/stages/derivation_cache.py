@@ -26,7 +26,7 @@ from ..places import formula_place
 from .fingerprint import fingerprint
 
 if TYPE_CHECKING:
-    from ..identity.plan import FormulaPlan
+    from ..derivations.plan import FormulaPlan
 
 FORMAT = 1
 Recipe = dict[str, Any]  # {"formula": index, "plan": verdict key} or {"formula": index, "unreadable": [...]}
@@ -38,7 +38,7 @@ def _stage_code() -> str:
     (fingerprint() covers the checker's code)."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in (here / "identities.py", here / "identity_cache.py", here.parent / "places.py"):
+    for path in (here / "derivations.py", here / "derivation_cache.py", here.parent / "places.py"):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from veritex.math import ast
 
-from .checker import (
+from .case import (
     Bound,
     Case,
     Prepared,
