@@ -289,6 +289,11 @@ def run_case(
             verdict.message += f"; values that name no symbol of the document: {', '.join(bound.unmatched)}"
             verdict.detail["unmatched"] = list(bound.unmatched)
         raise Stop(verdict) from None
+    except RecursionError:  # a guard above missed a cycle: say so rather than fail inside veritex
+        raise Stop(Verdict(
+            "unchecked", "cannot evaluate the formula: its definitions nest deeper than Python's recursion "
+            "limit (does a definition use itself?)", {"reason": "cannot-evaluate"},
+        )) from None
     except (ArithmeticError, ValueError, TypeError, IndexError) as exc:  # NumPy refusing what the values ask
         raise Stop(Verdict(
             "unchecked", f"cannot evaluate the formula with these values: {type(exc).__name__}: {exc}",

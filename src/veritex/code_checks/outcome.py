@@ -219,7 +219,7 @@ def _agrees(prepared: Prepared, case: Case, edited: ast.Expr) -> bool:
                         dict(case.bound.inputs.callables))
         bound = Bound(inputs, case.bound.names, case.bound.unmatched, case.bound.precisions, case.bound.shapes)
         value, _ = evaluate_formula(prepared, bound, edited)
-    except (Unevaluable, ArithmeticError, ValueError, IndexError, TypeError):
+    except (Unevaluable, ArithmeticError, ValueError, IndexError, TypeError, RecursionError):
         return False
     return compare(value, case.code, case.tolerance).agrees
 
