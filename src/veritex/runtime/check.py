@@ -74,6 +74,6 @@ def current_context() -> tuple[dict[str, Any] | None, str]:
     """The build's context, else the notebook being edited (read again when it changes), else none."""
     if session.context.get("formulas") is not None:
         return session.context, "from the build"
-    from veritex.code_checks.formulas import notebook_context
+    from veritex.code_checks.document_file import notebook_context
 
     return notebook_context()
