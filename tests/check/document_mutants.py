@@ -10,9 +10,10 @@ the same code and values against the mutated document. Every displayed formula w
 derivation check verifies is mutated the same way and checked again.
 
 A mutant that still verifies is compared with the original by computation: the check's formula is
-evaluated with the check's own values under both documents (for an identity, the derivation check is
-asked whether the mutated side equals the original one). Equal means the mutation is harmless here:
-it is reported as equivalent, apart from the outcomes.
+evaluated with the check's own values under both documents, and compared within the check's own
+tolerance (for an identity, the derivation check is asked whether the mutated side equals the original
+one). Equal means no checker could tell them apart with these values: it is reported as equivalent,
+apart from the outcomes, and listed.
 """
 
 from __future__ import annotations
@@ -24,18 +25,17 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from mutations import Mutant, tex_mutants
+from mutations import Mutant, formula_value, indistinguishable, tex_mutants, watching_cases
 
 import veritex
-from veritex.code_checks import case as case_module
 from veritex.code_checks import outcome, property
-from veritex.code_checks.case import Case, Stop, bind_values, evaluate_formula, prepare
+from veritex.code_checks.case import prepare
 from veritex.code_checks.formulas import parse_formula
 from veritex.code_checks.symbols import Definition
 from veritex.math import MathSyntaxError
@@ -101,24 +101,6 @@ def _out_of_time(signum: int, frame: Any) -> None:
     raise TimeoutError("the cell ran past the document's timeout")
 
 
-@contextlib.contextmanager
-def watching_cases() -> Iterator[list[Case]]:
-    """Every case the checker runs, with the evaluator that knows which definitions it substituted."""
-    cases: list[Case] = []
-    real = case_module.run_case
-
-    def run_case(*args: Any, **kwargs: Any) -> Case:
-        result = real(*args, **kwargs)
-        cases.append(result)
-        return result
-
-    outcome.run_case = property.run_case = run_case  # type: ignore[assignment]
-    try:
-        yield cases
-    finally:
-        outcome.run_case = property.run_case = real  # type: ignore[assignment]
-
-
 def verdict_of(call: Recorded, context: dict[str, Any]) -> tuple[str, str, str]:
     """(status, reason, message) of the recorded check against `context`."""
     options = call.options
@@ -130,25 +112,6 @@ def verdict_of(call: Recorded, context: dict[str, Any]) -> tuple[str, str, str]:
         verdict = property.check_property(call.label, call.fn, context=context, seed=options.get("seed", session.seed),
                                           **kwargs)
     return verdict.status, str(verdict.detail.get("reason") or ""), verdict.message
-
-
-def formula_value(call: Recorded, context: dict[str, Any], values: dict[str, Any],
-                  sizes: dict[str, int] | None) -> np.ndarray | None:
-    """The checked formula's value under `context`, with the values the original check ran on."""
-    symbols = call.options.get("symbols")
-    try:
-        prepared = prepare(call.label, context, given=_given(call))
-        bound = bind_values(prepared, values, symbols, sizes)
-        value, _ = evaluate_formula(prepared, bound)
-    except (Stop, Exception):  # noqa: BLE001 - a mutant the evaluator refuses is not equal to anything
-        return None
-    return value
-
-
-def equal(a: np.ndarray | None, b: np.ndarray | None) -> bool:
-    if a is None or b is None or np.shape(a) != np.shape(b):
-        return False
-    return bool(np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True))
 
 
 def with_formula(context: dict[str, Any], index: int, tex: str) -> dict[str, Any]:
@@ -179,7 +142,9 @@ def mutate_checks(report: Report, calls: list[Recorded], context: dict[str, Any]
             values, sizes = _first_sample(call)
         else:
             values, sizes = call.options["values"], None
-        original = formula_value(call, context, values, sizes)
+        symbols = call.options.get("symbols")
+        original = formula_value(call.label, context, values, symbols, sizes, _given(call))
+        tolerance = cases[0].tolerance
         definitions: dict[int, Definition] = {}
         for found in cases:
             for definition in found.evaluator.substituted.values():
@@ -198,7 +163,8 @@ def mutate_checks(report: Report, calls: list[Recorded], context: dict[str, Any]
                     status, reason, message = verdict_of(call, mutated)
                 except Exception as exc:  # noqa: BLE001 - the runtime turns this into an internal error
                     status, reason, message = "error", "internal", f"{type(exc).__name__}: {exc}"
-                if status == "verified" and equal(original, formula_value(call, mutated, values, sizes)):
+                if status == "verified" and indistinguishable(
+                        original, formula_value(call.label, mutated, values, symbols, sizes, _given(call)), tolerance):
                     status = "equivalent"
                 report.mutants.append(_record(call.label, context["formulas"][index], mutant, status, reason,
                                               message))

@@ -8,8 +8,9 @@ pairs with `shapes` are checked on random inputs as `@vt.implements` does.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -396,3 +397,52 @@ def tex_mutants(tex: str, region: Any) -> list[Mutant]:
     for mutant in found:
         unique.setdefault(mutant.tex, mutant)
     return list(unique.values())
+
+
+# ---- telling a harmless mutant from a missed one --------------------------------------------------------
+
+
+@contextlib.contextmanager
+def watching_cases() -> Iterator[list[Any]]:
+    """Every case the checker runs while this is open, with its tolerance and the evaluator that knows
+    which definitions it substituted."""
+    from veritex.code_checks import case, outcome, property
+
+    cases: list[Any] = []
+    real = case.run_case
+
+    def run_case(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        cases.append(result)
+        return result
+
+    outcome.run_case = property.run_case = run_case  # type: ignore[assignment]
+    try:
+        yield cases
+    finally:
+        outcome.run_case = property.run_case = real  # type: ignore[assignment]
+
+
+def formula_value(target: str, context: dict[str, Any], values: dict[str, Any], symbols: dict[str, str] | None,
+                  sizes: dict[str, int] | None = None, given: Iterable[str] = ()) -> np.ndarray | None:
+    """The value of the checked formula under `context` at `values`, as the checker computes it."""
+    from veritex.code_checks.case import Stop, bind_values, evaluate_formula, prepare
+    from veritex.code_checks.evaluate import Unevaluable
+
+    try:
+        prepared = prepare(target, context, given=[*values, *given, *(symbols or {}).values()])
+        bound = bind_values(prepared, values, symbols, sizes)
+        value, _ = evaluate_formula(prepared, bound)
+    except (Stop, Unevaluable, ArithmeticError, ValueError, TypeError, IndexError):
+        return None
+    return value
+
+
+def indistinguishable(original: np.ndarray | None, mutant: np.ndarray | None, tolerance: Any) -> bool:
+    """Whether the mutant formula takes the original's value at the check's values, within the check's
+    own tolerance: then no checker could refute it with these values, and it is not a miss."""
+    from veritex.code_checks.compare import compare
+
+    if original is None or mutant is None or np.shape(original) != np.shape(mutant):
+        return False
+    return bool(compare(np.asarray(mutant, dtype=float), np.asarray(original, dtype=float), tolerance).agrees)
