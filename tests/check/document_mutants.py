@@ -109,8 +109,7 @@ def verdict_of(call: Recorded, context: dict[str, Any]) -> tuple[str, str, str]:
                                      rtol=options["rtol"], atol=options["atol"], context=context)
     else:
         kwargs = {k: v for k, v in options.items() if k != "seed"}
-        verdict = property.check_property(call.label, call.fn, context=context, seed=options.get("seed", session.seed),
-                                          **kwargs)
+        verdict = property.check_property(call.label, call.fn, context=context, seed=options.get("seed"), **kwargs)
     return verdict.status, str(verdict.detail.get("reason") or ""), verdict.message
 
 
@@ -131,8 +130,8 @@ def readable(tex: str, macros: dict[str, str]) -> bool:
 def mutate_checks(report: Report, calls: list[Recorded], context: dict[str, Any]) -> None:
     macros = context["macros"]
     for call in calls:
-        if call.kind == "implements":
-            call.options.setdefault("seed", session.seed)
+        if call.kind == "implements" and call.options.get("seed") is None:
+            call.options["seed"] = session.seed  # as `@vt.implements` does in a build
         with watching_cases() as cases:
             status, _, _ = verdict_of(call, context)
         if status != "verified" or not cases:

@@ -52,6 +52,8 @@ def test_every_mutant_of_a_checked_formula_is_refuted_or_unchecked(tmp_path: Pat
     print(f"mutants: {len(mutants)}; refuted {outcomes['refuted']}, unchecked {outcomes['unchecked']} ({shown}), "
           f"verified {outcomes['verified']}, internal {outcomes['error']}; equivalent at the check's own values "
           f"(excluded) {outcomes['equivalent']}; edits that left no readable formula {sum(r['unparsed'] for r in reports)}")
+    kinds = Counter(m["kind"] for m in mutants)
+    print("by mutation: " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
     for mutant in mutants:
         if mutant["status"] in ("equivalent", "verified", "error"):
             print(f"  {mutant['status']}: {mutant['check']} / {mutant['kind']}: {mutant['mutant']}")
