@@ -86,6 +86,14 @@ def test_a_wrong_definition_is_refuted_with_its_equation_named(
     assert "from eq:mhat" in verdict["message"]
 
 
+def test_the_likely_mistake_is_found_in_the_defining_equation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    verdict = check(tmp_path, monkeypatch, document(("eq:mhat", r"\hat m_t = \frac{m_t}{1 - \beta_1}"),
+                                                    ("eq:vhat", V_HAT)))
+    assert verdict["status"] == "refuted", verdict["message"]
+    assert verdict["detail"]["likely_mistake"].endswith("(an exponent missing) in eq:mhat"), verdict["message"]
+    assert "`\\beta_1^{t}` in place of `\\beta_1`" in verdict["detail"]["likely_mistake"]
+
+
 @pytest.mark.parametrize("wrong", [
     r"\hat m_t = \frac{\hat m_t}{1 - \beta_1^t}",  # defined in terms of itself
     r"\hat m_t = \frac{\hat m_{t-1}}{1 - \beta_1^t}",  # a recurrence with no first value
