@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 
 from veritex.math import ast
-from veritex.math.rewrite import replace_subtree
+from veritex.math.rewrite import rewrite_expr
 
 from .names import GREEK, SymbolName
 from .symbols import symbol_name
@@ -59,7 +59,8 @@ def candidates(
     exponents = [symbol_node(name) for name in sorted(integers, key=str)]
 
     def edit(target: ast.Node, new: ast.Node) -> ast.Expr:
-        return replace_subtree(expr, target, new)
+        """The formula with that very node (not an equal one elsewhere) replaced."""
+        return rewrite_expr(expr, lambda node: new if node is target else None)
 
     for node in nodes:  # signs
         if isinstance(node, ast.BinOp) and node.op in ("+", "-"):

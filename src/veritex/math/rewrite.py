@@ -44,8 +44,3 @@ def rewrite_expr(node: ast.Expr, fn: Rewrite) -> ast.Expr:
     out = rewrite(node, fn)
     assert isinstance(out, ast.Expr)
     return out
-
-
-def replace_subtree(root: ast.Expr, target: ast.Node, new: ast.Node) -> ast.Expr:
-    """`root` with the subtree `target` (that very node, not an equal one) replaced by `new`."""
-    return rewrite_expr(root, lambda node: new if node is target else None)
