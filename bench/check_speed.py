@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from veritex.checking.outcome import check_once
+from veritex.code_checks.outcome import check_once
 from veritex.readers import read
 from veritex.stages.context import math_context
 

@@ -339,7 +339,7 @@ def finish_compile(compiling: _Compiling, options: BuildOptions) -> None:
 def _check_identities(doc: Document, options: BuildOptions) -> None:
     """Identity and derivation checks need no kernel: they run while the code does."""
     try:
-        from .stages.identities import check_identities
+        from .stages.derivations import check_identities
     except ImportError:
         return
     check_identities(doc, options.cache_root)

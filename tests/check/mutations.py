@@ -8,8 +8,9 @@ pairs with `shapes` are checked on random inputs as `@vt.implements` does.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -267,3 +268,181 @@ PAIRS: list[Pair] = [
          wrong_code=(("variance of the predictions", lambda y, y_hat: 1 - np.sum((y - y_hat) ** 2)
                       / np.sum((y_hat - y_hat.mean()) ** 2)),)),
 ]
+
+
+# ---- mutating a formula's TeX -------------------------------------------------------------------------
+# The mistakes of `PAIRS` are written by hand; these are made mechanically from any formula, for the
+# mutation test over whole documents: each edits the TeX at a node's span, so the mutant is a formula a
+# user could have written.
+
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    kind: str  # "drop an exponent", "flip a sign", "halve a term", "swap two indices", "drop a term"
+    where: str  # the TeX the edit touched
+    tex: str  # the whole formula, edited
+
+
+def _balanced(tex: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to its brackets: `x-\\mu)^2` (a span that starts inside a parenthesis) takes the
+    opening parenthesis, and a `\\left` before it."""
+    depth = 0
+    for char in tex[start:end]:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+    while depth < 0 and start > 0:
+        start -= 1
+        if tex[start] in _CLOSE:
+            depth -= 1
+        elif tex[start] in _OPEN:
+            depth += 1
+    if depth == 0 and tex[max(0, start - 5):start] == "\\left":
+        start -= 5
+    while depth > 0 and end < len(tex):
+        if tex[end] in _OPEN:
+            depth += 1
+        elif tex[end] in _CLOSE:
+            depth -= 1
+        end += 1
+    return start, end
+
+
+def _text(tex: str, node: Any, *, term: bool = False) -> tuple[int, int, str]:
+    """A node's TeX with its brackets; a `term` of a sum also takes the parentheses around it."""
+    start, end = _balanced(tex, *node.span)
+    while term:
+        before, after = tex[:start].rstrip(), tex[end:].lstrip()
+        left = "\\left(" if before.endswith("\\left(") else "(" if before.endswith("(") else ""
+        right = "\\right)" if after.startswith("\\right)") else ")" if after.startswith(")") else ""
+        if not left or not right:
+            break
+        start, end = len(before) - len(left), len(tex) - len(after) + len(right)
+    return start, end, tex[start:end]
+
+
+def _terms(node: Any) -> list[Any]:
+    from veritex.math import ast
+
+    if isinstance(node, ast.BinOp) and node.op in ("+", "-"):
+        return [*_terms(node.left), node.right]
+    return [node]
+
+
+def _signed_terms(node: Any) -> list[tuple[str, Any]]:
+    from veritex.math import ast
+
+    if isinstance(node, ast.BinOp) and node.op in ("+", "-"):
+        return [*_signed_terms(node.left), (node.op, node.right)]
+    return [("+", node)]
+
+
+def tex_mutants(tex: str, region: Any) -> list[Mutant]:
+    """Every mutant of `tex` made by one edit inside the expression `region` (a node parsed from `tex`):
+    an exponent dropped, a sign flipped, a term halved, two indices swapped, a term dropped."""
+    from veritex.code_checks.symbols import index_symbols
+    from veritex.math import ast
+
+    found: list[Mutant] = []
+
+    def add(kind: str, start: int, end: int, new: str) -> None:
+        edited = tex[:start] + new + tex[end:]
+        if edited != tex:
+            found.append(Mutant(kind, tex[start:end], edited))
+
+    nodes = [n for n in region.walk() if isinstance(n, ast.Expr) and n.span[1] > n.span[0]]
+    # `a + b - c` is one chain of three terms: only its outermost node drops each of them
+    chained = {id(n.left) for n in nodes if isinstance(n, ast.BinOp) and n.op in ("+", "-")}
+    for node in nodes:
+        if isinstance(node, ast.Power) and node.exponent.span[1] > node.exponent.span[0]:
+            caret = tex.rfind("^", 0, node.exponent.span[0])
+            between = tex[caret + 1:node.exponent.span[0]].strip()
+            if caret >= 0 and between in ("", "{"):
+                end = node.exponent.span[1]
+                if between == "{":
+                    end = tex.find("}", end) + 1
+                if end > 0:
+                    add("drop an exponent", caret, end, "")
+        if isinstance(node, ast.BinOp) and node.op in ("+", "-"):
+            gap_start, gap_end = node.left.span[1], node.right.span[0]
+            at = tex.find(node.op, gap_start, gap_end)
+            if at >= 0:
+                add("flip a sign", at, at + 1, "-" if node.op == "+" else "+")
+            if id(node) not in chained:
+                start, end, _ = _text(tex, node)
+                signed = _signed_terms(node)
+                for k in range(len(signed)):
+                    rest = signed[:k] + signed[k + 1:]
+                    texts = [f"{sign} {_text(tex, term, term=True)[2]}" for sign, term in rest]
+                    add("drop a term", start, end, " ".join(texts).removeprefix("+ "))
+        elif isinstance(node, ast.Neg):
+            at = tex.find("-", node.span[0], node.operand.span[0])
+            if at >= 0:
+                add("flip a sign", at, at + 1, "")
+        if isinstance(node, ast.Subscript):
+            parts = [p for p in index_symbols(node.index) if p.span[1] > p.span[0]]
+            if len(parts) >= 2:
+                first, second = sorted(parts[:2], key=lambda p: p.span)
+                a, b = tex[slice(*first.span)], tex[slice(*second.span)]
+                if a != b and first.span[1] <= second.span[0]:
+                    middle = tex[first.span[1]:second.span[0]]
+                    add("swap two indices", first.span[0], second.span[1], b + middle + a)
+    for term in _terms(region):
+        start, end, text = _text(tex, term, term=term is not region)
+        add("halve a term", start, end, f"\\frac{{1}}{{2}}\\left({text}\\right)")
+    unique: dict[str, Mutant] = {}
+    for mutant in found:
+        unique.setdefault(mutant.tex, mutant)
+    return list(unique.values())
+
+
+# ---- telling a harmless mutant from a missed one --------------------------------------------------------
+
+
+@contextlib.contextmanager
+def watching_cases() -> Iterator[list[Any]]:
+    """Every case the checker runs while this is open, with its tolerance and the evaluator that knows
+    which definitions it substituted."""
+    from veritex.code_checks import case, outcome, property
+
+    cases: list[Any] = []
+    real = case.run_case
+
+    def run_case(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        cases.append(result)
+        return result
+
+    outcome.run_case = property.run_case = run_case  # type: ignore[assignment]
+    try:
+        yield cases
+    finally:
+        outcome.run_case = property.run_case = real  # type: ignore[assignment]
+
+
+def formula_value(target: str, context: dict[str, Any], values: dict[str, Any], symbols: dict[str, str] | None,
+                  sizes: dict[str, int] | None = None, given: Iterable[str] = ()) -> np.ndarray | None:
+    """The value of the checked formula under `context` at `values`, as the checker computes it."""
+    from veritex.code_checks.case import Stop, bind_values, evaluate_formula, prepare
+    from veritex.code_checks.evaluate import Unevaluable
+
+    try:
+        prepared = prepare(target, context, given=[*values, *given, *(symbols or {}).values()])
+        bound = bind_values(prepared, values, symbols, sizes)
+        value, _ = evaluate_formula(prepared, bound)
+    except (Stop, Unevaluable, ArithmeticError, ValueError, TypeError, IndexError):
+        return None
+    return value
+
+
+def indistinguishable(original: np.ndarray | None, mutant: np.ndarray | None, tolerance: Any) -> bool:
+    """Whether the mutant formula takes the original's value at the check's values, within the check's
+    own tolerance: then no checker could refute it with these values, and it is not a miss."""
+    from veritex.code_checks.compare import compare
+
+    if original is None or mutant is None or np.shape(original) != np.shape(mutant):
+        return False
+    return bool(compare(np.asarray(mutant, dtype=float), np.asarray(original, dtype=float), tolerance).agrees)

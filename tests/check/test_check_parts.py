@@ -8,13 +8,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from veritex.checking.arrays import least_precise, precision_of, to_numpy
-from veritex.checking.calling import BindingError, plan_call
-from veritex.checking.compare import compare
-from veritex.checking.diagnose import describe_factor, diagnose
-from veritex.checking.names import SymbolName, match_values, parse_symbol_tex
-from veritex.checking.sampling import draw_sizes, framework_of_function
-from veritex.checking.tolerance import tolerance_for
+from veritex.code_checks.calling import BindingError, plan_call
+from veritex.code_checks.compare import compare
+from veritex.code_checks.diagnose import describe_factor, diagnose
+from veritex.code_checks.frameworks import least_precise, precision_of, to_numpy
+from veritex.code_checks.names import SymbolName, match_values, parse_symbol_tex
+from veritex.code_checks.sampling import draw_sizes, framework_of_function
+from veritex.code_checks.tolerance import tolerance_for
 
 # ---- names -------------------------------------------------------------------------------------------
 
@@ -198,7 +198,7 @@ def test_framework_of_a_function() -> None:
 def test_single_precision_cancellation_is_no_refutation() -> None:
     """A float32 gradient at the optimum is pure rounding noise; the formula's own float32 noise
     there shows it, so only a real difference refutes."""
-    from veritex.checking.outcome import check_once
+    from veritex.code_checks.outcome import check_once
 
     context = {"formulas": [{"tex": r"-\frac{2}{n}\sum_{i=1}^{n} x_i(y_i - w x_i - b)", "label": "eq:g"}]}
     rng = np.random.default_rng(0)

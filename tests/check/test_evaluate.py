@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from veritex.checking.checker import Stop, bind_values, evaluate_formula, prepare, unevaluable_verdict
-from veritex.checking.evaluate import ShapeMismatch, Unevaluable
+from veritex.code_checks.case import Stop, bind_values, evaluate_formula, prepare, unevaluable_verdict
+from veritex.code_checks.evaluate import ShapeMismatch, Unevaluable
 
 rng = np.random.default_rng(3)
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from veritex.checking.outcome import check_once
+from veritex.code_checks.outcome import check_once
 
 rng = np.random.default_rng(11)
 X = rng.standard_normal((7, 3))

@@ -9,7 +9,7 @@ import pytest
 
 from veritex.model import Item
 from veritex.readers import read
-from veritex.stages.identities import check_identities
+from veritex.stages.derivations import check_identities
 
 ACCEPTANCE = Path("/work/shared/acceptance")
 pytestmark = pytest.mark.skipif(not ACCEPTANCE.is_dir(), reason="acceptance documents not present")

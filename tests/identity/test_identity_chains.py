@@ -14,7 +14,7 @@ from chains import CHAINS, Chain
 
 from veritex.model import Item
 from veritex.readers.markdown import read_markdown
-from veritex.stages.identities import check_identities
+from veritex.stages.derivations import check_identities
 
 
 def verdict(chain: Chain, planted: bool) -> tuple[Item, float]:

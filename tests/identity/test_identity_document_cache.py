@@ -8,7 +8,7 @@ from pathlib import Path
 
 from veritex.model import Item
 from veritex.readers.markdown import read_markdown
-from veritex.stages.identities import check_identities
+from veritex.stages.derivations import check_identities
 
 SIGMOID = "$$\n\\sigma(x) = \\frac{1}{1 + e^{-x}}\n$$\n\n"  # unlabelled: verdicts name it by its line
 CLAIM = "$$\n\\frac{d}{dx}\\sigma(x) = \\sigma(x)\\left(1 - \\sigma(x)\\right)\n$$ (eq:it)\n\n"
@@ -49,11 +49,11 @@ def test_a_prose_edit_imports_neither_the_math_reader_nor_sympy(tmp_path: Path) 
     script = (
         "import sys; from pathlib import Path\n"
         "from veritex.readers.markdown import read_markdown\n"
-        "from veritex.stages.identities import check_identities\n"
+        "from veritex.stages.derivations import check_identities\n"
         f"doc = read_markdown({edited!r}, Path('doc.md'))\n"
         f"check_identities(doc, Path({str(tmp_path)!r}))\n"
         "assert [i.label for i in doc.items] == ['eq:loop', 'eq:it'], doc.items\n"
-        "print(sorted(m for m in ('veritex.math', 'veritex.identity.plan', 'sympy') if m in sys.modules))\n"
+        "print(sorted(m for m in ('veritex.math', 'veritex.derivations.plan', 'sympy') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -12,7 +12,7 @@ import pytest
 from veritex.cache import collecting
 from veritex.model import Item
 from veritex.readers.markdown import read_markdown
-from veritex.stages.identities import check_identities
+from veritex.stages.derivations import check_identities
 
 
 def check(markdown: str, cache_dir: Path | None = None) -> dict[str | None, Item]:
@@ -265,7 +265,7 @@ def test_a_fully_cached_document_does_not_import_sympy(tmp_path: Path) -> None:
     script = (
         "import sys; from pathlib import Path\n"
         "from veritex.readers.markdown import read_markdown\n"
-        "from veritex.stages.identities import check_identities\n"
+        "from veritex.stages.derivations import check_identities\n"
         f"doc = read_markdown({text!r}, Path('doc.md'))\n"
         f"check_identities(doc, Path({str(tmp_path)!r}))\n"
         "assert doc.items[0].detail['cached'], doc.items\n"
@@ -276,7 +276,7 @@ def test_a_fully_cached_document_does_not_import_sympy(tmp_path: Path) -> None:
 
 
 def test_a_failing_check_becomes_an_unchecked_item(monkeypatch: pytest.MonkeyPatch) -> None:
-    import veritex.identity.checker as checker
+    import veritex.derivations.steps as checker
 
     def broken(*args: object, **kwargs: object) -> object:
         raise RecursionError("maximum recursion depth exceeded")
@@ -345,7 +345,7 @@ def test_a_step_that_needs_probability_targets_is_unchecked_not_refuted() -> Non
     """The softmax cross-entropy gradient `p - y` holds only for targets summing to 1 (one-hot, say):
     a condition stated in prose, so the step is unchecked, while a wrong sign is still refuted."""
     from veritex.readers import read_markdown
-    from veritex.stages.identities import check_identities
+    from veritex.stages.derivations import check_identities
 
     text = (
         "$$\nL = -\\sum_{j=1}^{n} y_j \\log p_j\n$$ (eq:ce)\n\n"

@@ -38,7 +38,7 @@ def check(
     line = frame.f_lineno if frame is not None else None
     label = label_or_tex if _is_label(label_or_tex) else None
     try:
-        from veritex.checking.outcome import check_once
+        from veritex.code_checks.outcome import check_once
 
         context, note = current_context()
         verdict = check_once(label_or_tex, fn, values, symbols=symbols, rtol=rtol, atol=atol,
@@ -56,7 +56,7 @@ def check(
 
 
 def _is_label(text: str) -> bool:
-    from veritex.checking.document import looks_like_label
+    from veritex.code_checks.formulas import looks_like_label
 
     return isinstance(text, str) and looks_like_label(text)
 
@@ -74,6 +74,6 @@ def current_context() -> tuple[dict[str, Any] | None, str]:
     """The build's context, else the notebook being edited (read again when it changes), else none."""
     if session.context.get("formulas") is not None:
         return session.context, "from the build"
-    from veritex.checking.document import notebook_context
+    from veritex.code_checks.document_file import notebook_context
 
     return notebook_context()

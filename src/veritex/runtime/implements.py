@@ -43,7 +43,7 @@ def implements(
 
     def decorate(fn: F) -> F:
         try:
-            from veritex.checking.property import check_property
+            from veritex.code_checks.property import check_property
 
             context, note = current_context()
             verdict = check_property(
@@ -55,7 +55,7 @@ def implements(
         except Exception as exc:  # noqa: BLE001 - a bug in veritex must not kill the user's cell
             status, message, detail = "error", f"veritex could not run this check: {type(exc).__name__}: {exc}", {
                 "reason": "internal"}
-        from veritex.checking.document import looks_like_label
+        from veritex.code_checks.formulas import looks_like_label
 
         is_label = looks_like_label(label)
         detail["case"] = next_case("implements", label)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..code_checks.context import FormulaEntry
+from ..code_checks.context import math_context as context_of
 from ..model import Document
 
 
@@ -13,13 +15,6 @@ def math_context(doc: Document, *, positions: bool = True) -> dict[str, Any]:
     Without `positions` it is the part of the execution cache key that checks depend on: editing a
     formula re-runs the checks that read it; adding a line of prose above it does not.
     """
-    formulas = []
-    for m in doc.all_math():
-        entry: dict[str, Any] = {"tex": m.tex, "label": m.label, "display": m.display}
-        if positions:
-            entry.update(line=m.position.line, column=m.position.column, cell=m.position.cell)
-        formulas.append(entry)
-    context: dict[str, Any] = {"macros": dict(doc.meta.macros), "formulas": formulas}
-    if positions:
-        context["path"] = str(doc.path)
-    return context
+    formulas = (FormulaEntry(m.tex, m.label, m.display, m.position.line, m.position.column, m.position.cell)
+                for m in doc.all_math())
+    return context_of(formulas, doc.meta.macros, str(doc.path), positions=positions)

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import describe_value, to_numpy
-from .checker import Case, Stop, Verdict, prepare, run_case
+from .case import Case, Stop, Verdict, prepare, run_case
+from .frameworks import describe_value, to_numpy
 from .outcome import likely_mistake, verdict_for
 from .sampling import ShapeSpec, concrete_shape, draw_sizes, framework_of_function, make_array
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from veritex.math import ast
 from veritex.math.names import subscripted_name, symbol_name
 
-from .arrays import elementwise
 from .astutil import bound_indices, display_name, symbols_in
 from .claims import Step, claims_of
 from .definitions import (
@@ -28,6 +27,7 @@ from .definitions import (
     is_number,
     substitute,
 )
+from .elementwise import elementwise
 
 PLAN_VERSION = "identity-2"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .arrays import Precision
+from .frameworks import Precision
 
 DEFAULTS: dict[Precision, tuple[float, float]] = {
     "double": (1e-7, 1e-9),

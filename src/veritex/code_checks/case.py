@@ -19,11 +19,11 @@ import numpy as np
 from veritex.math import MathSyntaxError, ast
 from veritex.math.words import given_words, join_in_formula
 
-from .arrays import Precision, describe_value, least_precise, precision_of, to_numpy
 from .calling import BindingError, call
 from .compare import Comparison, compare
-from .document import DocumentMath, FormulaRef, document_math, looks_like_label, names_in, parse_formula
 from .evaluate import Evaluator, Inputs, ShapeMismatch, Unevaluable
+from .formulas import DocumentMath, FormulaRef, document_math, looks_like_label, names_in, parse_formula
+from .frameworks import Precision, describe_value, least_precise, precision_of, to_numpy
 from .names import SymbolName, match_values, parse_symbol_tex, python_key
 from .symbols import SymbolTable, symbol_name
 from .tolerance import Tolerance, tolerance_for
@@ -289,6 +289,11 @@ def run_case(
             verdict.message += f"; values that name no symbol of the document: {', '.join(bound.unmatched)}"
             verdict.detail["unmatched"] = list(bound.unmatched)
         raise Stop(verdict) from None
+    except RecursionError:  # a guard above missed a cycle: say so rather than fail inside veritex
+        raise Stop(Verdict(
+            "unchecked", "cannot evaluate the formula: its definitions nest deeper than Python's recursion "
+            "limit (does a definition use itself?)", {"reason": "cannot-evaluate"},
+        )) from None
     except (ArithmeticError, ValueError, TypeError, IndexError) as exc:  # NumPy refusing what the values ask
         raise Stop(Verdict(
             "unchecked", f"cannot evaluate the formula with these values: {type(exc).__name__}: {exc}",

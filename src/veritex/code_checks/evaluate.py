@@ -107,11 +107,20 @@ class Evaluator(Reductions):
                 n is not None and self._is_bound(n) or isinstance(p, ast.Number) or not isinstance(p, ast.Symbol)
                 for n, p in zip(part_names, parts, strict=True)
             ):
+                if base_name in self._expanding:
+                    # `m_t = \\beta m_{t-1} + ...`: a recurrence, and the document states no first value
+                    raise self._fail(
+                        f"`{self._tex(node)}` needs the recurrence that defines `{base_name.python}` again, "
+                        f"and the document gives no starting value: give the check a value for `{self._tex(node)}`", node)
                 bindings = {i: self.visit(p) for i, p in zip(chosen.indices, parts, strict=True)}
                 self.substituted[base_name] = chosen
-                with self._isolated(bindings, chosen.origin):
-                    self.bind_sum_sizes(chosen.body)
-                    return self.visit(chosen.body)
+                self._expanding.append(base_name)
+                try:
+                    with self._isolated(bindings, chosen.origin):
+                        self.bind_sum_sizes(chosen.body)
+                        return self.visit(chosen.body)
+                finally:
+                    self._expanding.pop()
         if not bound and name is not None and not all(self._may_index(p) for p in parts):
             # `\\theta_{t-1}` with `t` given is a name (the previous iterate), not an element of theta
             raise self._fail(f"`{self._tex(node)}` has no value: {self._pass_hint(name, node)}", node)

@@ -6,7 +6,7 @@ disk by what they depend on (the steps with the definitions they use substituted
 the declarations), so an unchanged formula costs a hash and a file read, and SymPy is imported only
 when something has to be decided.
 
-In front of that sits a cache for the whole document (`identity_cache`): when no formula changed,
+In front of that sits a cache for the whole document (`derivation_cache`): when no formula changed,
 as after a prose edit, the plans are not worked out again and the math reader is not even imported;
 the items are rebuilt from the cached verdicts at the formulas' current positions.
 """
@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cache import Store
-from ..identity.results import FormulaResult, StepResult
+from ..derivations.results import FormulaResult, StepResult
 from ..model import Document, Item, Math
 from ..places import position_at
-from .identity_cache import DocumentVerdicts, Recipe
+from .derivation_cache import DocumentVerdicts, Recipe
 
 if TYPE_CHECKING:
-    from ..identity.document import ReadFormula
-    from ..identity.plan import FormulaPlan
+    from ..derivations.plan import FormulaPlan
+    from ..derivations.reading import ReadFormula
 
 __all__ = ["check_identities"]
 NAMESPACE = "identities"  # one verdict per formula plan
@@ -49,7 +49,7 @@ def check_identities(doc: Document, cache_dir: Path | None) -> None:
 def _check_all(doc: Document, store: Store | None) -> tuple[list[Recipe] | None, list[FormulaPlan]]:
     """Check every formula; return how to rebuild its items (None when a result must not be reused)
     and the plans, whose text says which unlabelled formulas the verdicts name."""
-    from ..identity.document import read_document_math  # the math reader: only when something changed
+    from ..derivations.reading import read_document_math  # the math reader: only when something changed
 
     document = read_document_math(doc)
     recipes: list[Recipe] | None = []
@@ -117,7 +117,7 @@ def _result(plan: FormulaPlan, key: str, store: Store | None) -> tuple[FormulaRe
     found = _cached_result(store, key)
     if found is not None:
         return found, True, True
-    from ..identity.checker import check_plan  # imports SymPy
+    from ..derivations.steps import check_plan  # imports SymPy
 
     try:
         result = check_plan(plan, seed=int(key[:8], 16))

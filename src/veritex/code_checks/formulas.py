@@ -1,18 +1,15 @@
 """The formulas a check can see: the document's context, parsed once and indexed by label.
 
-The context is what the build hands the kernel (`session.context`: path, macros, formulas). In a
-plain Jupyter session there is none; then the notebook being edited is read from disk, found
-through `__session__` / `JPY_SESSION_NAME`, which ipykernel sets to its path.
+The context is what the build hands the kernel (`session.context`: path, macros, formulas), or, in
+a plain Jupyter session, what `document_file` reads from the file being edited.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from veritex.math import MathSyntaxError, ast, parse
@@ -163,42 +160,3 @@ def names_in(node: ast.Node) -> set[SymbolName]:
             if name is not None:
                 found.add(name)
     return found
-
-
-def notebook_context() -> tuple[dict[str, Any] | None, str]:
-    """The context of the notebook or Markdown file being edited in a plain Jupyter session, and
-    where it came from (or why there is none)."""
-    path = _session_path()
-    if path is None:
-        return None, "this kernel was not started by `veritex build` and does not know its notebook's path"
-    candidates = [Path(path), Path.cwd() / path, Path.cwd() / Path(path).name]
-    found = next((p for p in candidates if p.is_file()), None)
-    if found is None:
-        return None, f"the notebook {path} was not found from {Path.cwd()}"
-    key = (str(found.resolve()), found.stat().st_mtime_ns)
-    if key not in _NOTEBOOKS:
-        try:
-            from veritex.readers import read
-            from veritex.stages.context import math_context
-
-            _NOTEBOOKS.clear()
-            _NOTEBOOKS[key] = (math_context(read(found)), f"read from {found}")
-        except Exception as exc:  # noqa: BLE001 - an unreadable notebook is reported, not raised
-            return None, f"the notebook {found} could not be read: {exc}"
-    return _NOTEBOOKS[key]
-
-
-_NOTEBOOKS: dict[tuple[str, int], tuple[dict[str, Any], str]] = {}
-
-
-def _session_path() -> str | None:
-    import sys
-
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
-    if shell is not None:
-        value = shell.user_ns.get("__session__")
-        if isinstance(value, str) and value:
-            return value
-    value = os.environ.get("JPY_SESSION_NAME")
-    return value or None

@@ -23,7 +23,7 @@ from ..model import Document, Item, Math
 from ..places import formula_place
 
 if TYPE_CHECKING:
-    from ..identity.plan import FormulaPlan
+    from ..derivations.plan import FormulaPlan
 
 FORMAT = 1
 NAMESPACE = "identity-documents"
@@ -36,7 +36,7 @@ def _stage_code() -> str:
     (the environment's fingerprint, in every key, covers the checker's code)."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in (here / "identities.py", here / "identity_cache.py", here.parent / "places.py"):
+    for path in (here / "derivations.py", here / "derivation_cache.py", here.parent / "places.py"):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

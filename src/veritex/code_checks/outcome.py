@@ -7,6 +7,7 @@ makes it agree with the code on every case (`repair`), else an unnamed constant 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -15,7 +16,7 @@ import numpy as np
 
 from veritex.math import ast
 
-from .checker import (
+from .case import (
     Bound,
     Case,
     Prepared,
@@ -31,6 +32,7 @@ from .diagnose import diagnose
 from .evaluate import Inputs, Unevaluable
 from .names import SymbolName
 from .repair import candidates
+from .symbols import Definition, SymbolTable
 
 _REPAIR_BUDGET_S = 0.5
 _NEVER_REFUTED = {"approx": "\u2248", "sim": "~"}
@@ -210,7 +212,38 @@ def _repair(prepared: Prepared, cases: list[Case]) -> str | None:
             return None
         if all(_agrees(prepared, case, edited) for case in cases):
             return description
+    # the formula may be right and a definition it substituted wrong (`\hat{m}_t` without its `^t`)
+    for definition in _substituted(cases):
+        quote = _quoter(prepared, definition.origin)
+        for description, edited in candidates(definition.body, sizes, quote, frozenset(integers),
+                                              frozenset(fractions)):
+            if time.perf_counter() - started > _REPAIR_BUDGET_S:
+                return None
+            variant = dataclasses.replace(prepared, table=_with_body(prepared.table, definition, edited))
+            if all(_agrees(variant, case, prepared.expr) for case in cases):
+                return f"{description} in {definition.label or 'the definition of ' + definition.name.python}"
     return None
+
+
+def _substituted(cases: list[Case]) -> list[Definition]:
+    """The document's definitions the cases substituted, each once, in the order they were used."""
+    found: dict[int, Definition] = {}
+    for case in cases:
+        for definition in case.evaluator.substituted.values():
+            if definition.origin >= 0:
+                found.setdefault(id(definition), definition)
+    return list(found.values())
+
+
+def _with_body(table: SymbolTable, definition: Definition, body: ast.Expr) -> SymbolTable:
+    """`table` with `definition` saying `body` instead."""
+    edited = table.copy()
+    for group in (edited.values, edited.functions, edited.indexed):
+        for definitions in group.values():
+            for k, candidate in enumerate(definitions):
+                if candidate is definition:
+                    definitions[k] = dataclasses.replace(definition, body=body)
+    return edited
 
 
 def _agrees(prepared: Prepared, case: Case, edited: ast.Expr) -> bool:
@@ -219,16 +252,20 @@ def _agrees(prepared: Prepared, case: Case, edited: ast.Expr) -> bool:
                         dict(case.bound.inputs.callables))
         bound = Bound(inputs, case.bound.names, case.bound.unmatched, case.bound.precisions, case.bound.shapes)
         value, _ = evaluate_formula(prepared, bound, edited)
-    except (Unevaluable, ArithmeticError, ValueError, IndexError, TypeError):
+    except (Unevaluable, ArithmeticError, ValueError, IndexError, TypeError, RecursionError):
         return False
     return compare(value, case.code, case.tolerance).agrees
 
 
-def _quoter(prepared: Prepared) -> Callable[[ast.Node], str]:
+def _quoter(prepared: Prepared, origin: int | None = None) -> Callable[[ast.Node], str]:
+    """Quote a node in the TeX of the checked formula, or of formula `origin` of the document."""
+    refs = {ref.index: ref for ref in prepared.document.formulas}
+    tex = refs[origin].tex if origin is not None and origin in refs else prepared.ref.tex
+
     def quote(node: ast.Node) -> str:
         start, end = node.span
         if end > start:
-            return prepared.ref.tex[start:end].strip()
+            return tex[start:end].strip()
         return str(node)
 
     return quote

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import Framework, framework_of_value
+from .frameworks import Framework, framework_of_value
 
 ShapeSpec = tuple[int | str, ...]
 

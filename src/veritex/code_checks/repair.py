@@ -10,34 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
 
 from veritex.math import ast
+from veritex.math.rewrite import rewrite_expr
 
 from .names import GREEK, SymbolName
 from .symbols import symbol_name
 
 Quote = Callable[[ast.Node], str]
-
-
-def replace(node: Any, target: ast.Node, new: ast.Node) -> Any:
-    """`node` with the subtree `target` (by identity) replaced by `new`."""
-    if node is target:
-        return new
-    if isinstance(node, tuple):
-        items = tuple(replace(item, target, new) for item in node)
-        return items if any(a is not b for a, b in zip(items, node, strict=True)) else node
-    if not isinstance(node, ast.Node):
-        return node
-    changes: dict[str, Any] = {}
-    for f in dataclasses.fields(node):
-        if f.name == "span":
-            continue
-        value = getattr(node, f.name)
-        updated = replace(value, target, new)
-        if updated is not value:
-            changes[f.name] = updated
-    return dataclasses.replace(node, **changes) if changes else node
 
 
 def _is_exponent_of_power(root: ast.Expr, node: ast.Node) -> bool:
@@ -79,8 +59,8 @@ def candidates(
     exponents = [symbol_node(name) for name in sorted(integers, key=str)]
 
     def edit(target: ast.Node, new: ast.Node) -> ast.Expr:
-        result: ast.Expr = replace(expr, target, new)
-        return result
+        """The formula with that very node (not an equal one elsewhere) replaced."""
+        return rewrite_expr(expr, lambda node: new if node is target else None)
 
     for node in nodes:  # signs
         if isinstance(node, ast.BinOp) and node.op in ("+", "-"):
