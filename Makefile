@@ -1,6 +1,6 @@
 # veritex: two commands on a fresh machine.
 #   make demo   set up .venv and build examples/ into site/
-#   make test   set up .venv (and Chromium for the browser tests) and run lint, types and tests
+#   make test   set up .venv (and Chromium for the browser tests) and run lint, types, import contracts and tests
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3.11
@@ -14,7 +14,7 @@ TF := tensorflow-cpu>=2.16
 # pip notes every local index folder it skips; keep real warnings and errors.
 QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: demo test venv browser lint typecheck pytest bench clean
+.PHONY: demo test venv browser lint typecheck imports pytest bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "veritex needs $(PYTHON) on PATH"; exit 1; }
@@ -44,10 +44,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# The allowed imports between veritex's packages: the contracts in pyproject.toml.
+imports: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
+
 pytest: $(STAMP) browser
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
-test: lint typecheck pytest
+test: lint typecheck imports pytest
 
 # The peers (nbconvert, papermill, jupytext, MyST-NB) live in .venv-bench, never in .venv.
 bench: $(STAMP)

@@ -17,8 +17,9 @@ from click.testing import CliRunner
 
 from veritex.cache import Store, canonical, collecting, digest, keys, make_key
 from veritex.cache import prune as prune_module
+from veritex.cache.cap import enforce_cap
 from veritex.cache.prune import clear, format_size, parse_size, prune, scan
-from veritex.cache.store import enforce_cap, take_written
+from veritex.cache.store import take_written
 from veritex.cli import main
 
 # -- the key function --------------------------------------------------------------------------------

@@ -17,8 +17,9 @@ writers and the builder may all use it.
 
 from __future__ import annotations
 
+from .cap import enforce_cap
 from .keys import canonical, digest, make_key
-from .store import Notes, Store, begin_notes, collecting, current_notes, enforce_cap
+from .store import Notes, Store, begin_notes, collecting, current_notes
 
 __all__ = ["Notes", "Store", "begin_notes", "canonical", "collecting", "current_notes", "digest", "enforce_cap",
            "make_key"]

@@ -16,7 +16,7 @@ import time
 from pathlib import PurePath
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from .fingerprint import fingerprint
 
 

@@ -5,7 +5,7 @@ the `.*.tmp` files a killed writer leaves beside them, and, in the folders earli
 (`exec`, `stamps`, `math`, `identities`, `writer`), their `.json` and `.cache` files named by hex digests.
 A cache folder set by mistake to a folder of the user's own keeps every other file.
 
-After a build, `store.enforce_cap` decides whether this module is needed at all.
+After a build, `cap.enforce_cap` decides whether this module is needed at all.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from .store import LEDGER, NAMESPACE, write_ledger
+from .layout import LEDGER, NAMESPACE, write_ledger
 
 DEFAULT_MAX_SIZE = 2 * 1024**3
 TEMP_AGE_SECONDS = 60.0  # a temporary file this old belongs to no live writer

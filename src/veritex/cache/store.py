@@ -21,16 +21,12 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..fsutil import atomic_write_bytes
 from .keys import environment, make_key
+from .layout import NAMESPACE
 
-if TYPE_CHECKING:
-    from .prune import Pruned
-
-LEDGER = "size.json"  # at the root: the cache's size as far as builds know it
-NAMESPACE = re.compile(r"[a-z][a-z0-9-]*\Z")
 _ENTRY_NAME = re.compile(r"[a-z][a-z0-9-]*/[0-9a-f]{2}/[0-9a-f]{64}\.(?:json|bin)\Z")
 
 
@@ -95,41 +91,6 @@ def take_written(root: Path) -> int:
     """Bytes this process wrote under `root` since the last call (what the size cap is checked after)."""
     with _written_lock:
         return _written.pop(Path(root), 0)
-
-
-def enforce_cap(root: Path, max_size: int) -> Pruned | None:
-    """After a build: prune the cache at `root` down to `max_size` bytes if what this process wrote may
-    have taken it past that. `size.json` at the root holds the size the last walk found plus what builds
-    wrote since, so the folder is walked only when that sum passes the cap (or is unknown); nothing at
-    all is done when nothing was written, the unchanged rebuild's case."""
-    root = Path(root)
-    written = take_written(root)
-    if written == 0:
-        return None
-    known = _read_ledger(root)
-    if known is not None and known + written <= max_size:
-        write_ledger(root, known + written)
-        return None
-    from .prune import prune, scan
-
-    if known is None and (size := scan(root).size) <= max_size:
-        write_ledger(root, size)
-        return None
-    return prune(root, max_size)
-
-
-def _read_ledger(root: Path) -> int | None:
-    try:
-        size = json.loads((root / LEDGER).read_bytes())["bytes"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return size if isinstance(size, int) and size >= 0 else None
-
-
-def write_ledger(root: Path, size: int) -> None:
-    if root.is_dir():
-        with contextlib.suppress(OSError):  # the next build walks the folder instead
-            atomic_write_bytes(root / LEDGER, json.dumps({"bytes": size}).encode())
 
 
 class Store:

@@ -18,12 +18,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .. import __version__
 from ..cache import Store, digest
 from ..fsutil import atomic_write_text
 from ..katex import KATEX_VERSION, Rendered
 from ..model import VERDICT_KINDS, CodeBlock, CodeCell, Document, Item, Position, walk
 from ..typeset import typeset_document
+from ..version import __version__
 from .assets_copy import ASSETS_DIRNAME, ensure_assets
 from .badges import message_html
 from .cells import cell_view

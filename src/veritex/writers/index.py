@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..fsutil import atomic_write_text
 from ..report import Report
+from ..version import __version__
 
 
 def write_index(report: Report, outdir: Path, title: str = "Documents", *, format_name: str = "html") -> Path | None:

@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..fsutil import atomic_write_text
 from ..model import (
     BLOCK_TYPES,
@@ -30,6 +29,7 @@ from ..model import (
     TableRow,
     node_fields,
 )
+from ..version import __version__
 
 SCHEMA = "veritex-document/1"
 SCHEMA_FILE = Path(__file__).with_name("schema") / "veritex-document-1.schema.json"
