@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..katex import KATEX_JS, Rendered
 from ..model import Document, Item, Math, Position
+from ..math.lexer import matching_brace
 from ..places import position_at
 from ..typeset import PreparedTex, prepare, typeset_document
 
@@ -34,26 +35,12 @@ def position_in(math: Math, offset: int) -> Position:
 
 def group_end(tex: str, open_index: int) -> int | None:
     """Index just after the `}` that closes the `{` at `open_index`, or None if it is never closed."""
-    depth = 0
-    index = open_index
-    while index < len(tex):
-        char = tex[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        index += 1
-    return None
+    close = matching_brace(tex, open_index)
+    return close + 1 if close >= 0 else None
 
 
 def unclosed_brace(tex: str) -> int | None:
-    """Offset of the first `{` that is never closed."""
-    stack: list[int] = []
+    """Offset of the first `{` that is never closed (braces inside a closed group are all matched)."""
     index = 0
     while index < len(tex):
         char = tex[index]
@@ -61,11 +48,12 @@ def unclosed_brace(tex: str) -> int | None:
             index += 2
             continue
         if char == "{":
-            stack.append(index)
-        elif char == "}" and stack:
-            stack.pop()
+            close = matching_brace(tex, index)
+            if close < 0:
+                return index
+            index = close
         index += 1
-    return stack[0] if stack else None
+    return None
 
 
 def _superscript_after(tex: str, index: int) -> str:
