@@ -9,5 +9,7 @@ The helpers here are shared by the tests in this folder, by `make_baseline.py` a
 - `judgements`: the judgement files (`JUDGED.json`, `MISTAKES.json`, `judged_here.json`) and how a verdict
                 is matched to what they record;
 - `rawtext`:    the visible text of a built page and the directive, role and TeX markup left in it;
-- `tally`:      per-document counts, normalised unchecked reasons and the printed table.
+- `tally`:      per-document counts, normalised unchecked reasons and the printed table;
+- `summary`:    what one corpus run found, as the text the test session and the bench print;
+- `baseline`:   the counts the corpus may never fall behind (`baseline.json`, written by `make_baseline.py`).
 """
