@@ -1,0 +1,145 @@
+"""`veritex check --no-execute` on every corpus document: seconds per document and the counts table.
+
+    .venv/bin/python bench/corpus_check.py [--rounds 3] [--jobs 1] [--pages] [--cli] [--only corpus]
+
+The documents are the published lectures and chapters in `../shared/corpus/` and the notebooks in
+`../shared/corpus-ipynb/` (a folder that is absent is skipped). Each round checks every document of a folder
+in one `veritex.build(..., execute=False, write=False)` with a fresh cache folder, one document at a time
+by default, so that each document's seconds are its own; a tiny document checked first, untimed, pays for
+the imports. A document's time is its median over the rounds. `--cli` times instead one
+`veritex check --no-execute DOC` process per document (interpreter start and imports included, what a user
+waits for), with a fresh cache folder each time. `--pages` also builds the pages (once) and
+counts the directives, roles and TeX shown as text. Target (issue 15): a median under 0.3 s per document
+and none over 2 s, printed as met / NOT MET. `--json PATH` writes the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from corpus.corpora import CORPORA, CorpusRun, corpus_folder  # noqa: E402
+from corpus.judgements import Judgements, Verdicts  # noqa: E402
+from corpus.summary import rows  # noqa: E402
+from corpus.tally import format_reasons, format_table, reason_counts, seconds_summary  # noqa: E402
+
+import veritex  # noqa: E402
+
+MEDIAN_TARGET = 0.3
+MAX_TARGET = 2.0
+
+
+def warm_up(work: Path) -> None:
+    """Check one small document so that the first corpus document does not pay for the imports."""
+    doc = work / "warm-up.md"
+    doc.write_text("# Warm-up\n\n$$\na (b + c) = a b + a c\n$$\n\nWith $x = 2$, $x^2 = 4$.\n")
+    veritex.build([doc], work / "warm-up-out", execute=False, write=False)
+
+
+def cli_seconds(run: CorpusRun, work: Path) -> dict[str, float]:
+    """Wall seconds of one `veritex check --no-execute` process per document."""
+    command = Path(sys.executable).with_name("veritex")
+    seconds = {}
+    for index, source in enumerate(run.sources):
+        started = time.perf_counter()
+        done = subprocess.run([str(command), "check", "--no-execute", "-o", str(work / f"cli-{index}"), str(source)],
+                              capture_output=True, text=True)
+        seconds[source.relative_to(run.folder).as_posix()] = time.perf_counter() - started
+        if done.returncode not in (0, 1):  # 1: the document has errors or refuted verdicts
+            sys.exit(f"veritex check failed on {source}:\n{done.stderr}")
+    return seconds
+
+
+def bench_folder(name: str, rounds: int, jobs: int, pages: bool, cli: bool,
+                 work: Path) -> dict[str, object] | None:
+    folder = corpus_folder(name)
+    if not (folder / "JUDGED.json").is_file():
+        print(f"{folder}: absent, skipped\n")
+        return None
+    times: dict[str, list[float]] = {}
+    run = None
+    for index in range(rounds):
+        run = CorpusRun(name, folder, work / f"{name}-{index}", jobs=jobs)
+        if cli:
+            for doc, seconds in cli_seconds(run, work / f"{name}-{index}").items():
+                times.setdefault(doc, []).append(seconds)
+        for doc in run.report("check").documents:
+            if not cli:
+                times.setdefault(run.doc_name(doc), []).append(doc.seconds)
+    assert run is not None
+    if pages:
+        run.report("html")
+    judgements = Judgements.load(folder)
+    medians = {doc: statistics.median(values) for doc, values in times.items()}
+    table = rows(run, judgements)
+    for row in table:
+        row.seconds = medians[row.doc]
+    verdicts = Verdicts.sort(run.verdicts("check"), judgements)
+    items = [i for d in run.report("check").documents for i in d.items]
+    how = "one `veritex check --no-execute` process per document" if cli else f"in one process, jobs={jobs}"
+    print(f"== {name} ({folder}): {len(table)} documents, {rounds} round(s), {how}")
+    print(format_table(table))
+    print(seconds_summary(medians))
+    print("ten most common unchecked reasons (items giving each):")
+    print(format_reasons(reason_counts(items)))
+    print(f"false alarms: {len(verdicts.false_alarms)}; real mistakes refuted: {len(verdicts.caught)} of "
+          f"{len(verdicts.caught) + len(verdicts.missed)}; refuted or error verdicts nobody judged: "
+          f"{len(verdicts.unjudged)}\n")
+    return {
+        "documents": {r.doc: {**r.counts, "false_alarms": r.false_alarms, "seconds": times[r.doc],
+                              **(r.raw.as_dict() if r.raw else {})} for r in table},
+        "median_seconds": statistics.median(medians.values()),
+        "max_seconds": max(medians.values()),
+        "false_alarms": len(verdicts.false_alarms),
+        "mistakes_refuted": len(verdicts.caught),
+        "mistakes_counted": len(verdicts.caught) + len(verdicts.missed),
+        "unjudged": len(verdicts.unjudged),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=1, help="checks of every document (median taken)")
+    parser.add_argument("--jobs", type=int, default=1, help="documents checked in parallel (1: own seconds)")
+    parser.add_argument("--pages", action="store_true", help="also build the pages and count markup as text")
+    parser.add_argument("--cli", action="store_true", help="time one `veritex check` process per document")
+    parser.add_argument("--only", choices=CORPORA, help="one corpus folder")
+    parser.add_argument("--json", type=Path, help="write the numbers here")
+    args = parser.parse_args()
+    results: dict[str, object] = {}
+    all_medians: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="veritex-corpus-bench-") as tmp:
+        work = Path(tmp)
+        warm_up(work)
+        for name in [args.only] if args.only else CORPORA:
+            result = bench_folder(name, max(1, args.rounds), args.jobs, args.pages, args.cli, work)
+            if result is None:
+                continue
+            results[name] = result
+            documents = result["documents"]
+            assert isinstance(documents, dict)
+            all_medians.update({f"{name}/{doc}": statistics.median(v["seconds"]) for doc, v in documents.items()})
+    if not all_medians:
+        sys.exit("no corpus folder found beside this checkout")
+    median, worst = statistics.median(all_medians.values()), max(all_medians.values())
+    met = median < MEDIAN_TARGET and worst <= MAX_TARGET
+    print(f"all folders: {seconds_summary(all_medians)}")
+    print(f"target: median under {MEDIAN_TARGET} s per document, none over {MAX_TARGET} s: "
+          f"{'met' if met else 'NOT MET'}")
+    if args.json:
+        results["all"] = {"median_seconds": median, "max_seconds": worst, "target_met": met,
+                          "rounds": args.rounds, "jobs": args.jobs, "cli": args.cli}
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
