@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(PY) bench/parse_rate.py
 	$(PY) bench/check_speed.py
 	$(PY) bench/katex_rate.py
+	$(PY) bench/corpus_check.py
 
 clean:
 	rm -rf site .veritex-cache bench/out
