@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ..katex import KATEX_JS, Rendered
 from ..model import Document, Item, Math, Position
-from ..math.lexer import matching_brace
 from ..places import position_at
 from ..typeset import PreparedTex, prepare, typeset_document
 
@@ -35,12 +34,16 @@ def position_in(math: Math, offset: int) -> Position:
 
 def group_end(tex: str, open_index: int) -> int | None:
     """Index just after the `}` that closes the `{` at `open_index`, or None if it is never closed."""
+    from ..math.lexer import matching_brace  # only for a formula with a suspect brace: a rebuild loads no parser
+
     close = matching_brace(tex, open_index)
     return close + 1 if close >= 0 else None
 
 
 def unclosed_brace(tex: str) -> int | None:
     """Offset of the first `{` that is never closed (braces inside a closed group are all matched)."""
+    from ..math.lexer import matching_brace  # only when KaTeX refused a formula
+
     index = 0
     while index < len(tex):
         char = tex[index]
