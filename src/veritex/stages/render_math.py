@@ -34,7 +34,9 @@ def position_in(math: Math, offset: int) -> Position:
 
 def group_end(tex: str, open_index: int) -> int | None:
     """Index just after the `}` that closes the `{` at `open_index`, or None if it is never closed."""
-    from ..math.lexer import matching_brace  # only for a formula with a suspect brace: a rebuild loads no parser
+    from ..math.lexer import (
+        matching_brace,  # only for a formula with a suspect brace: a rebuild loads no parser
+    )
 
     close = matching_brace(tex, open_index)
     return close + 1 if close >= 0 else None
