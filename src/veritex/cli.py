@@ -80,8 +80,8 @@ def _common(fn: Any) -> Any:
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the pages go.")
 @click.option("-t", "--to", "formats", default="html", show_default=True, metavar="FORMAT[,FORMAT...]",
-              help="Output formats: html (a page per document), json (the document model), or one an "
-                   "installed package adds.")
+              help="Output formats: html (a page per document), json (the document model), ipynb (the executed "
+                   "notebook), gfm (GitHub Markdown), or one an installed package adds.")
 def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
           as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, formats: str) -> None:
     """Build .md / .ipynb documents (files, or every document under folders) into HTML pages (or --to)."""
