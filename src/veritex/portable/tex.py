@@ -67,9 +67,9 @@ class FormulaRewriter:
         for definition in found:
             name = definition.macro.name
             self._defined[name] = definition.macro
-            notes.append(Note(definition.start, name, f"`{name}` is defined inside a formula, and {self.platform} "
-                              f"typesets each formula alone: veritex expanded `{name}` wherever it is used and "
-                              "left the definition out", True))
+            notes.append(Note(definition.start, name, f"`{name}` is defined inside a formula, and each formula is "
+                              f"typeset alone there: veritex expanded `{name}` wherever it is used and left the "
+                              "definition out", True))
         if found:
             tex = strip_definitions(tex, found).strip()
         macros = {**self._front, **self._defined}
@@ -82,8 +82,7 @@ class FormulaRewriter:
             if name in self._front and name not in self._expanded_once:
                 self._expanded_once.add(name)
                 notes.append(Note(_offset(math.tex, name), name, f"`{name}` comes from the front matter's "
-                                  f"`macros:`, which {self.platform} does not read: veritex expanded it "
-                                  "in every formula", True))
+                                  "`macros:`, which is not read there: veritex expanded it in every formula", True))
         tex = self._labels(math, tex, notes)
         tex = self._references(math, tex, notes)
         if math.display:
@@ -97,13 +96,13 @@ class FormulaRewriter:
             advice = UNSUPPORTED.get(self.target, {}).get(command)
             if advice is not None:
                 notes.append(Note(_offset(math.tex, command), command,
-                                  f"{self.platform} will not render `{command}`: {advice}", False))
+                                  f"`{command}` does not render there: {advice}", False))
         return Portable(tex, notes)
 
     def _labels(self, math: Math, tex: str, notes: list[Note]) -> str:
         for match in _LABEL.finditer(math.tex):
-            notes.append(Note(match.start(), "\\label", f"{self.platform} does not number equations: veritex "
-                              "removed `\\label` and wrote the equation's number with `\\tag`", True))
+            notes.append(Note(match.start(), "\\label", "equations are not numbered there: veritex removed "
+                              "`\\label` and wrote the equation's number with `\\tag`", True))
         return _LABEL.sub("", tex)
 
     def _references(self, math: Math, tex: str, notes: list[Note]) -> str:
@@ -116,7 +115,7 @@ class FormulaRewriter:
         for match in _REF.finditer(math.tex):
             known = match.group(2).strip() in self._numbers
             notes.append(Note(match.start(), f"\\{match.group(1)}",
-                              f"{self.platform} cannot resolve `\\{match.group(1)}` inside a formula: "
+                              f"`\\{match.group(1)}` inside a formula does not resolve there: "
                               + ("veritex wrote the equation's number" if known
                                  else "no formula has this label; fix the label"), known))
         return _REF.sub(number, tex)
@@ -137,7 +136,7 @@ class FormulaRewriter:
             form = INNER_FORM[name]
             done = f"wrote it as `{form}`" if form else "left the environment out"
             notes.append(Note(_offset(math.tex, "{" + name + "}"), name,
-                              f"`{name}` nests badly in {self.platform}'s display math: veritex {done} "
+                              f"`{name}` nests badly in display math there: veritex {done} "
                               "(the number, if labelled, is a `\\tag`)", True))
         return rewritten.strip() if seen else rewritten
 

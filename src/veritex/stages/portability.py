@@ -39,8 +39,7 @@ def lint_portability(doc: Document, formats: Iterable[str]) -> None:
                     (rewriter.platform, note.message))
         for (offset, _construct, _rewritten), said in found.items():
             platforms = " and ".join(platform for platform, _ in said)
-            first_platform, message = said[0]
-            doc.add(Item("math", "warning", f"{platforms}: {message.replace(first_platform, platforms)}",
+            doc.add(Item("math", "warning", f"{platforms}: {said[0][1]}",
                          position_at(math.tex, offset, math.position), label=math.label))
     formulas = list(doc.all_math())
     _bold_names(doc, formulas)

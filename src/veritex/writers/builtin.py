@@ -50,6 +50,7 @@ class JsonWriter:
 class IpynbWriter:
     name = "ipynb"
     suffix = ".ipynb"
+    version = 1  # in the stamp: bumped when the notebook veritex writes changes
 
     def write(self, document: Document, context: WriteContext) -> list[Path]:
         from .ipynb import write_ipynb
@@ -60,6 +61,7 @@ class IpynbWriter:
 class GfmWriter:
     name = "gfm"
     suffix = ".md"
+    version = 1  # in the stamp: bumped when the Markdown veritex writes changes
 
     def write(self, document: Document, context: WriteContext) -> list[Path]:
         from .gfm import write_gfm
