@@ -166,6 +166,31 @@ def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
     click.echo("\n".join(lines), color=paint.color or None)  # click would strip styles FORCE_COLOR asked for
 
 
+@main.command()
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option("-t", "--to", "to", required=True, type=click.Choice(["md", "ipynb"]),
+              help="md: MyST Markdown; ipynb: a Jupyter notebook.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="The file to write [default: DOCUMENT with the new suffix].")
+@click.option("--in-place", is_flag=True, help="Allow writing over DOCUMENT itself.")
+def convert(document: Path, to: str, output: Path | None, in_place: bool) -> None:
+    """Convert a MyST / Quarto Markdown document to a notebook, or a notebook to MyST Markdown, cell by cell
+    (front matter, tags, options and labels kept; md -> ipynb -> md gives the same text)."""
+    from .convert import ConvertError
+    from .convert import convert as convert_document
+    from .readers import NotebookError
+
+    try:
+        written = convert_document(document, to, output, in_place=in_place)
+    except ConvertError as exc:
+        click.echo(f"veritex: {exc}", err=True)
+        sys.exit(2)
+    except NotebookError as exc:
+        click.echo(f"{exc.position}: error: {exc.message}", err=True)
+        sys.exit(2)
+    click.echo(str(written))
+
+
 # -- veritex cache ---------------------------------------------------------------------------------------
 
 
