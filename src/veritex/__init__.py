@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "load": ("veritex.api", "load"),
     "build": ("veritex.builder", "build"),
-    "convert": ("veritex.convert", "convert"),
+    "convert": ("veritex.conversion", "convert"),
     "Document": ("veritex.model", "Document"),
     "Report": ("veritex.report", "Report"),
     "expect": ("veritex.runtime", "expect"),
@@ -29,7 +29,7 @@ __all__ = ["Document", "Report", "__version__", "build", "check", "convert", "ex
 if TYPE_CHECKING:
     from .api import load
     from .builder import build
-    from .convert import convert
+    from .conversion import convert
     from .model import Document
     from .report import Report
     from .runtime import check, expect, implements

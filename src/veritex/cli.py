@@ -176,8 +176,8 @@ def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
 def convert(document: Path, to: str, output: Path | None, in_place: bool) -> None:
     """Convert a MyST / Quarto Markdown document to a notebook, or a notebook to MyST Markdown, cell by cell
     (front matter, tags, options and labels kept; md -> ipynb -> md gives the same text)."""
-    from .convert import ConvertError
-    from .convert import convert as convert_document
+    from .conversion import ConvertError
+    from .conversion import convert as convert_document
     from .readers import NotebookError
 
     try:

@@ -1,4 +1,4 @@
-"""`veritex.convert`: a MyST / Quarto Markdown document to a Jupyter notebook and back.
+"""`veritex.convert` (this module: `veritex.conversion`): a MyST / Quarto Markdown document to a Jupyter notebook and back.
 
 The conversion works on the cells' own text, never on a re-printed tree: a prose cell is the lines
 between two code cells (or `+++` breaks) as written, a code cell the fence's code with its options and
@@ -296,7 +296,8 @@ def notebook_to_markdown(notebook: dict[str, Any]) -> str:
         lines.extend(body)
         previous = kind
     end = source_meta.get("end") if isinstance(source_meta.get("end"), list) else [""]
-    lines.extend(end if all(isinstance(line, str) and _blank(line) for line in end) else [""])
+    kept = all(isinstance(line, str) and (_blank(line) or _is_break(line)) for line in end)
+    lines.extend(end if kept else [""])
     text = "\n".join(lines)
     newline = source_meta.get("newline")
     return text.replace("\n", "\r\n") if newline == "\r\n" else text
