@@ -68,6 +68,8 @@ def jupyter_formulas(markdown: str) -> list[str]:
     (a `\\$` is a dollar sign)."""
     found: list[str] = []
     text = markdown.replace("\\$", "\x01")
+    # Like Jupyter's `removeMath`, dollars inside code spans are text.
+    text = re.sub(r"(`+)([^\n]*?[^`\n])\1(?!`)", lambda m: m.group(0).replace("$", "\x01"), text)
     for match in re.finditer(r"\$\$(.+?)\$\$|\$(.+?)\$", text, re.DOTALL):
         found.append((match.group(1) if match.group(1) is not None else match.group(2)).strip())
     return found
