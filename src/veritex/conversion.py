@@ -225,7 +225,8 @@ def _stored_fence(cell: dict[str, Any], code: str, metadata: dict[str, Any]) -> 
     stored = (cell.get("metadata") or {}).get(SOURCE_KEY)
     if not isinstance(stored, dict) or not isinstance(stored.get("open"), list):
         return None
-    body = stored.get("code") if isinstance(stored.get("code"), list) else code.split("\n")
+    kept_code = stored.get("code")
+    body: list[str] = kept_code if isinstance(kept_code, list) else code.split("\n")
     lines = [*stored["open"], *body, *(stored.get("close") or [])]
     tokens = [t for t in markdown_parser().parse("\n".join(lines) + "\n") if t.type == "fence" and t.level == 0]
     if len(tokens) != 1:
@@ -267,7 +268,8 @@ def notebook_to_markdown(notebook: dict[str, Any]) -> str:
     """A notebook as MyST Markdown: prose cells as written, code cells as ```{code-cell} fences
     (outputs have no place in Markdown and are left out)."""
     metadata = notebook.get("metadata") or {}
-    source_meta = metadata.get(SOURCE_KEY) if isinstance(metadata.get(SOURCE_KEY), dict) else {}
+    kept = metadata.get(SOURCE_KEY)
+    source_meta: dict[str, Any] = kept if isinstance(kept, dict) else {}
     front = _front_lines(metadata)
     lines: list[str] = list(front or [])
     previous: str | None = None
@@ -295,9 +297,10 @@ def notebook_to_markdown(notebook: dict[str, Any]) -> str:
         lines.extend(gap)
         lines.extend(body)
         previous = kind
-    end = source_meta.get("end") if isinstance(source_meta.get("end"), list) else [""]
-    kept = all(isinstance(line, str) and (_blank(line) or _is_break(line)) for line in end)
-    lines.extend(end if kept else [""])
+    stored_end = source_meta.get("end")
+    end: list[str] = stored_end if isinstance(stored_end, list) else [""]
+    usable = all(isinstance(line, str) and (_blank(line) or _is_break(line)) for line in end)
+    lines.extend(end if usable else [""])
     text = "\n".join(lines)
     newline = source_meta.get("newline")
     return text.replace("\n", "\r\n") if newline == "\r\n" else text

@@ -156,6 +156,11 @@ class MacroExpansionError(ValueError):
     """A macro that expands forever or whose arguments are missing."""
 
 
+def _fill(body: str, args: list[str]) -> str:
+    """A macro's body with `#1`..`#9` replaced by its arguments."""
+    return _PARAM.sub(lambda m: args[int(m.group(1)) - 1] if 0 < int(m.group(1)) <= len(args) else m.group(0), body)
+
+
 def expand_text(tex: str, macros: Mapping[str, Macro]) -> tuple[str, list[str]]:
     """`tex` with every use of `macros` expanded; also the names expanded, in order of first use."""
     if not macros or "\\" not in tex:
@@ -193,8 +198,7 @@ def expand_text(tex: str, macros: Mapping[str, Macro]) -> tuple[str, list[str]]:
                 raise MacroExpansionError(f"{macro.name} needs {macro.nargs} arguments")
             args.append(found[0])
             j = found[1]
-        body = _PARAM.sub(lambda m: args[int(m.group(1)) - 1] if 0 < int(m.group(1)) <= len(args) else m.group(0),
-                          macro.body)
+        body = _fill(macro.body, args)
         if body[-1:].isalpha() and j < len(tex) and tex[j].isalpha():
             body += " "  # `\R x` -> `\mathbb{R} x`, never a longer control word
         if macro.name not in used:
