@@ -85,7 +85,7 @@ def test_built_in_writers_are_known_without_entry_points(monkeypatch: pytest.Mon
 
 
 def test_unknown_format_names_the_known_ones() -> None:
-    with pytest.raises(UnknownFormat, match="unknown output format 'pdf'; formats: .*html, json"):
+    with pytest.raises(UnknownFormat, match="unknown output format 'pdf'; formats: .*html, .*ipynb, json"):
         get_writer("pdf")
     assert parse_formats("html, json,html") == ("html", "json") and parse_formats("") == ("html",)
     assert parse_formats(["json", "html,json"]) == ("json", "html")
