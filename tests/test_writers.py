@@ -278,5 +278,5 @@ def test_a_writer_from_an_entry_point(tmp_path: Path) -> None:
     assert json.loads(again.stdout.strip().splitlines()[-1])["skipped"]
 
     refused = veritex("build", "doc.md", "-o", "site", "--to", "outlines")
-    assert refused.returncode == 2 and "formats: html, json, outline" in refused.stderr
+    assert refused.returncode == 2 and "formats: gfm, html, ipynb, json, outline" in refused.stderr
 
