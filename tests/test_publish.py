@@ -219,3 +219,27 @@ def test_position_of_lint_in_a_notebook_cell(tmp_path: Path) -> None:
     report = build([path], tmp_path / "out", formats="gfm", execute=False)
     dollars = [i for i in report.items() if "digit" in i.message]
     assert [i.position for i in dollars] == [Position(str(path), 3, 10, 1)]
+
+
+def test_tables_and_line_starts_keep_their_formulas(tmp_path: Path) -> None:
+    text = ("# T\n\n| norm | value |\n| --- | --- |\n| $\\|x\\|_1 + |y|$ | 2 |\n\n"
+            "A paragraph\n$$\n- a + b\n$$\nand\n\\- not a list, \\# nor a heading.\n")
+    doc = compiled(tmp_path, text, "t.md")
+    from veritex.writers.gfm import _Figures
+
+    gfm = render_gfm(doc, _Figures(tmp_path / "f", tmp_path))
+    assert github_formulas(gfm) == _expected(doc, "gfm")
+    assert "\n- a + b\n" in gfm and "\\- not a list, # nor" in gfm
+    cells = [c["source"] for c in notebook(doc)["cells"] if c["cell_type"] == "markdown"]
+    assert [f for c in cells for f in jupyter_formulas(c)] == _expected(doc, "ipynb")
+    # Read back as Markdown, the paragraph is still a paragraph (no list, no heading).
+    back = read_markdown_text(gfm, tmp_path)
+    assert "- not a list, # nor a heading." in back
+
+
+def read_markdown_text(text: str, tmp_path: Path) -> str:
+    from veritex.model import plain_text, walk
+
+    doc = compiled(tmp_path, text, "back.md")
+    return " ".join(plain_text(n.children) for c in doc.markdown_cells() for n in walk(c.body)
+                    if isinstance(n, Paragraph))

@@ -64,7 +64,9 @@ def discover(paths: Iterable[Path | str], outdir: Path | None = None) -> Iterato
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 parts = set(found.relative_to(path).parts[:-1])
-                if found.suffix in SOURCE_SUFFIXES and found.is_file() and not parts & _SKIP_DIRS:
+                # `<name>.veritex.md` / `.ipynb`: what a build wrote beside its source (see formats.targets)
+                written = found.stem.endswith(".veritex")
+                if found.suffix in SOURCE_SUFFIXES and found.is_file() and not parts & _SKIP_DIRS and not written:
                     if out and out in found.resolve().parents:
                         continue
                     yield found, found.relative_to(path)

@@ -28,6 +28,8 @@ _TYPED_KEYS: dict[str, type | tuple[type, ...]] = {"collapsed": bool, "scrolled"
 
 
 class JupyterPrinter(MarkdownPrinter):
+    escape_bars_in_math = False  # Jupyter takes formulas out before it reads tables
+
     def __init__(self, doc: Document, rewriter: FormulaRewriter | None = None) -> None:
         super().__init__(doc)
         self.rewriter = rewriter or FormulaRewriter(doc, "ipynb")

@@ -55,7 +55,7 @@ from .badges import SYMBOLS
 FORMULA_VERDICT_KINDS = ("check", "implements", "identity")
 _ESCAPED = re.compile(r"([\\`*_\[\]<>$~|])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_LINE_START = re.compile(r"^(\s*)([#>=+-](?=\s|$)|\d+[.)](?=\s|$)|#+(?=\s|$))", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)([#>=+-](?=\s|$)|\d+[.)](?=\s|$)|#+(?=\s|$))")
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -122,8 +122,11 @@ def _indent(text: str, first: str, rest: str) -> str:
 class MarkdownPrinter:
     """Prints body nodes as Markdown; subclasses say how formulas and references look."""
 
+    escape_bars_in_math = True  # a `|` in a formula inside a table row is written `\|`, or the row splits there
+
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        self._in_table = False
         self._verdicts: dict[str, list[Item]] = {}
         for item in doc.items:
             if item.kind in FORMULA_VERDICT_KINDS and item.label:
@@ -184,7 +187,17 @@ class MarkdownPrinter:
 
     # Blocks ----------------------------------------------------------------------------------------
     def _print_Paragraph(self, node: Paragraph) -> str:
-        return _LINE_START.sub(r"\1\\\2", self.inlines(node.children))
+        # Text that starts a line must not read as a heading, quote or list marker; formulas and code
+        # that happen to start a line are left as they are.
+        parts: list[str] = []
+        line_start = True
+        for child in node.children:
+            printed = self.inline(child)
+            if line_start and isinstance(child, Text):
+                printed = _LINE_START.sub(r"\1\\\2", printed, count=1)
+            parts.append(printed)
+            line_start = isinstance(child, (SoftBreak, HardBreak))
+        return "".join(parts)
 
     def _print_Heading(self, node: Heading) -> str:
         text = self.inlines(node.children).replace("\n", " ")
@@ -225,7 +238,11 @@ class MarkdownPrinter:
         return "\n".join(lines)
 
     def _row(self, row: TableRow, width: int) -> str:
-        cells = [self.inlines(c.children).replace("\n", " ") for c in row.cells]
+        outer, self._in_table = self._in_table, True
+        try:
+            cells = [self.inlines(c.children).replace("\n", " ") for c in row.cells]
+        finally:
+            self._in_table = outer
         cells += [""] * (width - len(cells))
         return "| " + " | ".join(cells) + " |"
 
@@ -284,7 +301,7 @@ class MarkdownPrinter:
         return f"~~{self.inlines(node.children)}~~"
 
     def _print_CodeSpan(self, node: CodeSpan) -> str:
-        return code_span(node.code)
+        return code_span(node.code).replace("|", "\\|") if self._in_table else code_span(node.code)
 
     def _print_Link(self, node: Link) -> str:
         return f"[{self.inlines(node.children)}]({_destination(node.href)}{_title(node.title)})"
@@ -301,7 +318,8 @@ class MarkdownPrinter:
     def _print_Math(self, node: Math) -> str:
         if node.display:  # `$$..$$` inside a paragraph: on a line of its own
             return "\n" + self.display_math(node) + "\n"
-        return self.inline_math(node)
+        printed = self.inline_math(node)
+        return printed.replace("|", "\\|") if self._in_table and self.escape_bars_in_math else printed
 
     def _print_Reference(self, node: Reference) -> str:
         if node.resolved is None:
