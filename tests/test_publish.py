@@ -200,6 +200,9 @@ def test_outputs_never_write_over_their_source(tmp_path: Path) -> None:
     written = report.documents[0].outputs
     assert written["gfm"][0] == tmp_path / "note.veritex.md"
     assert written["ipynb"][0] == tmp_path / "note.ipynb"
+    from veritex.builder import discover
+
+    assert "note.veritex.md" not in {found.name for found, _ in discover([tmp_path])}
 
 
 def test_unchanged_rebuild_writes_nothing(tmp_path: Path) -> None:
