@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(PY) bench/check_speed.py
 	$(PY) bench/katex_rate.py
 	$(PY) bench/corpus_check.py
+	$(PY) bench/publish_cost.py
 
 clean:
 	rm -rf site .veritex-cache bench/out

@@ -16,6 +16,7 @@ from .version import __version__
 _LAZY = {
     "load": ("veritex.api", "load"),
     "build": ("veritex.builder", "build"),
+    "convert": ("veritex.conversion", "convert"),
     "Document": ("veritex.model", "Document"),
     "Report": ("veritex.report", "Report"),
     "expect": ("veritex.runtime", "expect"),
@@ -23,11 +24,12 @@ _LAZY = {
     "implements": ("veritex.runtime", "implements"),
 }
 
-__all__ = ["Document", "Report", "__version__", "build", "check", "expect", "implements", "load"]
+__all__ = ["Document", "Report", "__version__", "build", "check", "convert", "expect", "implements", "load"]
 
 if TYPE_CHECKING:
     from .api import load
     from .builder import build
+    from .conversion import convert
     from .model import Document
     from .report import Report
     from .runtime import check, expect, implements

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .stages.execute import Execution
 
 DEFAULT_CACHE_MAX_SIZE = 2 * 1024**3  # bytes; least recently used entries go first
+_PORTABLE_TARGETS = ("gfm", "ipynb")  # formats whose math a renderer other than KaTeX typesets: linted
 _SKIP_DIRS = {".git", ".ipynb_checkpoints", "__pycache__", "node_modules", ".venv", "_veritex"}
 
 
@@ -63,7 +64,9 @@ def discover(paths: Iterable[Path | str], outdir: Path | None = None) -> Iterato
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 parts = set(found.relative_to(path).parts[:-1])
-                if found.suffix in SOURCE_SUFFIXES and found.is_file() and not parts & _SKIP_DIRS:
+                # `<name>.veritex.md` / `.ipynb`: what a build wrote beside its source (see formats.targets)
+                written = found.stem.endswith(".veritex")
+                if found.suffix in SOURCE_SUFFIXES and found.is_file() and not parts & _SKIP_DIRS and not written:
                     if out and out in found.resolve().parents:
                         continue
                     yield found, found.relative_to(path)
@@ -217,7 +220,7 @@ def start_document(source: Path, relative: Path, options: BuildOptions) -> Docum
 def _start_document(source: Path, relative: Path, options: BuildOptions) -> DocumentReport | _InProgress:
     started = time.perf_counter()
     begin_notes()  # damaged cache entries this document meets: one warning when it is finished
-    planned = outputs.targets(relative, options)
+    planned = outputs.targets(relative, options, source)
     notify = options.on_progress or (lambda stage, path: None)
     try:
         source_bytes = source.read_bytes()
@@ -309,6 +312,10 @@ def start_compile(
                                             executor=options.executor, ignore=(options.outdir, options.cache_root))
             compiling.execution.start()
     render_math(doc, options.cache_root)
+    if options.write and any(name in _PORTABLE_TARGETS for name in options.formats):
+        from .stages.portability import lint_portability
+
+        lint_portability(doc, options.formats)
     _check_identities(doc, options)
     if compiling.execution is not None and options.write:
         # The kernel is still running: what the outputs need that no cell output changes is done now.

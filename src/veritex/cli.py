@@ -80,8 +80,8 @@ def _common(fn: Any) -> Any:
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the pages go.")
 @click.option("-t", "--to", "formats", default="html", show_default=True, metavar="FORMAT[,FORMAT...]",
-              help="Output formats: html (a page per document), json (the document model), or one an "
-                   "installed package adds.")
+              help="Output formats: html (a page per document), json (the document model), ipynb (the executed "
+                   "notebook), gfm (GitHub Markdown), or one an installed package adds.")
 def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
           as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, formats: str) -> None:
     """Build .md / .ipynb documents (files, or every document under folders) into HTML pages (or --to)."""
@@ -164,6 +164,31 @@ def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
             lines.append("Outputs:")
             lines.extend(f"  {path}" for path in files)
     click.echo("\n".join(lines), color=paint.color or None)  # click would strip styles FORCE_COLOR asked for
+
+
+@main.command()
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option("-t", "--to", "to", required=True, type=click.Choice(["md", "ipynb"]),
+              help="md: MyST Markdown; ipynb: a Jupyter notebook.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="The file to write [default: DOCUMENT with the new suffix].")
+@click.option("--in-place", is_flag=True, help="Allow writing over DOCUMENT itself.")
+def convert(document: Path, to: str, output: Path | None, in_place: bool) -> None:
+    """Convert a MyST / Quarto Markdown document to a notebook, or a notebook to MyST Markdown, cell by cell
+    (front matter, tags, options and labels kept; md -> ipynb -> md gives the same text)."""
+    from .conversion import ConvertError
+    from .conversion import convert as convert_document
+    from .readers import NotebookError
+
+    try:
+        written = convert_document(document, to, output, in_place=in_place)
+    except ConvertError as exc:
+        click.echo(f"veritex: {exc}", err=True)
+        sys.exit(2)
+    except NotebookError as exc:
+        click.echo(f"{exc.position}: error: {exc.message}", err=True)
+        sys.exit(2)
+    click.echo(str(written))
 
 
 # -- veritex cache ---------------------------------------------------------------------------------------

@@ -50,12 +50,27 @@ def writers(options: BuildOptions) -> list[Writer]:
     return [get_writer(name) for name in options.formats]
 
 
-def targets(relative: Path, options: BuildOptions) -> list[Target]:
-    """What a build writes for the document at `relative` in the output tree (nothing when it writes nothing)."""
+def targets(relative: Path, options: BuildOptions, source: Path | None = None) -> list[Target]:
+    """What a build writes for the document at `relative` in the output tree (nothing when it writes nothing).
+
+    An output that would be the `source` itself (`doc.ipynb` built to ipynb, `doc.md` to gfm, into the
+    source's own folder) is `<name>.veritex<suffix>` instead: a build never writes over a document."""
     if not options.write:
         return []
-    return [Target(writer, options.outdir / relative.with_suffix(writer.suffix), options)
-            for writer in writers(options)]
+    planned = []
+    for writer in writers(options):
+        output = options.outdir / relative.with_suffix(writer.suffix)
+        if source is not None and writer.suffix == source.suffix and _same_file(output, source):
+            output = output.with_name(f"{output.stem}.veritex{writer.suffix}")
+        planned.append(Target(writer, output, options))
+    return planned
+
+
+def _same_file(output: Path, source: Path) -> bool:
+    try:
+        return output.resolve() == source.resolve()
+    except OSError:
+        return False
 
 
 _STAMPS = "stamps"  # the cache namespace: one entry per document and format

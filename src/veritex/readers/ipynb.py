@@ -57,7 +57,8 @@ def read_ipynb(text: str, path: Path | str) -> Document:
                     position=Position(name, 1, 1, number),
                     execute="skip-execution" not in tags,
                     tags=tags,
-                    options={k: v for k, v in cell_meta.items() if k != "tags"},
+                    # `veritex_source`: how `veritex convert` keeps the cell's Markdown form, not an option
+                    options={k: v for k, v in cell_meta.items() if k not in ("tags", "veritex_source")},
                     outputs=list(nb_cell.get("outputs", [])),
                     execution_count=nb_cell.get("execution_count"),
                 )

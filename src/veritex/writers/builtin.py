@@ -1,4 +1,5 @@
-"""The formats veritex ships: `html` (one page per document) and `json` (the document model).
+"""The formats veritex ships: `html` (one page per document), `json` (the document model), `ipynb` (the
+executed notebook) and `gfm` (GitHub Markdown with its figures).
 
 These classes are light: the modules that do the writing (Jinja2, Pygments) are imported by `write`,
 so naming a format costs nothing on a rebuild that writes nothing.
@@ -44,3 +45,25 @@ class JsonWriter:
         from .json_model import write_json
 
         return [write_json(document, context.output)]
+
+
+class IpynbWriter:
+    name = "ipynb"
+    suffix = ".ipynb"
+    version = 1  # in the stamp: bumped when the notebook veritex writes changes
+
+    def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from .ipynb import write_ipynb
+
+        return write_ipynb(document, context.output)
+
+
+class GfmWriter:
+    name = "gfm"
+    suffix = ".md"
+    version = 1  # in the stamp: bumped when the Markdown veritex writes changes
+
+    def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from .gfm import write_gfm
+
+        return write_gfm(document, context.output)
