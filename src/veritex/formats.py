@@ -64,7 +64,8 @@ _STAMPS = "stamps"  # the cache namespace: one entry per document and format
 def stamp_key(source_bytes: bytes, options: BuildOptions) -> str:
     """What a document's outputs depend on besides the writer: its source and the build's settings
     (the store's key adds veritex's version and the environment the code runs in)."""
-    return digest([source_bytes, options.strict, options.execute, options.timeout])
+    return digest([source_bytes, options.strict, options.execute, options.timeout, options.trust,
+                   options.max_output_size, options.max_page_size])
 
 
 def _format_key(key: str, target: Target) -> str:

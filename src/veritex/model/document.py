@@ -76,6 +76,9 @@ class FrontMatter:
     seed: int | None = None
     macros: dict[str, str] = field(default_factory=dict)
     execute: bool = True
+    trust: bool = False  # the author's own HTML and widgets kept as written (not sanitized)
+    max_output_size: int | None = None  # bytes of one output shown in the page; None: the build's default
+    max_page_size: int | None = None  # bytes of all outputs shown in the page; None: the build's default
     raw: dict[str, Any] = field(default_factory=dict)
 
 
