@@ -352,6 +352,7 @@ def start_compile(
     from .stages.context import math_context
     from .stages.numbering import number_equations
     from .stages.render_math import render_math
+    from .stages.silence import note_silent_inputs
 
     if options.timeout is not None:
         doc.meta.timeout = options.timeout  # the command line's word over the front matter's
@@ -359,6 +360,7 @@ def start_compile(
     doc.meta.max_output_size = options.max_output_size or doc.meta.max_output_size
     doc.meta.max_page_size = options.max_page_size or doc.meta.max_page_size
     number_equations(doc)
+    note_silent_inputs(doc)
     compiling = _Compiling(doc, report)
     runnable = options.execute and doc.meta.execute and any(c.execute for c in doc.code_cells())
     if runnable:
@@ -395,8 +397,10 @@ def finish_compile(compiling: _Compiling, options: BuildOptions) -> None:
         try:
             summary = execution.wait()
         except KernelStartError as exc:
-            doc.add(Item("document", "error", f"{exc}; check `kernel:` in the front matter "
-                         "(`jupyter kernelspec list` shows the installed kernels)", Position(str(doc.path), 1, 1)))
+            hint = "" if "kernelspec list" in str(exc) else (  # the hint once, whoever words it
+                " (`jupyter kernelspec list` shows the installed kernels)")
+            doc.add(Item("document", "error", f"{exc}; check `kernel:` in the front matter{hint}",
+                         Position(str(doc.path), 1, 1)))
         else:
             compiling.report.cells_run = summary.cells_run
             cache.store(compiling.key, doc)
