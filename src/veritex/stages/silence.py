@@ -16,9 +16,9 @@ def note_silent_inputs(doc: Document) -> None:
                      "you meant, saved?)", start))
         return
     if not has_code:
-        for node in doc.all_evals():
-            doc.add(Item("eval", "warning", f"{{eval}}`{node.expr}` has no code to take its value from: the "
-                         "document has no code cell; add one that defines what it shows", node.position))
+        for value in doc.all_evals():
+            doc.add(Item("eval", "warning", f"{{eval}}`{value.expr}` has no code to take its value from: the "
+                         "document has no code cell; add one that defines what it shows", value.position))
     for cell in doc.markdown_cells():
         paragraph: Position | None = None
         for node in walk(cell.body):
