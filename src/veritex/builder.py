@@ -302,6 +302,9 @@ def _start_document(source: Path, relative: Path, options: BuildOptions) -> Docu
     except NotebookError as exc:
         return DocumentReport(source, items=[Item("document", "error", exc.message, exc.position)],
                               seconds=time.perf_counter() - started)
+    from .stages.local_files import find_local_files, project_root
+
+    find_local_files(doc, project_root(source, relative))
     report = DocumentReport(source, planned[0].output if planned else None, doc.title, outputs=fresh.outputs,
                             pending=fresh.stale)
     return _InProgress(source, key, started, start_compile(doc, report, options, notify))

@@ -123,7 +123,7 @@ def _write_stamp(source: Path, target: Target, key: str, written: list[Path], do
         "outputs": [[os.path.relpath(path, options.outdir), path.stat().st_mtime_ns] for path in written],
         "title": report.title,
         "items": [item_to_record(i) for i in report.items],
-        "data_files": stamps(source.parent, doc.data_files),
+        "data_files": stamps(source.parent, [*doc.data_files, *doc.local_files]),  # images shown too
         "uses": store.used(),
     }
     store.save(_STAMPS, entry, record)

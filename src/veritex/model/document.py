@@ -118,6 +118,8 @@ class Document:
     items: list[Item] = field(default_factory=list)  # diagnostics and verdicts added by stages
     environment: dict[str, Any] = field(default_factory=dict)  # interpreter and packages, from execution
     data_files: list[str] = field(default_factory=list)
+    # Files the page shows (local images), relative to the document's folder: copied beside the page.
+    local_files: list[str] = field(default_factory=list)
 
     @property
     def display_path(self) -> str:

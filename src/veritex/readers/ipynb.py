@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Cell, CodeCell, Document, FrontMatter, Item, Position
+from .attachments import inline_attachments
 from .front_matter import front_matter_from_dict
 from .markdown import read_markdown_cell
 from .tree import Source
@@ -47,6 +48,7 @@ def read_ipynb(text: str, path: Path | str) -> Document:
         source = _text(nb_cell.get("source"))
         if nb_cell.get("cell_type") == "markdown":
             cell, cell_items = read_markdown_cell(source, Source(source, name, cell=number))
+            inline_attachments(cell, nb_cell.get("attachments"), cell_items)
             cells.append(cell)
             items.extend(cell_items)
         elif nb_cell.get("cell_type") == "code":
