@@ -4,6 +4,7 @@ document's page still came out."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from veritex.cli import main
 
 GOOD = "# Good\n\nThe square $x^2$ is fine.\n"
+_IDS = itertools.count(1)
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
@@ -52,7 +54,7 @@ def notebook(cells: list[dict[str, Any]], metadata: dict[str, Any] | None = None
 
 
 def code_cell(outputs: list[dict[str, Any]], source: str = "x") -> dict[str, Any]:
-    return {"cell_type": "code", "id": "c1", "metadata": {}, "execution_count": 1, "source": source,
+    return {"cell_type": "code", "id": f"c{next(_IDS)}", "metadata": {}, "execution_count": 1, "source": source,
             "outputs": outputs}
 
 

@@ -92,10 +92,6 @@ def _size(value: Any) -> int:
     return 0
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1024**2:.1f} MB"
-
-
 def _bounded_output(output: Mapping[str, Any], doc: Document, page: PageState, error_class: str) -> str:
     """The output as HTML, cut to the page's limits (one output, all outputs) with a note that says so;
     the whole output stays in the execution cache."""
@@ -106,6 +102,8 @@ def _bounded_output(output: Mapping[str, Any], doc: Document, page: PageState, e
     if size <= room:
         page.output_bytes += size
         return render_output(output, error_class=error_class, trusted=doc.meta.trust)
+    from ..cache.prune import format_size as _mb  # only for a page that cuts an output
+
     which = (f"the limit of {_mb(per_output)} per output (`max_output_size`)" if size > per_output
              else f"the limit of {_mb(per_page)} of outputs per page (`max_page_size`)")
     note = (f'<p class="vt-truncated">output truncated: {_mb(size)}, over {which}; set in the front matter or '

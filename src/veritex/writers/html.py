@@ -199,7 +199,7 @@ def _language(doc: Document) -> str:
     else:
         han, kana, hangul = (len(p.findall(prose)) for p in _script_patterns())
     # One CJK character carries about as much as a short Latin word.
-    if 3 * (han + kana + hangul) < len(_LATIN.findall(prose)):
+    if 3 * (han + kana + hangul) <= len(_LATIN.findall(prose)):  # no letters at all: English
         return "en"
     return "ja" if kana else "ko" if hangul > han else "zh"
 
