@@ -8,11 +8,9 @@ type is refused and the default used.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import FrontMatter, Item, Position
 from .plain_yaml import plain_mapping
@@ -84,8 +82,7 @@ def _jupyter(value: Any) -> dict[str, Any] | str:
     return value
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):  # not a dataclass: every document read imports this module
     name: str
     validate: Check
     default: Any
@@ -226,6 +223,8 @@ def front_matter_from_dict(data: dict[str, Any], where: Position, items: list[It
 
 
 def _unknown(name: str) -> str:
+    import difflib  # only for a key veritex does not know
+
     close = difflib.get_close_matches(name, [k.name for k in KEYS], n=1, cutoff=0.6)
     hint = f"did you mean `{close[0]}`?" if close else "the keys veritex reads are listed in the README"
     return f"unknown front-matter key `{name}`, ignored; {hint}"
