@@ -189,7 +189,8 @@ def test_outputs_of_every_kind(page: tuple[str, _Page, Path]) -> None:
     text, parsed, _ = page
     assert '<pre class="vt-stream vt-stdout">hello\nprogress 100%\n</pre>' in text
     assert '<pre class="vt-stream vt-stderr">a warning &lt;careful&gt;\n</pre>' in text
-    assert '<table class="dataframe"><tr><td>user table</td></tr></table>' in text  # the user's HTML as is
+    # the user's HTML, sanitized: the table and its class kept (the parser adds the implied tbody)
+    assert '<table class="dataframe"><tbody><tr><td>user table</td></tr></tbody></table>' in text
     assert any(s.startswith("data:image/png;base64,iVBOR") for s in parsed.srcs)
     svg = next(s for s in parsed.srcs if s.startswith("data:image/svg+xml;base64,"))
     assert base64.b64decode(svg.split(",", 1)[1]).startswith(b"<svg")

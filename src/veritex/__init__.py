@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from .conversion import convert
     from .model import Document
     from .report import Report
-    from .runtime import check, expect, implements
+    from .runtime.check import check
+    from .runtime.expect import expect
+    from .runtime.implements import implements
 
 
 def __getattr__(name: str) -> Any:

@@ -10,6 +10,7 @@ hashing its source, and a prose edit never imports the kernel client.
 from __future__ import annotations
 
 import contextvars
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -47,6 +48,10 @@ class BuildOptions:
     write: bool = True  # False: run and check only (`veritex check`)
     formats: tuple[str, ...] = (DEFAULT_FORMAT,)  # output formats, by writer name
     timeout: float | None = None  # seconds per cell, over the front matter's `timeout`
+    trust: bool = False  # every document's own HTML and widgets kept (as `trust: true` in its front matter)
+    max_output_size: int | None = None  # bytes of one output shown in a page, over the front matter's
+    max_page_size: int | None = None  # bytes of all outputs shown in a page, over the front matter's
+    debug: bool = False  # an unexpected error in veritex shows its traceback
     executor: Executor | None = field(default=None, repr=False)  # default: a LocalExecutor(jobs), made when needed
     on_progress: Callable[[str, Path], None] | None = field(default=None, repr=False)
     on_cell: Callable[[str, int, int], None] | None = field(default=None, repr=False)  # (document, n, N)
@@ -90,6 +95,10 @@ def build(
     on_cell: Callable[[str, int, int], None] | None = None,
     cache_max_size: int = DEFAULT_CACHE_MAX_SIZE,
     formats: str | Sequence[str] = (DEFAULT_FORMAT,),
+    trust: bool = False,
+    max_output_size: int | None = None,
+    max_page_size: int | None = None,
+    debug: bool = False,
 ) -> Report:
     """Build documents (files or folders) into `formats` (writer names, default HTML pages) under `outdir`
     and return the report. An unknown format raises `UnknownFormat` before anything is built.
@@ -103,13 +112,19 @@ def build(
         outdir=Path(outdir), force=force, strict=strict, execute=execute, jobs=max(1, jobs),
         cache_dir=Path(cache_dir) if cache_dir else None, on_progress=on_progress, write=write,
         timeout=timeout, executor=executor, on_cell=on_cell, cache_max_size=cache_max_size,
-        formats=parse_formats(formats),
+        formats=parse_formats(formats), trust=trust, max_output_size=max_output_size,
+        max_page_size=max_page_size, debug=debug,
     )
     if options.write:
         outputs.writers(options)  # an unknown format fails here, before any document is built
+    report = Report()
+    unusable = _unusable_outdir(options.outdir) if options.write else None
+    if unusable is not None:
+        report.documents.append(DocumentReport(options.outdir, items=[
+            Item("document", "error", unusable, Position(str(options.outdir), 1, 1))]))
+        return report
     targets = list(discover(paths, options.outdir))
     missing = [p for p in paths if not Path(p).exists()]
-    report = Report()
     for path in missing:
         report.documents.append(DocumentReport(Path(path), items=[
             Item("document", "error", "no such file or folder", Position(str(path), 1, 1))]))
@@ -130,22 +145,71 @@ def build(
     return report
 
 
+def _unusable_outdir(outdir: Path) -> str | None:
+    """Why no page can be written under `outdir` (a file, a read-only folder), or None. Temporary files
+    a killed build left there are removed on the way."""
+    if outdir.exists() and not outdir.is_dir():
+        return f"the output folder {outdir} is a file, not a folder; pass another folder with -o"
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        probe = outdir / f".veritex-probe-{os.getpid()}.tmp"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return f"cannot write to the output folder {outdir} ({reason}); pass a writable folder with -o"
+    from .fsutil import remove_stale_temporary
+
+    remove_stale_temporary(outdir)
+    return None
+
+
 def _build_documents(targets: list[tuple[Path, Path]], options: BuildOptions) -> Iterator[DocumentReport]:
     """Documents in order, pipelined: while up to `jobs` of them run their code in the executor, the next
     one is read, rendered and checked here; each is finished (results applied, page written) in order."""
     window: deque[DocumentReport | _InProgress] = deque()
     try:
         for source, relative in targets:
-            window.append(start_document(source, relative, options))
+            window.append(_guarded(source, options, start_document, source, relative, options))
             while len(window) > options.jobs:
-                yield finish_document(window.popleft(), options)
+                yield _finish_guarded(window.popleft(), options)
         while window:
-            yield finish_document(window.popleft(), options)
+            yield _finish_guarded(window.popleft(), options)
     except BaseException:
         for waiting in window:
             if isinstance(waiting, _InProgress) and waiting.compiling.execution is not None:
                 waiting.compiling.execution.cancel()
         raise
+
+
+def _finish_guarded(progress: DocumentReport | _InProgress, options: BuildOptions) -> DocumentReport:
+    source = progress.source if isinstance(progress, _InProgress) else progress.path
+    return _guarded(source, options, finish_document, progress, options)  # type: ignore[return-value]
+
+
+def _guarded(source: Path, options: BuildOptions, step: Callable[..., DocumentReport | _InProgress],
+             *args: object) -> DocumentReport | _InProgress:
+    """One document's step; an error nobody foresaw becomes one error item on that document (the other
+    documents still build), with the traceback under `--debug`."""
+    try:
+        return step(*args)
+    except Exception as exc:
+        if isinstance(args[0], _InProgress) and args[0].compiling.execution is not None:
+            args[0].compiling.execution.cancel()
+        return DocumentReport(source, items=[internal_error(exc, source, debug=options.debug)])
+
+
+def internal_error(exc: BaseException, source: Path, *, debug: bool = False) -> Item:
+    """The report item for an unexpected exception while building `source`."""
+    message = (f"veritex failed on this document ({type(exc).__name__}: {exc}); this is a bug in veritex; "
+               "please report it")
+    if debug:
+        import traceback
+
+        message += "\n" + "".join(traceback.format_exception(exc)).rstrip()
+    else:
+        message += " (run with --debug to see the traceback)"
+    return Item("document", "error", message, Position(str(source), 1, 1))
 
 
 class _OnDemandExecutor:
@@ -241,6 +305,9 @@ def _start_document(source: Path, relative: Path, options: BuildOptions) -> Docu
     except NotebookError as exc:
         return DocumentReport(source, items=[Item("document", "error", exc.message, exc.position)],
                               seconds=time.perf_counter() - started)
+    from .stages.local_files import find_local_files, project_root
+
+    find_local_files(doc, project_root(source, relative))
     report = DocumentReport(source, planned[0].output if planned else None, doc.title, outputs=fresh.outputs,
                             pending=fresh.stale)
     return _InProgress(source, key, started, start_compile(doc, report, options, notify))
@@ -291,10 +358,15 @@ def start_compile(
     from .stages.context import math_context
     from .stages.numbering import number_equations
     from .stages.render_math import render_math
+    from .stages.silence import note_silent_inputs
 
     if options.timeout is not None:
         doc.meta.timeout = options.timeout  # the command line's word over the front matter's
+    doc.meta.trust = doc.meta.trust or options.trust
+    doc.meta.max_output_size = options.max_output_size or doc.meta.max_output_size
+    doc.meta.max_page_size = options.max_page_size or doc.meta.max_page_size
     number_equations(doc)
+    note_silent_inputs(doc)
     compiling = _Compiling(doc, report)
     runnable = options.execute and doc.meta.execute and any(c.execute for c in doc.code_cells())
     if runnable:
@@ -335,8 +407,10 @@ def finish_compile(compiling: _Compiling, options: BuildOptions) -> None:
         try:
             summary = execution.wait()
         except KernelStartError as exc:
-            doc.add(Item("document", "error", f"{exc}; check `kernel:` in the front matter "
-                         "(`jupyter kernelspec list` shows the installed kernels)", Position(str(doc.path), 1, 1)))
+            hint = "" if "kernelspec list" in str(exc) else (  # the hint once, whoever words it
+                " (`jupyter kernelspec list` shows the installed kernels)")
+            doc.add(Item("document", "error", f"{exc}; check `kernel:` in the front matter{hint}",
+                         Position(str(doc.path), 1, 1)))
         else:
             compiling.report.cells_run = summary.cells_run
             cache.store(compiling.key, doc)

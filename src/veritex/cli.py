@@ -72,6 +72,14 @@ def _common(fn: Any) -> Any:
     fn = click.option("--cache-dir", type=click.Path(path_type=Path), help="Where caches live [default: OUTDIR/.veritex-cache].")(fn)
     fn = click.option("--cache-max-size", type=_SIZE, default=_DEFAULT_CAP, show_default="2G",
                       help="Size cap of the cache folder, applied after the build (least recently used go first).")(fn)
+    fn = click.option("--trust", is_flag=True,
+                      help="Keep the documents' own HTML, scripts and widgets and set no Content-Security-Policy "
+                           "(only for documents you wrote; as `trust: true` in the front matter).")(fn)
+    fn = click.option("--max-output-size", type=_SIZE, default=None, metavar="SIZE",
+                      help="Largest output shown in a page, over the front matter [default: 2M].")(fn)
+    fn = click.option("--max-page-size", type=_SIZE, default=None, metavar="SIZE",
+                      help="Largest total of outputs shown in a page, over the front matter [default: 20M].")(fn)
+    fn = click.option("--debug", is_flag=True, help="Show the traceback of an error inside veritex.")(fn)
     return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(fn)
 
 
@@ -83,13 +91,14 @@ def _common(fn: Any) -> Any:
               help="Output formats: html (a page per document), json (the document model), ipynb (the executed "
                    "notebook), gfm (GitHub Markdown), or one an installed package adds.")
 def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, formats: str) -> None:
+          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, formats: str,
+          **safety: Any) -> None:
     """Build .md / .ipynb documents (files, or every document under folders) into HTML pages (or --to)."""
     from .writers.registry import UnknownFormat
 
     try:
         report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, timeout, write=True,
-                      cache_max_size=cache_max_size, formats=formats)
+                      cache_max_size=cache_max_size, formats=formats, **safety)
     except UnknownFormat as exc:
         raise click.BadParameter(str(exc), param_hint="'--to'") from None
     sys.exit(report.exit_code)
@@ -100,16 +109,17 @@ def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_e
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the caches are kept (no page is written).")
 def check(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int) -> None:
+          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, **safety: Any) -> None:
     """Run documents (through the cache) and print one verdict per formula, check and expectation."""
     report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, timeout, write=False,
-                  verdicts=True, cache_max_size=cache_max_size)
+                  verdicts=True, cache_max_size=cache_max_size, **safety)
     sys.exit(report.exit_code)
 
 
 def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
          as_json: bool, cache_dir: Path | None, timeout: float | None, *, write: bool,
-         verdicts: bool = False, cache_max_size: int, formats: str = "html") -> Report:
+         verdicts: bool = False, cache_max_size: int, formats: str = "html", **safety: Any) -> Report:
+    """`safety`: trust, max_output_size, max_page_size, debug (as `veritex.build` takes them)."""
     from .builder import build as build_docs
     from .progress import progress_for
 
@@ -119,7 +129,7 @@ def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_ex
                             cache_dir=cache_dir, write=write, timeout=timeout,
                             on_progress=progress.stage if progress else None,
                             on_cell=progress.cell if progress else None,
-                            cache_max_size=cache_max_size, formats=formats)
+                            cache_max_size=cache_max_size, formats=formats, **safety)
     except KeyboardInterrupt:
         if progress:
             progress.stop()

@@ -32,3 +32,29 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+TEMPORARY_AGE_SECONDS = 60.0  # a temporary file this old belongs to no live writer (a killed build left it)
+_SKIPPED = {".veritex-cache", ".git"}  # the cache prunes its own temporary files
+
+
+def remove_stale_temporary(root: Path, *, age: float = TEMPORARY_AGE_SECONDS) -> int:
+    """Remove the `.<name>.<random>.tmp` files `atomic_write_bytes` left under `root` when its process was
+    killed; files younger than `age` seconds may belong to a build running now and stay. Returns how many."""
+    import time
+
+    removed = 0
+    cutoff = time.time() - age
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED]
+        for name in files:
+            if not (name.startswith(".") and name.endswith(".tmp")):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                if os.stat(path).st_mtime < cutoff:
+                    os.unlink(path)
+                    removed += 1
+            except OSError:
+                continue  # gone already, or not ours to remove
+    return removed

@@ -76,6 +76,9 @@ class FrontMatter:
     seed: int | None = None
     macros: dict[str, str] = field(default_factory=dict)
     execute: bool = True
+    trust: bool = False  # the author's own HTML and widgets kept as written (not sanitized)
+    max_output_size: int | None = None  # bytes of one output shown in the page; None: the build's default
+    max_page_size: int | None = None  # bytes of all outputs shown in the page; None: the build's default
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -115,6 +118,8 @@ class Document:
     items: list[Item] = field(default_factory=list)  # diagnostics and verdicts added by stages
     environment: dict[str, Any] = field(default_factory=dict)  # interpreter and packages, from execution
     data_files: list[str] = field(default_factory=list)
+    # Files the page shows (local images), relative to the document's folder: copied beside the page.
+    local_files: list[str] = field(default_factory=list)
 
     @property
     def display_path(self) -> str:

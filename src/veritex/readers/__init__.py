@@ -4,17 +4,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Document
+from ..model import Document, Position
 from .ipynb import NotebookError, read_ipynb
 from .markdown import read_markdown
 
 __all__ = ["NotebookError", "read", "read_ipynb", "read_markdown"]
 
 
+def _byte_position(data: bytes, offset: int, name: str) -> Position:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return Position(name, data.count(b"\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
+    bad = data[exc.start:exc.start + 4].hex(" ")
+    return (f"the file is not UTF-8 text (byte {bad} at this place); save it as UTF-8 (in most editors: "
+            "\"Save with encoding\" / \"Reopen with encoding\", or `iconv -f latin1 -t utf-8`)")
+
+
 def read(path: Path | str) -> Document:
     """Read a `.md` or `.ipynb` file into the document model."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotebookError(_not_utf8(data, exc), _byte_position(data, exc.start, str(path))) from None
+    text = text.removeprefix("\ufeff")  # a byte order mark some editors write
     if path.suffix == ".ipynb":
         return read_ipynb(text, path)
     return read_markdown(text, path)

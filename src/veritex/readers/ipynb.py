@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Cell, CodeCell, Document, FrontMatter, Item, Position
-from .markdown import front_matter_from_dict, read_markdown_cell
+from .attachments import inline_attachments
+from .front_matter import front_matter_from_dict
+from .markdown import read_markdown_cell
 from .tree import Source
 
 
@@ -46,6 +48,7 @@ def read_ipynb(text: str, path: Path | str) -> Document:
         source = _text(nb_cell.get("source"))
         if nb_cell.get("cell_type") == "markdown":
             cell, cell_items = read_markdown_cell(source, Source(source, name, cell=number))
+            inline_attachments(cell, nb_cell.get("attachments"), cell_items)
             cells.append(cell)
             items.extend(cell_items)
         elif nb_cell.get("cell_type") == "code":
@@ -68,6 +71,11 @@ def read_ipynb(text: str, path: Path | str) -> Document:
 
 def _validate(raw: Any, name: str) -> None:
     where = Position(name, 1, 1)
+    if isinstance(raw, dict) and raw.get("nbformat") in (1, 2, 3):
+        raise NotebookError(
+            f"this is an nbformat {raw['nbformat']} notebook (IPython 3 or older); veritex reads nbformat 4: "
+            f"convert it with `jupyter nbconvert --to notebook --nbformat 4 {Path(name).name}` "
+            "(or open and save it in a current Jupyter)", where)
     if not isinstance(raw, dict) or "cells" not in raw:
         raise NotebookError("not a Jupyter notebook: the JSON has no `cells` list", where)
     if raw.get("nbformat") != 4:

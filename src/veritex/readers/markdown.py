@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -21,9 +20,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
-from ..model import Cell, Document, FrontMatter, Item, MarkdownCell, Position
+from ..model import Cell, Document, FrontMatter, Item, MarkdownCell
 from .cells import code_cell_from_fence, is_runnable_fence
-from .plain_yaml import plain_mapping
+from .front_matter import parse_front_matter
 from .tree import Source, build_body
 
 _TEX_REF = re.compile(r"\\(eqref|ref)\{([^{}\s]+)\}")
@@ -54,53 +53,6 @@ def markdown_parser() -> MarkdownIt:
     md.use(myst_block_plugin)
     md.inline.ruler.before("escape", "tex_ref", _tex_reference)
     return md
-
-
-def parse_front_matter(raw: str, where: Position, items: list[Item]) -> FrontMatter:
-    plain = plain_mapping(raw)
-    if plain is not None:
-        return front_matter_from_dict(plain, where, items)
-    import yaml  # only for front matter beyond `key: value` lines
-
-    try:
-        data = yaml.safe_load(raw) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        pos = where.shifted(lines=mark.line + 1, column=mark.column + 1) if mark else where
-        items.append(Item("document", "error", f"front matter is not valid YAML: {exc}; fix the YAML "
-                          "between the --- lines", pos))
-        return FrontMatter()
-    if not isinstance(data, dict):
-        items.append(Item("document", "error", "front matter must be a YAML mapping (key: value lines)", where))
-        return FrontMatter()
-    return front_matter_from_dict(data, where, items)
-
-
-def front_matter_from_dict(data: dict[str, Any], where: Position, items: list[Item]) -> FrontMatter:
-    meta = FrontMatter(raw=data)
-    meta.title = str(data["title"]) if data.get("title") is not None else None
-    kernel = data.get("kernel")
-    if kernel is None and isinstance(data.get("jupyter"), dict):  # Quarto / jupytext spelling
-        kernel = data["jupyter"].get("kernel") or data["jupyter"].get("kernelspec")
-    if isinstance(kernel, dict):
-        kernel = kernel.get("name")
-    meta.kernel = str(kernel or "python3")
-    for key in ("timeout", "seed"):
-        value = data.get(key)
-        if value is None:
-            continue
-        try:
-            setattr(meta, key, float(value) if key == "timeout" else int(value))
-        except (TypeError, ValueError):
-            items.append(Item("document", "error", f"front matter `{key}` must be a number, not {value!r}", where))
-    macros = data.get("macros") or {}
-    if isinstance(macros, dict):
-        meta.macros = {(k if k.startswith("\\") else "\\" + k): str(v) for k, v in macros.items()}
-    else:
-        items.append(Item("document", "error", "front matter `macros` must map names to TeX", where))
-    if data.get("execute") is not None:
-        meta.execute = bool(data["execute"])
-    return meta
 
 
 def read_markdown(text: str, path: Path | str) -> Document:

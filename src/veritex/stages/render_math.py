@@ -120,6 +120,11 @@ def _advice(message: str, math: Math, offset: int | None) -> str:
     undefined = _UNDEFINED.search(message)
     if undefined:
         name = undefined.group(1)
+        if name in ("\\eqref", "\\ref"):  # a reference written inside a formula: it belongs in the prose
+            label = re.search(r"\\e?q?ref\s*\{([^{}]*)\}", math.tex)
+            target = label.group(1) if label else "label"
+            return (f"an equation reference cannot go inside a formula: write `{name}{{{target}}}` (or "
+                    f"{{eq}}`{target}`) in the prose, outside the dollar signs")
         known = [c.replace("\\\\", "\\") for c in _katex_commands()]
         close = _closest(name, known)
         spelling = f"did you mean {close}? Otherwise " if close else ""

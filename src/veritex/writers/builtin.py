@@ -22,9 +22,10 @@ class HtmlWriter:
 
     def write(self, document: Document, context: WriteContext) -> list[Path]:
         from .html import write_html
+        from .page_files import copy_local_files
 
-        return [write_html(document, context.output, assets_root=context.assets_root,
-                           cache_dir=context.cache_root)]
+        page = write_html(document, context.output, assets_root=context.assets_root, cache_dir=context.cache_root)
+        return [page, *copy_local_files(document, context.output.parent)]
 
     def prepare(self, document: Document, context: WriteContext) -> None:
         from .html import prepare_page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,9 @@ from ..model import CodeCell, Document
 from .highlight import code_block
 from .outputs import merge_streams, render_output
 from .state import PageState
+
+DEFAULT_MAX_OUTPUT_SIZE = 2 * 1024**2  # bytes of one output shown in a page
+DEFAULT_MAX_PAGE_SIZE = 20 * 1024**2  # bytes of all the outputs shown in a page
 
 
 @dataclass
@@ -72,5 +76,42 @@ def cell_view(cell: CodeCell, doc: Document, page: PageState) -> CellView:
         view.note = "not run: an earlier cell failed and the build is strict"
     elif status == "not-run":
         view.note = "shown, not run"
-    view.outputs = [html for o in merge_streams(cell.outputs) if (html := render_output(o, error_class=error_class))]
+    view.outputs = [html for o in merge_streams(cell.outputs)
+                     if (html := _bounded_output(o, doc, page, error_class))]
     return view
+
+
+def _size(value: Any) -> int:
+    """Characters of text an output carries (its data, its stream text, its traceback)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_size(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_size(v) for v in value)
+    return 0
+
+
+def _bounded_output(output: Mapping[str, Any], doc: Document, page: PageState, error_class: str) -> str:
+    """The output as HTML, cut to the page's limits (one output, all outputs) with a note that says so;
+    the whole output stays in the execution cache."""
+    per_output = doc.meta.max_output_size or DEFAULT_MAX_OUTPUT_SIZE
+    per_page = doc.meta.max_page_size or DEFAULT_MAX_PAGE_SIZE
+    size = _size(output.get("data") or output.get("text") or output.get("traceback") or "")
+    room = min(per_output, per_page - page.output_bytes)
+    if size <= room:
+        page.output_bytes += size
+        return render_output(output, error_class=error_class, trusted=doc.meta.trust)
+    from ..cache.prune import format_size as _mb  # only for a page that cuts an output
+
+    which = (f"the limit of {_mb(per_output)} per output (`max_output_size`)" if size > per_output
+             else f"the limit of {_mb(per_page)} of outputs per page (`max_page_size`)")
+    note = (f'<p class="vt-truncated">output truncated: {_mb(size)}, over {which}; set in the front matter or '
+            "on the command line; the full output is kept in the build's cache</p>")
+    shown = ""
+    if output.get("output_type") == "stream" and room > 0:
+        text = output.get("text")
+        text = "".join(text) if isinstance(text, list) else str(text or "")
+        shown = render_output({**output, "text": text[:room]}, error_class=error_class)
+        page.output_bytes += room
+    return shown + note

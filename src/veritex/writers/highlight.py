@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import threading
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,8 +26,13 @@ _FORMATTER_OPTIONS: dict[str, Any] = {"nowrap": True}
 CACHE_FORMAT = 1
 
 
+# Pygments loads lexer classes lazily through its module's __getattr__; two threads doing it at once
+# (a build with -j 2) can see a half-loaded module and raise ImportError. One lookup at a time.
+_LEXER_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=64)
-def _lexer(language: str) -> Lexer:
+def _cached_lexer(language: str) -> Lexer:
     from pygments.lexers import TextLexer, get_lexer_by_name
     from pygments.util import ClassNotFound
 
@@ -38,10 +44,12 @@ def _lexer(language: str) -> Lexer:
 
 def _highlight(source: str, language: str) -> list[str]:
     if source.strip():
-        from pygments import highlight
-        from pygments.formatters import HtmlFormatter
+        with _LEXER_LOCK:  # the lazy loading of formatters races as the lexers' does
+            from pygments import highlight
+            from pygments.formatters import HtmlFormatter
 
-        code = highlight(source, _lexer(language.lower()), HtmlFormatter(**_FORMATTER_OPTIONS))
+            lexer = _cached_lexer(language.lower())
+        code = highlight(source, lexer, HtmlFormatter(**_FORMATTER_OPTIONS))
     else:
         code = html.escape(source)
     lines = code.split("\n")

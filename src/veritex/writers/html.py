@@ -36,6 +36,10 @@ _SCRIPTS = {"han": r"[\u4e00-\u9fff]", "kana": r"[\u3040-\u30ff]", "hangul": r"[
 _FIRST_CJK = "\u3040"  # no script above lies below it
 _LATIN = re.compile(r"[A-Za-z]")
 _SEVERITY = {"error": 0, "refuted": 1, "warning": 2, "unchecked": 3}
+# What a page may load: its stylesheets and fonts from the shared assets folder, images of its own (or
+# inlined, or from the web), no script at all. A trusted page (`trust: true`, `--trust`) has no policy.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+                           "font-src 'self' data:; img-src 'self' data: https:; base-uri 'none'; form-action 'none'")
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,7 @@ def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = Non
         assets=assets_href,
         colophon=_colophon(doc),
         lang=_language(doc),
+        csp="" if doc.meta.trust else CONTENT_SECURITY_POLICY,
     )
 
 
@@ -194,7 +199,7 @@ def _language(doc: Document) -> str:
     else:
         han, kana, hangul = (len(p.findall(prose)) for p in _script_patterns())
     # One CJK character carries about as much as a short Latin word.
-    if 3 * (han + kana + hangul) < len(_LATIN.findall(prose)):
+    if 3 * (han + kana + hangul) <= len(_LATIN.findall(prose)):  # no letters at all: English
         return "en"
     return "ja" if kana else "ko" if hangul > han else "zh"
 
@@ -230,4 +235,4 @@ def write_html(doc: Document, out_path: Path, *, assets_root: Path | None = None
     return out_path
 
 
-__all__ = ["ASSETS_DIRNAME", "prepare_page", "render_page", "write_html"]
+__all__ = ["ASSETS_DIRNAME", "CONTENT_SECURITY_POLICY", "prepare_page", "render_page", "write_html"]

@@ -20,7 +20,7 @@ def write_index(report: Report, outdir: Path, title: str = "Documents", *, forma
         return None
     # Imported here: a build of one page (or an unchanged rebuild) never loads Jinja2 or Pygments.
     from .assets_copy import ASSETS_DIRNAME, ensure_assets
-    from .html import _environment
+    from .html import CONTENT_SECURITY_POLICY, _environment
 
     ensure_assets(outdir)
     pages: list[dict[str, Any]] = []
@@ -33,6 +33,7 @@ def write_index(report: Report, outdir: Path, title: str = "Documents", *, forma
             "counts": {k: counts.get(k, 0) for k in ("verified", "refuted", "unchecked", "error", "warning")},
         })
     html = _environment().get_template("index.html.j2").render(
-        title=title, pages=pages, version=__version__, assets=ASSETS_DIRNAME)
+        title=title, pages=pages, version=__version__, assets=ASSETS_DIRNAME,
+        csp=CONTENT_SECURITY_POLICY)
     atomic_write_text(target, html)
     return target

@@ -4,6 +4,7 @@ veritex verdicts. Images are inlined as data: URIs so a page needs no files besi
 from __future__ import annotations
 
 import base64
+import binascii
 import html
 import json
 import re
@@ -51,7 +52,8 @@ def _overwrite_carriage_returns(text: str) -> str:
     return "\n".join(lines)
 
 
-def render_output(output: Mapping[str, Any], *, error_class: str = "") -> str:
+def render_output(output: Mapping[str, Any], *, error_class: str = "", trusted: bool = False) -> str:
+    """One output as HTML; HTML and Markdown outputs are sanitized unless the page is `trusted`."""
     kind = output.get("output_type")
     if kind == "stream":
         name = "stderr" if output.get("name") == "stderr" else "stdout"
@@ -59,7 +61,7 @@ def render_output(output: Mapping[str, Any], *, error_class: str = "") -> str:
     if kind == "error":
         return render_error(output, error_class)
     if kind in ("display_data", "execute_result"):
-        return render_bundle(output.get("data") or {}, output.get("metadata") or {})
+        return render_bundle(output.get("data") or {}, output.get("metadata") or {}, trusted=trusted)
     return ""
 
 
@@ -73,7 +75,40 @@ def render_error(output: Mapping[str, Any], extra_class: str = "") -> str:
     return f'<div class="{classes}"><div class="vt-error-head"><strong>{ename}</strong>: {evalue}</div>{trace}</div>'
 
 
-def render_bundle(data: Mapping[str, Any], metadata: Mapping[str, Any]) -> str:
+def _sanitized(markup: str, trusted: bool) -> str:
+    if trusted:
+        return markup
+    from .sanitize import clean_html
+
+    return clean_html(markup)
+
+
+def _base64(value: Any) -> str | None:
+    """Image data as strict base64 (whitespace between lines allowed), or None when it is not."""
+    encoded = "".join(_text(value).split())
+    try:
+        base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return encoded
+
+
+def _width(size: Any) -> str:
+    """The `width` an image output's metadata asks for: pixels (`320`) or a percentage (`50%`)."""
+    width = size.get("width") if isinstance(size, Mapping) else None
+    if isinstance(width, bool) or width is None:
+        return ""
+    if isinstance(width, int | float) and width > 0:
+        return f' width="{int(width)}"'
+    text = str(width).strip()
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?(px)?", text):
+        return f' width="{int(float(text.removesuffix("px")))}"'
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?%", text):
+        return f' style="width:{html.escape(text)}"'
+    return ""  # not a size: the image keeps its own
+
+
+def render_bundle(data: Mapping[str, Any], metadata: Mapping[str, Any], *, trusted: bool = False) -> str:
     mime = next((m for m in _PRIORITY if m in data), None)
     if mime is None:
         return ""
@@ -81,17 +116,20 @@ def render_bundle(data: Mapping[str, Any], metadata: Mapping[str, Any]) -> str:
     if mime == VERDICT_MIME:
         return verdict_output(value if isinstance(value, Mapping) else {})
     if mime == "text/html":
-        return f'<div class="vt-rich">{_text(value)}</div>'
+        return f'<div class="vt-rich">{_sanitized(_text(value), trusted)}</div>'
     alt = html.escape(_text(data.get("text/plain", "")), quote=True)
     if mime == "image/svg+xml":
         svg = _XML_PROLOGUE.sub("", _text(value))
         encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         return f'<div class="vt-image"><img src="data:image/svg+xml;base64,{encoded}" alt="{alt}"></div>'
     if mime in _IMAGES:
-        size = metadata.get(mime) if isinstance(metadata.get(mime), Mapping) else {}
-        width = f' width="{int(size["width"])}"' if isinstance(size, Mapping) and size.get("width") else ""
-        encoded = "".join(_text(value).split())
-        return f'<div class="vt-image"><img src="data:{mime};base64,{encoded}" alt="{alt}"{width}></div>'
+        width = _width(metadata.get(mime))
+        checked = _base64(value)
+        if checked is None:
+            return (f'<pre class="vt-result vt-bad-output">an {html.escape(mime)} output whose data is not '
+                    "base64: not shown</pre>")
+        return (f'<div class="vt-image"><img src="data:{mime};base64,{html.escape(checked)}" alt="{alt}"'
+                f"{width}></div>")
     if mime == "text/latex":
         rendered = _latex(_text(value))
         if rendered is not None:
@@ -100,7 +138,8 @@ def render_bundle(data: Mapping[str, Any], metadata: Mapping[str, Any]) -> str:
     if mime == "text/markdown":
         from markdown_it import MarkdownIt
 
-        return f'<div class="vt-rich">{MarkdownIt("commonmark").render(_text(value))}</div>'
+        rendered = MarkdownIt("commonmark").render(_text(value))
+        return f'<div class="vt-rich">{_sanitized(rendered, trusted)}</div>'
     if mime == "application/json":
         return f'<pre class="vt-result">{html.escape(json.dumps(value, indent=2, ensure_ascii=False))}</pre>'
     return _plain(data)

@@ -45,9 +45,11 @@ from ..model import (
     ThematicBreak,
     plain_text,
     reference_text,
+    walk,
 )
 from .badges import formula_verdicts, message_html
 from .highlight import code_block as highlighted_block
+from .sanitize import Keeper, clean_kept, safe_url
 from .state import PageState
 
 # Blocks that open with a plain tag: after the unwrapped paragraph of a tight list item they start
@@ -63,7 +65,7 @@ def escape(text: str) -> str:
 def _raw_tex(tex: str, display: bool, message: str | None, element_id: str | None) -> str:
     """A formula KaTeX rejected (or that was never typeset): its TeX, marked."""
     title = f' title="{html.escape(message)}"' if message else ""
-    ident = f' id="{element_id}"' if element_id else ""
+    ident = f' id="{escape(element_id)}"' if element_id else ""
     if display:
         note = f'<div class="vt-math-message">{message_html(message)}</div>' if message else ""
         return (f'<div class="vt-equation vt-math-error"{ident}><pre class="vt-tex"{title}>'
@@ -71,22 +73,36 @@ def _raw_tex(tex: str, display: bool, message: str | None, element_id: str | Non
     return f'<code class="vt-tex vt-math-error"{ident}{title}>{html.escape(tex)}</code>'
 
 
+def _needs_cleaning(nodes: Sequence[Node], page: PageState) -> bool:
+    """Whether the nodes carry HTML someone else wrote (raw HTML, an `{eval}` value's HTML) on a page
+    whose author did not say `trust: true`."""
+    if page.doc.meta.trust:
+        return False
+    return any(isinstance(n, HtmlBlock | HtmlInline) or (isinstance(n, InlineEval) and n.value is not None
+               and "text/html" in n.value) for n in walk(nodes))
+
+
 def render_body(blocks: Sequence[Node], page: PageState) -> str:
-    """A prose cell's body as HTML."""
+    """A prose cell's body as HTML; HTML the author wrote is sanitized unless the page is trusted."""
+    if _needs_cleaning(blocks, page):
+        return clean_kept(lambda keeper: ProseWriter(page, keeper=keeper).blocks(blocks))
     return ProseWriter(page).blocks(blocks)
 
 
 def render_inline_text(inlines: Sequence[Node], page: PageState) -> str:
     """Inline nodes as HTML without element ids (for copies such as the table of contents)."""
+    if _needs_cleaning(inlines, page):
+        return clean_kept(lambda keeper: ProseWriter(page, copy=True, keeper=keeper).inlines(inlines))
     return ProseWriter(page, copy=True).inlines(inlines)
 
 
 class ProseWriter:
     """Renders nodes of the body tree; `copy` leaves element ids out (the id belongs to the original)."""
 
-    def __init__(self, page: PageState, *, copy: bool = False) -> None:
+    def __init__(self, page: PageState, *, copy: bool = False, keeper: Keeper | None = None) -> None:
         self.page = page
         self.copy = copy
+        self.keeper = keeper  # set while the HTML is to be sanitized: veritex's own markup is kept aside
         self._tight = False  # inside an item of a tight list
 
     def render(self, node: Node) -> str:
@@ -113,6 +129,10 @@ class ProseWriter:
     def inlines(self, nodes: Sequence[Node]) -> str:
         return "".join(self.render(node) for node in nodes)
 
+    def _own(self, markup: str) -> str:
+        """veritex's own markup (typeset math, highlighted code): kept out of the sanitizer's reach."""
+        return self.keeper.keep(markup) if self.keeper is not None else markup
+
     def _nested(self, nodes: Sequence[Node], tight: bool) -> str:
         outer, self._tight = self._tight, tight
         try:
@@ -128,7 +148,7 @@ class ProseWriter:
         tag = f"h{node.level}"
         element_id = self.page.heading(node.level, plain_text(node.children),
                                        render_inline_text(node.children, self.page))
-        return f'<{tag} id="{element_id}">{self.inlines(node.children)}</{tag}>\n'
+        return f'<{tag} id="{escape(element_id)}">{self.inlines(node.children)}</{tag}>\n'
 
     def _render_BlockQuote(self, node: BlockQuote) -> str:
         inner = self._nested(node.children, tight=False)
@@ -165,7 +185,7 @@ class ProseWriter:
 
     def _render_TableCell(self, node: TableCell) -> str:
         tag = "th" if node.header else "td"
-        style = f' style="text-align:{node.align}"' if node.align else ""
+        style = f' style="text-align:{escape(node.align)}"' if node.align else ""
         return f"<{tag}{style}>{self.inlines(node.children)}</{tag}>\n"
 
     def _render_ThematicBreak(self, node: ThematicBreak) -> str:
@@ -175,20 +195,20 @@ class ProseWriter:
         return node.html
 
     def _render_CodeBlock(self, node: CodeBlock) -> str:
-        return highlighted_block(node.code, node.language or "text", cache=self.page.highlights) + "\n"
+        return self._own(highlighted_block(node.code, node.language or "text", cache=self.page.highlights)) + "\n"
 
     def _render_MathBlock(self, node: MathBlock) -> str:
         math, page = node.math, self.page
         element_id = page.math_id(math)
         rendered = page.typeset_of(math)
         if rendered is None or rendered.html is None:
-            return _raw_tex(math.tex, True, page.math_error(math, rendered), element_id)
+            return self._own(_raw_tex(math.tex, True, page.math_error(math, rendered), element_id))
         number = f'<span class="vt-eqno">({math.number})</span>' if math.number is not None else ""
         verdicts = formula_verdicts(page.verdicts_for(math))
         warnings = "".join(f'<div class="vt-math-note">{message_html(w.message)}</div>'
                            for w in page.warnings_for(math))
-        return (f'<div class="vt-equation" id="{element_id}"><div class="vt-equation-body">{rendered.html}</div>'
-                f"{number}{verdicts}{warnings}</div>\n")
+        return self._own(f'<div class="vt-equation" id="{escape(element_id)}"><div class="vt-equation-body">'
+                         f"{rendered.html}</div>{number}{verdicts}{warnings}</div>\n")
 
     def _render_Target(self, node: Target) -> str:
         return f'<span class="vt-target" id="{html.escape(node.label)}"></span>\n'
@@ -223,11 +243,11 @@ class ProseWriter:
 
     def _render_Link(self, node: Link) -> str:
         title = f' title="{escape(node.title)}"' if node.title is not None else ""
-        return f'<a href="{escape(node.href)}"{title}>{self.inlines(node.children)}</a>'
+        return f'<a href="{escape(safe_url(node.href))}"{title}>{self.inlines(node.children)}</a>'
 
     def _render_Image(self, node: Image) -> str:
         title = f' title="{escape(node.title)}"' if node.title is not None else ""
-        return f'<img src="{escape(node.src)}" alt="{escape(node.alt)}"{title} />'
+        return f'<img src="{escape(safe_url(node.src))}" alt="{escape(node.alt)}"{title} />'
 
     def _render_HtmlInline(self, node: HtmlInline) -> str:
         return node.html
@@ -240,24 +260,24 @@ class ProseWriter:
         element_id = None if self.copy else page.math_id(node)
         rendered = page.typeset_of(node)
         if rendered is None or rendered.html is None:
-            return _raw_tex(node.tex, False, page.math_error(node, rendered), element_id)
-        ident = f' id="{element_id}"' if element_id else ""
+            return self._own(_raw_tex(node.tex, False, page.math_error(node, rendered), element_id))
+        ident = f' id="{escape(element_id)}"' if element_id else ""
         warnings = page.warnings_for(node)
         if warnings:
             title = html.escape("; ".join(w.message for w in warnings))
-            return f'<span class="vt-math vt-math-warning"{ident} title="{title}">{rendered.html}</span>'
-        return f'<span class="vt-math"{ident}>{rendered.html}</span>'
+            return self._own(f'<span class="vt-math vt-math-warning"{ident} title="{title}">{rendered.html}</span>')
+        return self._own(f'<span class="vt-math"{ident}>{rendered.html}</span>')
 
     def _render_Reference(self, node: Reference) -> str:
-        ident = "" if self.copy else f' id="{self.page.ref_id(node)}"'
+        ident = "" if self.copy else f' id="{escape(self.page.ref_id(node))}"'
         if node.resolved is None:
             return (f'<span class="vt-ref vt-broken"{ident} title="unknown reference: no formula is labelled '
                     f'{html.escape(node.target)}">({html.escape(node.target)}?)</span>')
         text = html.escape(reference_text(node.resolved, node.role))
-        return f'<a class="vt-ref"{ident} href="#{self.page.math_id(node.resolved)}">{text}</a>'
+        return f'<a class="vt-ref"{ident} href="#{escape(self.page.math_id(node.resolved))}">{text}</a>'
 
     def _render_InlineEval(self, node: InlineEval) -> str:
-        ident = "" if self.copy else f' id="{self.page.eval_id(node)}"'
+        ident = "" if self.copy else f' id="{escape(self.page.eval_id(node))}"'
         expr = html.escape(node.expr)
         if node.error is not None:
             return (f'<code class="vt-eval vt-broken"{ident} title="{html.escape(node.error)}">'

@@ -38,6 +38,7 @@ class PageState:
         self.highlights = highlights  # highlighted code from earlier builds, when there is a cache
         self.typeset = typeset or {}  # id(formula) -> KaTeX's output for it
         self.headings: list[Heading] = []
+        self.output_bytes = 0  # characters of cell outputs shown so far (the page has a limit)
         self._taken: set[str] = set()
         self._ids: dict[int, str] = {}
         labelled = doc.labels()
