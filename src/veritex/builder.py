@@ -46,6 +46,7 @@ class BuildOptions:
     write: bool = True  # False: run and check only (`veritex check`)
     formats: tuple[str, ...] = (DEFAULT_FORMAT,)  # output formats, by writer name
     timeout: float | None = None  # seconds per cell, over the front matter's `timeout`
+    tab: str | None = None  # the textbook dialect's code tab, over the front matter's `tab:`
     executor: Executor | None = field(default=None, repr=False)  # default: a LocalExecutor(jobs), made when needed
     on_progress: Callable[[str, Path], None] | None = field(default=None, repr=False)
     on_cell: Callable[[str, int, int], None] | None = field(default=None, repr=False)  # (document, n, N)
@@ -87,6 +88,7 @@ def build(
     on_cell: Callable[[str, int, int], None] | None = None,
     cache_max_size: int = DEFAULT_CACHE_MAX_SIZE,
     formats: str | Sequence[str] = (DEFAULT_FORMAT,),
+    tab: str | None = None,
 ) -> Report:
     """Build documents (files or folders) into `formats` (writer names, default HTML pages) under `outdir`
     and return the report. An unknown format raises `UnknownFormat` before anything is built.
@@ -100,7 +102,7 @@ def build(
         outdir=Path(outdir), force=force, strict=strict, execute=execute, jobs=max(1, jobs),
         cache_dir=Path(cache_dir) if cache_dir else None, on_progress=on_progress, write=write,
         timeout=timeout, executor=executor, on_cell=on_cell, cache_max_size=cache_max_size,
-        formats=parse_formats(formats),
+        formats=parse_formats(formats), tab=tab,
     )
     if options.write:
         outputs.writers(options)  # an unknown format fails here, before any document is built
@@ -234,7 +236,7 @@ def _start_document(source: Path, relative: Path, options: BuildOptions) -> Docu
 
     notify("reading", source)
     try:
-        doc = read(source)
+        doc = read(source, options.tab)
     except NotebookError as exc:
         return DocumentReport(source, items=[Item("document", "error", exc.message, exc.position)],
                               seconds=time.perf_counter() - started)
@@ -292,6 +294,10 @@ def start_compile(
     if options.timeout is not None:
         doc.meta.timeout = options.timeout  # the command line's word over the front matter's
     number_equations(doc)
+    if any(True for _ in doc.all_citations()):
+        from .stages.citations import resolve_citations
+
+        resolve_citations(doc)
     compiling = _Compiling(doc, report)
     runnable = options.execute and doc.meta.execute and any(c.execute for c in doc.code_cells())
     if runnable:

@@ -69,6 +69,9 @@ def _common(fn: Any) -> Any:
     fn = click.option("--force", is_flag=True, help="Re-execute even when the cache is up to date.")(fn)
     fn = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="S",
                       help="Seconds a cell may run, over the front matter's `timeout`.")(fn)
+    fn = click.option("--tab", metavar="NAME", help="The textbook dialect's code tab to run and show "
+                      "(```{.python .input} cells marked #@tab NAME), over the front matter's `tab:` "
+                      "[default: pytorch].")(fn)
     fn = click.option("--cache-dir", type=click.Path(path_type=Path), help="Where caches live [default: OUTDIR/.veritex-cache].")(fn)
     fn = click.option("--cache-max-size", type=_SIZE, default=_DEFAULT_CAP, show_default="2G",
                       help="Size cap of the cache folder, applied after the build (least recently used go first).")(fn)
@@ -83,13 +86,14 @@ def _common(fn: Any) -> Any:
               help="Output formats: html (a page per document), json (the document model), or one an "
                    "installed package adds.")
 def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, formats: str) -> None:
+          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, formats: str,
+          tab: str | None) -> None:
     """Build .md / .ipynb documents (files, or every document under folders) into HTML pages (or --to)."""
     from .writers.registry import UnknownFormat
 
     try:
         report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, timeout, write=True,
-                      cache_max_size=cache_max_size, formats=formats)
+                      cache_max_size=cache_max_size, formats=formats, tab=tab)
     except UnknownFormat as exc:
         raise click.BadParameter(str(exc), param_hint="'--to'") from None
     sys.exit(report.exit_code)
@@ -100,16 +104,16 @@ def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_e
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the caches are kept (no page is written).")
 def check(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int) -> None:
+          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, tab: str | None) -> None:
     """Run documents (through the cache) and print one verdict per formula, check and expectation."""
     report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, timeout, write=False,
-                  verdicts=True, cache_max_size=cache_max_size)
+                  verdicts=True, cache_max_size=cache_max_size, tab=tab)
     sys.exit(report.exit_code)
 
 
 def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
          as_json: bool, cache_dir: Path | None, timeout: float | None, *, write: bool,
-         verdicts: bool = False, cache_max_size: int, formats: str = "html") -> Report:
+         verdicts: bool = False, cache_max_size: int, formats: str = "html", tab: str | None = None) -> Report:
     from .builder import build as build_docs
     from .progress import progress_for
 
@@ -119,7 +123,7 @@ def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_ex
                             cache_dir=cache_dir, write=write, timeout=timeout,
                             on_progress=progress.stage if progress else None,
                             on_cell=progress.cell if progress else None,
-                            cache_max_size=cache_max_size, formats=formats)
+                            cache_max_size=cache_max_size, formats=formats, tab=tab)
     except KeyboardInterrupt:
         if progress:
             progress.stop()
@@ -170,6 +174,9 @@ def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
 
 
 def _cache_place(fn: Any) -> Any:
+    fn = click.option("--tab", metavar="NAME", help="The textbook dialect's code tab to run and show "
+                      "(```{.python .input} cells marked #@tab NAME), over the front matter's `tab:` "
+                      "[default: pytorch].")(fn)
     fn = click.option("--cache-dir", type=click.Path(path_type=Path),
                       help="The cache folder [default: OUTDIR/.veritex-cache].")(fn)
     return click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,

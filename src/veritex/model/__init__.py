@@ -11,13 +11,17 @@ from .body import (
     INLINE_TYPES,
     Align,
     Block,
+    Bibliography,
     BlockBreak,
     BlockQuote,
     BulletList,
+    Citation,
     CodeBlock,
     CodeSpan,
     Comment,
+    Directive,
     Emphasis,
+    Figure,
     HardBreak,
     Heading,
     HtmlBlock,
@@ -46,6 +50,8 @@ from .body import (
     node_fields,
     plain_text,
     reference_text,
+    directive_kind,
+    is_numbered,
     walk,
 )
 from .document import (
@@ -64,11 +70,11 @@ from .document import (
 from .position import Position
 
 __all__ = [
-    "BLOCK_TYPES", "INLINE_TYPES", "SOURCE_SUFFIXES", "VERDICT_KINDS", "VERDICT_MIME", "Align", "Block",
+    "BLOCK_TYPES", "INLINE_TYPES", "Bibliography", "Citation", "Directive", "Figure", "SOURCE_SUFFIXES", "VERDICT_KINDS", "VERDICT_MIME", "Align", "Block",
     "BlockBreak", "BlockQuote", "BulletList", "Cell", "CodeBlock", "CodeCell", "CodeSpan", "Comment", "Document",
     "Emphasis", "FrontMatter", "HardBreak", "Heading", "HtmlBlock", "HtmlInline", "Image", "Inline", "InlineEval",
     "Item", "Kind", "Link", "ListItem", "MarkdownCell", "Math", "MathBlock", "Node", "OrderedList", "Paragraph",
     "node_fields",
     "Position", "Reference", "Role", "SoftBreak", "Status", "Strikethrough", "Strong", "Table", "TableCell",
-    "TableRow", "Target", "Text", "ThematicBreak", "plain_text", "reference_text", "walk",
+    "TableRow", "Target", "Text", "ThematicBreak", "directive_kind", "is_numbered", "plain_text", "reference_text", "walk",
 ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .body import Block, Heading, InlineEval, Math, Reference, walk
+from .body import Block, Citation, Heading, InlineEval, Math, Reference, walk
 from .position import Position
 
 VERDICT_MIME = "application/vnd.veritex.verdict+json"
@@ -39,6 +39,7 @@ class MarkdownCell:
     math: list[Math] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     evals: list[InlineEval] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     cell_type: Literal["markdown"] = "markdown"
 
 
@@ -75,7 +76,9 @@ class FrontMatter:
     timeout: float | None = None  # seconds per cell; None: no limit
     seed: int | None = None
     macros: dict[str, str] = field(default_factory=dict)
+    macro_files: dict[str, str] = field(default_factory=dict)  # a project macro -> the file defining it
     execute: bool = True
+    tab: str | None = None  # the textbook dialect's code tab to run (`tab:`); None: pytorch
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -115,6 +118,7 @@ class Document:
     items: list[Item] = field(default_factory=list)  # diagnostics and verdicts added by stages
     environment: dict[str, Any] = field(default_factory=dict)  # interpreter and packages, from execution
     data_files: list[str] = field(default_factory=list)
+    project_files: list[str] = field(default_factory=list)  # book files read (macros, .bib, includes)
 
     @property
     def display_path(self) -> str:
@@ -148,6 +152,10 @@ class Document:
     def all_evals(self) -> Iterator[InlineEval]:
         for cell in self.markdown_cells():
             yield from cell.evals
+
+    def all_citations(self) -> Iterator[Citation]:
+        for cell in self.markdown_cells():
+            yield from cell.citations
 
     def labels(self) -> dict[str, Math]:
         return {m.label: m for m in self.all_math() if m.label}

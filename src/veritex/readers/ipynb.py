@@ -8,7 +8,7 @@ from typing import Any
 
 from ..model import Cell, CodeCell, Document, FrontMatter, Item, Position
 from .markdown import front_matter_from_dict, read_markdown_cell
-from .tree import Source
+from .tree import Body, Source
 
 
 class NotebookError(ValueError):
@@ -42,10 +42,11 @@ def read_ipynb(text: str, path: Path | str) -> Document:
         settings["kernel"] = kernelspec["name"]
     meta = front_matter_from_dict(settings, Position(name, 1, 1), items) if settings else FrontMatter()
     cells: list[Cell] = []
+    shared = Body()  # directive names are warned about once per notebook
     for number, nb_cell in enumerate(raw.get("cells", []), start=1):
         source = _text(nb_cell.get("source"))
         if nb_cell.get("cell_type") == "markdown":
-            cell, cell_items = read_markdown_cell(source, Source(source, name, cell=number))
+            cell, cell_items = read_markdown_cell(source, Source(source, name, cell=number), shared)
             cells.append(cell)
             items.extend(cell_items)
         elif nb_cell.get("cell_type") == "code":

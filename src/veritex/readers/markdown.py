@@ -16,17 +16,20 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
 from ..model import Cell, Document, FrontMatter, Item, MarkdownCell, Position
-from .cells import code_cell_from_fence, is_runnable_fence
+from .cells import code_cell_from_fence, dialect_tabs, is_runnable_fence
 from .plain_yaml import plain_mapping
-from .tree import Source, build_body
+from .tree import Body, Source, build_body
 
 _TEX_REF = re.compile(r"\\(eqref|ref)\{([^{}\s]+)\}")
+_DIALECT_ROLE = re.compile(r":(label|eqlabel|eqref|numref|ref|cite|citet|citep|width|begin_tab):`([^`\n]+)`|:(end_tab):")
+_PANDOC_CITE = re.compile(r"\[(-?@[\w:.#$%&+?<>~/-]*\w(?:\s*;\s*-?@[\w:.#$%&+?<>~/-]*\w)*)\]")
 
 
 def _tex_reference(state: StateInline, silent: bool) -> bool:
@@ -44,6 +47,36 @@ def _tex_reference(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _dialect_role(state: StateInline, silent: bool) -> bool:
+    """Inline rule: the textbook dialect's `:eqref:`label``, `:numref:`, `:cite:`, `:label:` ..."""
+    if state.src[state.pos] != ":" or (state.pos > 0 and state.src[state.pos - 1].isalnum()):
+        return False
+    match = _DIALECT_ROLE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("dialect_role", "", 0)
+        token.meta = {"name": match.group(1) or match.group(3)}
+        token.content = match.group(2) or ""
+    state.pos = match.end()
+    return True
+
+
+def _pandoc_cite(state: StateInline, silent: bool) -> bool:
+    """Inline rule: Pandoc / Quarto citations `[@key]`, `[@a; @b]`."""
+    if state.src[state.pos] != "[" or state.src[state.pos + 1: state.pos + 2] not in ("@", "-"):
+        return False
+    match = _PANDOC_CITE.match(state.src, state.pos)
+    if not match or state.src[match.end(): match.end() + 1] in ("(", "["):
+        return False
+    if not silent:
+        token = state.push("pandoc_cite", "", 0)
+        token.meta = {"keys": [k.strip().lstrip("-@") for k in match.group(1).split(";")]}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
 @functools.cache
 def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -52,7 +85,10 @@ def markdown_parser() -> MarkdownIt:
     md.use(amsmath_plugin)
     md.use(myst_role_plugin)
     md.use(myst_block_plugin)
+    md.use(colon_fence_plugin)
     md.inline.ruler.before("escape", "tex_ref", _tex_reference)
+    md.inline.ruler.before("backticks", "dialect_role", _dialect_role)
+    md.inline.ruler.before("link", "pandoc_cite", _pandoc_cite)
     return md
 
 
@@ -100,41 +136,54 @@ def front_matter_from_dict(data: dict[str, Any], where: Position, items: list[It
         items.append(Item("document", "error", "front matter `macros` must map names to TeX", where))
     if data.get("execute") is not None:
         meta.execute = bool(data["execute"])
+    if data.get("tab") is not None:
+        meta.tab = str(data["tab"])
     return meta
 
 
-def read_markdown(text: str, path: Path | str) -> Document:
-    """Read a Markdown document into the model; code fences that run become code cells."""
-    src = Source(text, str(path))
+DEFAULT_TAB = "pytorch"
+
+
+def read_markdown(text: str, path: Path | str, tab: str | None = None) -> Document:
+    """Read a Markdown document into the model; code fences that run become code cells. `tab` picks the
+    textbook dialect's code tab (over the front matter's `tab:`; default pytorch)."""
     items: list[Item] = []
     tokens = markdown_parser().parse(text)
     meta = FrontMatter()
     if tokens and tokens[0].type == "front_matter":
-        meta = parse_front_matter(tokens[0].content, src.position(0), items)
+        meta = parse_front_matter(tokens[0].content, Source(text, str(path)).position(0), items)
         tokens = tokens[1:]
+    src = Source(text, str(path), tab=tab or meta.tab or DEFAULT_TAB)
     cells = split_cells(tokens, src, items)
     return Document(path=Path(path), meta=meta, cells=cells, source_format="markdown", items=items)
 
 
-def read_markdown_cell(text: str, src: Source) -> tuple[MarkdownCell, list[Item]]:
+def read_markdown_cell(text: str, src: Source, body: Body | None = None) -> tuple[MarkdownCell, list[Item]]:
     """One notebook markdown cell (no code-cell splitting: fences stay prose)."""
     items: list[Item] = []
     tokens = markdown_parser().parse(text)
-    cell = _markdown_cell(tokens, src, items)
+    cell = _markdown_cell(tokens, src, items, body)
     return cell, items
 
 
 def split_cells(tokens: list[Token], src: Source, items: list[Item]) -> list[Cell]:
     cells: list[Cell] = []
     pending: list[Token] = []
+    body = Body()  # shared by the document's prose cells: directive names are warned about once
+    tabs = dialect_tabs(tokens)
 
     def flush() -> None:
         if pending:
-            cells.append(_markdown_cell(list(pending), src, items))
+            cells.append(_markdown_cell(list(pending), src, items, body))
             pending.clear()
 
     for token in tokens:
-        if token.level == 0 and token.type == "fence" and is_runnable_fence(token.info):
+        if token.level == 0 and token.type == "fence" and tabs is not None and tabs.is_input(token.info):
+            cell = tabs.cell(token, src, items)
+            if cell is not None:
+                flush()
+                cells.append(cell)
+        elif token.level == 0 and token.type == "fence" and is_runnable_fence(token.info):
             flush()
             cells.append(code_cell_from_fence(token, src.position(token.map[0] if token.map else 0), items))
         elif token.level == 0 and token.type == "myst_block_break":
@@ -145,11 +194,16 @@ def split_cells(tokens: list[Token], src: Source, items: list[Item]) -> list[Cel
     return cells
 
 
-def _markdown_cell(tokens: list[Token], src: Source, items: list[Item]) -> MarkdownCell:
+def _markdown_cell(tokens: list[Token], src: Source, items: list[Item], shared: Body | None = None) -> MarkdownCell:
     first_line = next((t.map[0] for t in tokens if t.map), 0)
     last_line = max((t.map[1] for t in tokens if t.map), default=first_line)
-    body = build_body(tokens, src)
+    body = build_body(tokens, src, Body(items=shared.items, unknown=shared.unknown) if shared else None)
+    if shared is None:
+        items.extend(body.items)
+    elif body.items is shared.items and shared.items:
+        items.extend(shared.items)
+        shared.items.clear()
     return MarkdownCell(
         source="\n".join(src.lines[first_line:last_line]), position=src.position(first_line), body=body.blocks,
-        math=body.math, references=body.references, evals=body.evals,
+        math=body.math, references=body.references, evals=body.evals, citations=body.citations,
     )
