@@ -10,8 +10,8 @@ from .body import (
     BLOCK_TYPES,
     INLINE_TYPES,
     Align,
-    Block,
     Bibliography,
+    Block,
     BlockBreak,
     BlockQuote,
     BulletList,
@@ -47,11 +47,11 @@ from .body import (
     Target,
     Text,
     ThematicBreak,
+    directive_kind,
+    is_numbered,
     node_fields,
     plain_text,
     reference_text,
-    directive_kind,
-    is_numbered,
     walk,
 )
 from .document import (

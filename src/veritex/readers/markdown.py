@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.amsmath import amsmath_plugin
@@ -77,11 +78,38 @@ def _pandoc_cite(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_FENCE_LINE = re.compile(r"^\s*(```|~~~)", re.M)
+
+
+def _guard_math_blocks(md: MarkdownIt) -> None:
+    """A `$$` display may hold blank lines, but never a code fence: a display that would run through one
+    was never closed, so its `$$` stays text (the tree reader warns about it) and the fence stays code."""
+    rule = next(r for r in md.block.ruler.__rules__ if r.name == "math_block")
+    inner = rule.fn
+
+    def guarded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if not silent:
+            before = len(state.tokens)
+            if not inner(state, start, end, False):
+                return False
+            token = state.tokens[-1]
+            if len(state.tokens) == before + 1 and _FENCE_LINE.search(token.content):
+                state.tokens.pop()
+                state.line = start
+                return False
+            return True
+        return bool(inner(state, start, end, True))
+
+    rule.fn = guarded
+    md.block.ruler.__cache__ = None
+
+
 @functools.cache
 def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
-    md.use(dollarmath_plugin, allow_labels=True, allow_space=False, allow_digits=False)
+    md.use(dollarmath_plugin, allow_labels=True, allow_space=False, allow_digits=False, double_inline=True)
+    _guard_math_blocks(md)
     md.use(amsmath_plugin)
     md.use(myst_role_plugin)
     md.use(myst_block_plugin)

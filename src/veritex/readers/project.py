@@ -47,7 +47,10 @@ def project_root(folder: Path) -> Path:
 
 def is_in_book(path: Path) -> bool:
     """Whether a page beside this one (or a project file above it) may hold a target it does not."""
-    folder = path.resolve().parent
+    path = path.resolve()
+    if not path.is_file():
+        return False  # a document made in memory has no book around it
+    folder = path.parent
     if _config_files(folder):
         return True
     try:

@@ -14,14 +14,12 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from .directives import DirectiveCall, convert_options, directive_name, generic_spec, spec_for, split_options
-
 from ..model import (
     Block,
-    Citation,
     BlockBreak,
     BlockQuote,
     BulletList,
+    Citation,
     CodeBlock,
     CodeSpan,
     Comment,
@@ -56,12 +54,13 @@ from ..model import (
     Text,
     ThematicBreak,
 )
+from .directives import DirectiveCall, convert_options, directive_name, generic_spec, spec_for, split_options
 
 _REF_ROLES = {"eq", "numref", "ref", "doc", "prf:ref", "eqref", "term", "any"}
 _CITE_ROLES = {"cite": "", "cite:p": "p", "cite:t": "t", "cite:ps": "p", "cite:ts": "t", "citet": "t",
                "citep": "p", "cite:alp": "", "cite:author": "t", "cite:year": "p"}
 # Roles whose content is simply shown as text (the part before `<...>` where there is one).
-_TEXT_ROLES = {"index", "abbr", "sub", "sup", "kbd", "term", "download", "guilabel", "menuselection", "file",
+_TEXT_ROLES = {"index", "sub", "sup", "kbd", "term", "download", "guilabel", "menuselection", "file",
                "samp", "command", "program", "dfn", "title-reference", "emphasis", "strong"}
 # The textbook dialect's lines that label the block above them (`:label:`, `:eqlabel:`, `:width:`) or mark
 # prose for one code tab (`:begin_tab:` / `:end_tab:`).
@@ -333,6 +332,8 @@ class _TreeBuilder:
             out = stack[-1]
             kind = child.type
             if kind == "text":
+                if "$$" in child.content:
+                    self._unclosed_display(content, child.content, cursor, line0)
                 out.append(Text(child.content))
             elif kind in ("softbreak", "hardbreak"):
                 out.append(SoftBreak() if kind == "softbreak" else HardBreak())
@@ -486,6 +487,9 @@ def _attach_dialect_marks(blocks: list[Block], tab: str, body: Body) -> None:
                 continue
         if skipping:
             continue
+        if isinstance(block, Paragraph) and _marks(block) is None:
+            for label in _inline_marks(block):
+                out.append(Target(label, block.position))
         marks = _marks(block)
         if marks is None or not out:
             out.append(block)
@@ -503,6 +507,26 @@ def _attach_dialect_marks(blocks: list[Block], tab: str, body: Body) -> None:
                 # A section's label names the heading above it: the target goes before the heading.
                 out.insert(len(out) - 1 if isinstance(before, Heading) else len(out), target)
     blocks[:] = out
+
+
+def _inline_marks(paragraph: Paragraph) -> list[str]:
+    """Label marks inside a paragraph of prose: one right after a `$$..$$` display labels it; any other is
+    returned as a target for the paragraph. The marks leave the paragraph's text."""
+    kept: list[Inline] = []
+    loose: list[str] = []
+    for node in paragraph.children:
+        if isinstance(node, Role) and node.name in ("label", "eqlabel", "width"):
+            while kept and isinstance(kept[-1], SoftBreak):
+                kept.pop()
+            before = kept[-1] if kept else None
+            if isinstance(before, Math) and before.display and node.name != "width":
+                before.label = node.content.strip()
+            elif node.name != "width":
+                loose.append(node.content.strip())
+            continue
+        kept.append(node)
+    paragraph.children = kept
+    return loose
 
 
 def _figure_of(paragraph: Paragraph, captions: dict[int, list[Inline]]) -> Figure | None:
