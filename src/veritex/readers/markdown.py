@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
@@ -104,12 +105,39 @@ def _guard_math_blocks(md: MarkdownIt) -> None:
     md.block.ruler.__cache__ = None
 
 
+def _relax_closing_dollar(md: MarkdownIt) -> None:
+    """`$\\begin{bmatrix} a \\end{bmatrix} $`: a space before the closing dollar is accepted when the
+    span holds a TeX command (Jupyter's MathJax reads it so); prose prices like `$5 and $10` stay text."""
+    rule = next(r for r in md.inline.ruler.__rules__ if r.name == "math_inline")
+    strict = rule.fn
+    relaxed = math_inline_dollar(True, False, True)
+
+    def inline(state: StateInline, silent: bool) -> bool:
+        if strict(state, silent):
+            return True
+        start = state.pos
+        if state.src[start:start + 2] == "$$" or not relaxed(state, True):
+            return False
+        text, end = state.src[start + 1:state.pos - 1], state.pos
+        state.pos = start
+        if not text or text[0].isspace() or "\\" not in text or "\n\n" in text:
+            return False
+        if silent:
+            state.pos = end
+            return True
+        return bool(relaxed(state, False))
+
+    rule.fn = inline
+    md.inline.ruler.__cache__ = None
+
+
 @functools.cache
 def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(dollarmath_plugin, allow_labels=True, allow_space=False, allow_digits=False, double_inline=True)
     _guard_math_blocks(md)
+    _relax_closing_dollar(md)
     md.use(amsmath_plugin)
     md.use(myst_role_plugin)
     md.use(myst_block_plugin)
