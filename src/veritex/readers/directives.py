@@ -64,6 +64,7 @@ class DirectiveCall:
     body: str
     position: Position
     body_line: int  # 0-based line of the body's first line in the reader's source text
+    fence_line: int  # 0-based line of the directive's opening line
     parse: Callable[[str, int], list[Block]]  # (Markdown, its 0-based first line) -> blocks
     parse_inline: Callable[[str, int], list[Inline]]
     items: list[Item]
@@ -73,11 +74,7 @@ class DirectiveCall:
         return self.parse(self.body, self.body_line) if self.body.strip() else []
 
     def title(self) -> list[Inline]:
-        return self.parse_inline(self.argument, self.position_line0) if self.argument else []
-
-    @property
-    def position_line0(self) -> int:
-        return self.body_line - 1
+        return self.parse_inline(self.argument, self.fence_line) if self.argument else []
 
     def warn(self, message: str) -> None:
         self.items.append(Item("document", "warning", message, self.position))
@@ -143,7 +140,7 @@ def _nothing(call: DirectiveCall) -> list[Block]:
 
 def _raw(call: DirectiveCall) -> list[Block]:
     formats = call.argument.lower().split()
-    return [HtmlBlock(call.body + "\n", call.position)] if "html" in formats else []
+    return [HtmlBlock(call.body.rstrip("\n") + "\n", call.position)] if "html" in formats else []
 
 
 def _inside_project(call: DirectiveCall) -> Path | None:
@@ -179,7 +176,7 @@ def _include(call: DirectiveCall) -> list[Block]:
         return []
     # Read as if written here: the included text's formulas point at the directive's line.
     text = target.read_text(encoding="utf-8", errors="replace")
-    return [Directive("include", [], call.options, None, call.parse(text, call.position_line0), call.position)]
+    return [Directive("include", [], call.options, None, call.parse(text, call.fence_line), call.position)]
 
 
 def _unknown(call: DirectiveCall) -> list[Block]:

@@ -262,7 +262,7 @@ class _TreeBuilder:
         options, body, used = split_options(token.content)
         return DirectiveCall(
             name=name, argument=argument, options=options, body=body, position=self.src.position(line0),
-            body_line=line0 + 1 + used, parse=self.parse_blocks, parse_inline=self.parse_inline,
+            body_line=line0 + 1 + used, fence_line=line0, parse=self.parse_blocks, parse_inline=self.parse_inline,
             items=self.body.items, references=self.body.references)
 
     def _directive(self, token: Token, name: str, argument: str) -> list[Block]:
@@ -272,7 +272,7 @@ class _TreeBuilder:
             spec = generic_spec()
             if name not in self.body.unknown:
                 self.body.unknown.add(name)
-                call.warn(f"unknown directive `{{{name}}}`: shown as a box with its content; veritex reads "
+                call.warn(f"unknown directive '{name}': shown as a box with its content; veritex reads "
                           "admonitions, exercises, prf: blocks, figures, code, tabs, cards and the like")
         convert_options(call, spec)
         return spec.run(call)
@@ -365,7 +365,8 @@ class _TreeBuilder:
                 offset, delim = _find(content, child.content, cursor)
                 cursor = offset + 2 * len(delim) + len(child.content)
                 pos = _inline_position(self.src, line0, content, offset + len(delim), child.content)
-                out.append(self._add_math(Math(tex=child.content.strip(), display=kind == "math_inline_double",
+                tex, pos = _strip_leading(child.content, pos)
+                out.append(self._add_math(Math(tex=tex.rstrip(), display=kind == "math_inline_double",
                                                position=pos)))
             elif kind in ("myst_role", "dialect_role"):
                 name = str(child.meta.get("name", ""))
