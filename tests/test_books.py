@@ -410,3 +410,20 @@ def test_each_reference_role_is_a_reference(tmp_path: Path, role: str) -> None:
 def test_citation_nodes_are_inline(tmp_path: Path) -> None:
     doc = _doc(tmp_path, "Text [@a; @b] and [@c](not-a-cite) and [see](x).\n")
     assert [c.keys for c in _nodes(doc, Citation)] == [["a", "b"]]
+
+
+def test_a_solution_pair_around_code_cells_holds_them_folded(tmp_path: Path) -> None:
+    text = ("```{exercise}\n:label: ex1\nCompute.\n```\n\n```{solution-start} ex1\n:class: dropdown\n```\n\n"
+            "Part 1:\n\n```python\nanswer = 1\n```\n\nPart 2:\n\n```python\nanswer += 1\n```\n\nLast words.\n\n"
+            "```{solution-end}\n```\n\nAfter the solution.\n")
+    doc = _doc(tmp_path, text)
+    kinds = [type(c).__name__ for c in doc.cells]
+    assert kinds == ["MarkdownCell", "CodeCell", "MarkdownCell", "CodeCell", "MarkdownCell", "MarkdownCell"]
+    solution = doc.cells[0].body[-1]
+    assert isinstance(solution, Directive) and solution.name == "solution" and solution.span == 4
+    assert all(c.execute for c in doc.code_cells())  # the solution's code still runs
+    html = _page(tmp_path, text)
+    folded = html[html.index('<details class="vt-directive vt-solution"'):html.index("</details>")]
+    assert "Part 1:" in folded and "Part 2:" in folded and "Last words." in folded
+    assert 'id="cell-1"' in folded and 'id="cell-2"' in folded
+    assert "After the solution." not in folded and html.index("After the solution.") > html.index("</details>")

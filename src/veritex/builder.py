@@ -94,7 +94,7 @@ def build(
     and return the report. An unknown format raises `UnknownFormat` before anything is built.
 
     Code runs through `executor` (default: a `LocalExecutor(jobs)` of the build's own, closed at the
-    end; one given here is left open). Interrupted (Ctrl-C), the build stops its runs before it raises.
+    end; one given here is left open). `tab` picks the textbook dialect's code tab (default pytorch). Interrupted (Ctrl-C), the build stops its runs before it raises.
     """
     if isinstance(paths, str | Path):
         paths = [paths]

@@ -432,9 +432,11 @@ class Directive(Block):
 
     `name` is the directive's name as written (`note`, `prf:theorem`, `solution`); `title` its argument
     read as Markdown; `options` its `:key: value` lines; `number` is set by the numbering stage for the
-    numbered kinds (exercises, `prf:` blocks). The body is read as Markdown with math, like any prose."""
+    numbered kinds (exercises, `prf:` blocks). The body is read as Markdown with math, like any prose.
+    `span` is how many of the cells after this one the directive holds too: a `{solution-start}` ..
+    `{solution-end}` pair with code cells between (0 for a directive within its prose)."""
 
-    __slots__ = ("name", "title", "options", "label", "number", "children", "position")
+    __slots__ = ("name", "title", "options", "label", "number", "children", "position", "span")
 
     def __init__(
         self,
@@ -453,6 +455,7 @@ class Directive(Block):
         self.number = number
         self.children = [] if children is None else children
         self.position = position
+        self.span = 0
 
     def child_nodes(self) -> Iterable[Node]:
         return [*self.title, *self.children]

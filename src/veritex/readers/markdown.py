@@ -24,8 +24,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
-from ..model import Cell, Document, FrontMatter, Item, MarkdownCell, Position
+from ..model import Cell, Directive, Document, FrontMatter, Item, MarkdownCell, Position
 from .cells import code_cell_from_fence, dialect_tabs, is_runnable_fence
+from .directives import directive_name
 from .plain_yaml import plain_mapping
 from .tree import Body, Source, build_body
 
@@ -227,6 +228,7 @@ def split_cells(tokens: list[Token], src: Source, items: list[Item]) -> list[Cel
     pending: list[Token] = []
     body = Body()  # shared by the document's prose cells: directive names are warned about once
     tabs = dialect_tabs(tokens)
+    spans: list[tuple[str, int]] = []  # `{x-start}` still open at the top level: (x, the cell holding it)
 
     def flush() -> None:
         if pending:
@@ -234,7 +236,18 @@ def split_cells(tokens: list[Token], src: Source, items: list[Item]) -> list[Cel
             pending.clear()
 
     for token in tokens:
-        if token.level == 0 and token.type == "fence" and tabs is not None and tabs.is_input(token.info):
+        pair = directive_name(token.info) if token.level == 0 and token.type == "fence" else None
+        if pair is not None and pair[0].endswith("-start"):
+            spans.append((pair[0][: -len("-start")], len(cells)))
+            pending.append(token)
+        elif pair is not None and pair[0].endswith("-end") and spans and spans[-1][0] == pair[0][: -len("-end")]:
+            name, opened_in = spans.pop()
+            if opened_in == len(cells):
+                pending.append(token)  # opened in this same prose cell: the tree closes it
+                continue
+            flush()  # the prose before the `-end` is the last cell inside
+            _span_cells(cells, opened_in, name)
+        elif token.level == 0 and token.type == "fence" and tabs is not None and tabs.is_input(token.info):
             cell = tabs.cell(token, src, items)
             if cell is not None:
                 flush()
@@ -248,6 +261,17 @@ def split_cells(tokens: list[Token], src: Source, items: list[Item]) -> list[Cel
             pending.append(token)
     flush()
     return cells
+
+
+def _span_cells(cells: list[Cell], opened_in: int, name: str) -> None:
+    """A `{name-start}` .. `{name-end}` pair with code cells between: the directive, left open at the end of
+    its prose cell, holds the cells up to the `-end` (so a solution folds its code too)."""
+    cell = cells[opened_in] if opened_in < len(cells) else None
+    if not isinstance(cell, MarkdownCell):
+        return
+    last = cell.body[-1] if cell.body else None
+    if isinstance(last, Directive) and last.name == name:
+        last.span = len(cells) - opened_in - 1
 
 
 def _markdown_cell(tokens: list[Token], src: Source, items: list[Item], shared: Body | None = None) -> MarkdownCell:

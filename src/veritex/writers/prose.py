@@ -212,23 +212,32 @@ class ProseWriter:
         return "<hr>\n"
 
     def _render_Directive(self, node: Directive) -> str:
-        name = node.name.lower()
-        if name == "include":
+        if node.name.lower() == "include":
             return self._nested(node.children, tight=False)
+        return self.directive_open(node) + self._nested(node.children, tight=False) + self.directive_close(node)
+
+    def directive_open(self, node: Directive) -> str:
+        """A directive's box up to its body: a folded one is a <details>, a margin note an <aside>."""
+        name = node.name.lower()
         ident = "" if self.copy or not node.label else f' id="{escape(node.label)}"'
-        family = "vt-" + "".join(c if c.isalnum() else "-" for c in name)
-        body = self._nested(node.children, tight=False)
-        title = self._directive_title(node)
-        classes = f"vt-directive {family}"
+        classes = "vt-directive vt-" + "".join(c if c.isalnum() else "-" for c in name)
         if name == "epigraph":
-            return f'<blockquote class="{classes}"{ident}>\n{body}</blockquote>\n'
-        folded = (name in ("solution", "dropdown") or "dropdown" in node.options.get("class", "").split())
-        if folded:
+            return f'<blockquote class="{classes}"{ident}>\n'
+        title = self._directive_title(node)
+        if _folded(node):
             return (f'<details class="{classes}"{ident}><summary class="vt-directive-title">{title or "Details"}'
-                    f'</summary>\n<div class="vt-directive-body">\n{body}</div></details>\n')
+                    f'</summary>\n<div class="vt-directive-body">\n')
         tag = "aside" if name in ("margin", "sidebar") else "div"
         head = f'<p class="vt-directive-title">{title}</p>\n' if title else ""
-        return f'<{tag} class="{classes}"{ident}>\n{head}<div class="vt-directive-body">\n{body}</div></{tag}>\n'
+        return f'<{tag} class="{classes}"{ident}>\n{head}<div class="vt-directive-body">\n'
+
+    def directive_close(self, node: Directive) -> str:
+        name = node.name.lower()
+        if name == "epigraph":
+            return "</blockquote>\n"
+        if _folded(node):
+            return "</div></details>\n"
+        return "</div></aside>\n" if name in ("margin", "sidebar") else "</div></div>\n"
 
     def _directive_title(self, node: Directive) -> str:
         """`Theorem 2 (Title)`, `Exercise 1`, `Note`, an admonition's own title, a solution's reference."""
@@ -347,6 +356,11 @@ class ProseWriter:
             return f'<span class="vt-eval"{ident} title="{expr}">{node.value["text/html"]}</span>'
         shown = html.escape(str(node.value.get("text/plain", "")))
         return f'<span class="vt-eval"{ident} title="{expr}">{shown}</span>'
+
+
+def _folded(node: Directive) -> bool:
+    """Solutions and dropdowns fold, and any directive with `:class: dropdown`."""
+    return node.name.lower() in ("solution", "dropdown") or "dropdown" in node.options.get("class", "").split()
 
 
 def _renderers() -> dict[type, Callable[[ProseWriter, Node], str]]:
