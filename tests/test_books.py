@@ -184,12 +184,16 @@ def test_a_target_missing_from_a_lone_page_is_an_error(tmp_path: Path) -> None:
 
 def test_a_target_that_may_live_in_another_page_of_the_book_is_a_warning(tmp_path: Path) -> None:
     _write(tmp_path, "other.md", "# Other\n")
-    doc = _doc(tmp_path, "See {ref}`elsewhere`, {eq}`eq-far` and {doc}`other` and {doc}`gone <missing>`.\n")
-    assert not _problems(doc, "error")
+    doc = _doc(tmp_path, "See {ref}`elsewhere`, :eqref:`eq_far`, {doc}`other` and {doc}`gone <missing>`; "
+               "{eq}`eq-here`.\n")
     warned = [w.label for w in _problems(doc, "warning")]
-    assert warned == ["elsewhere", "eq-far", "missing"]
+    assert warned == ["elsewhere", "eq_far", "missing"]
+    (error,) = _problems(doc, "error")  # `{eq}` names a formula of this page, book or not
+    assert error.label == "eq-here"
     other = [r for r in doc.all_references() if r.role == "doc"]
     assert (other[0].anchor, other[0].shown) == ("other.html", "other") and other[1].shown == "gone"
+    html = _page(tmp_path, "See :numref:`sec_far`.\n", name="far.md")
+    assert '<span class="vt-ref vt-elsewhere" id="ref-1" title="sec_far: not in this page">sec_far</span>' in html
 
 
 def test_a_project_file_above_makes_a_book(tmp_path: Path) -> None:
@@ -244,7 +248,7 @@ def test_dialect_labels_references_and_figures(tmp_path: Path) -> None:
     doc = _doc(tmp_path, DIALECT)
     assert [(m.label, m.number) for m in doc.all_math() if m.display] == [("eq_softmax", 1), ("eq_inline", 2)]
     refs = list(doc.all_references())
-    assert refs[0].resolved is not None and refs[0].role == "eq"
+    assert refs[0].resolved is not None and refs[0].role == "numref"  # reads as (1), like {eq}
     assert [r.shown for r in refs[1:]] == ["Softmax", "Figure 1"]
     (figure,) = _nodes(doc, Figure)
     assert (figure.label, figure.width, figure.src) == ("fig_net", "300px", "../img/net.svg")
@@ -271,6 +275,7 @@ def test_dialect_page_shows_no_markup(tmp_path: Path) -> None:
     for raw in (":label:", ":eqlabel:", ":eqref:", ":numref:", ":width:", "#@tab", ":begin_tab:", "$$"):
         assert raw not in html, raw
     assert '<figure class="vt-figure" id="fig_net">' in html and 'style="width:300px"' in html
+    assert 'href="#eq-eq_softmax">(1)</a>' in html
 
 
 def test_tab_option_on_the_command_line(tmp_path: Path) -> None:

@@ -374,7 +374,7 @@ class _TreeBuilder:
                 offset = content.find(literal, cursor)
                 cursor = offset + len(literal) if offset >= 0 else cursor
                 pos = _inline_position(self.src, line0, content, max(offset, 0), literal)
-                out.append(self._role(name, child.content, pos))
+                out.append(self._role(name, child.content, pos, "dialect" if kind == "dialect_role" else "myst"))
             elif kind == "pandoc_cite":
                 offset = content.find(child.content, cursor)
                 cursor = offset + len(child.content) if offset >= 0 else cursor
@@ -393,11 +393,14 @@ class _TreeBuilder:
                 out.append(Text(child.content))
         return top
 
-    def _role(self, name: str, content: str, pos: Position) -> Inline:
+    def _role(self, name: str, content: str, pos: Position, kind_of_role: str = "myst") -> Inline:
         name = name.lower()
         if name in _REF_ROLES:
             text, target = _split_labelled(content)
-            role = {"eqref": "eq", "prf:ref": "prf:ref", "term": "ref", "any": "ref"}.get(name, name)
+            # The dialect's `:eqref:` reads as `(2)` like `{eq}`, and may point into another page like `{numref}`.
+            role = {"term": "ref", "any": "ref"}.get(name, name)
+            if kind_of_role == "dialect" and name == "eqref":
+                role = "numref"
             ref = Reference(target=target, role=role, position=pos, text=text)
             self.body.references.append(ref)
             return ref
@@ -556,7 +559,7 @@ def _alt_text(tokens: Sequence[Token]) -> str:
     """An image's description as plain text, as CommonMark asks for its `alt` attribute."""
     parts: list[str] = []
     for token in tokens:
-        if token.type in ("text", "code_inline", "html_inline", "math_inline"):
+        if token.type in ("text", "code_inline", "html_inline"):
             parts.append(token.content)
         elif token.type == "image":
             parts.append(_alt_text(token.children or []))

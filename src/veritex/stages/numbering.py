@@ -32,6 +32,7 @@ from ..model import (
 __all__ = ["number_equations", "reference_text"]
 
 _DOCUMENT_SUFFIXES = (".md", ".ipynb", ".markdown")
+_PAGE_ROLES = ("eq", "eqref")  # `{eq}` and `\eqref`
 
 
 @dataclass
@@ -88,7 +89,9 @@ def number_equations(doc: Document) -> None:
             from ..readers.project import is_in_book
 
             in_book = is_in_book(doc.path)
-        if in_book:
+        # `{eq}` and `\eqref` name a formula of this page, as they always did: unknown is an error.
+        if in_book and ref.role not in _PAGE_ROLES:
+            ref.shown = ref.text or (f"({ref.target})" if ref.role == "eq" else ref.target)
             doc.add(Item("reference", "warning", f"reference '{ref.target}' is not in this page: it may be in "
                          "another page of the book, which veritex does not read yet; shown as text",
                          ref.position, label=ref.target))
