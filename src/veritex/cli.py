@@ -61,6 +61,12 @@ _SIZE = _Size()
 _DEFAULT_CAP = 2 * 1024**3  # the builder's DEFAULT_CACHE_MAX_SIZE, which this module does not import
 
 
+def _tab(fn: Any) -> Any:
+    return click.option("--tab", metavar="NAME", help="The textbook dialect's code tab to run and show "
+                        "(```{.python .input} cells marked #@tab NAME), over the front matter's `tab:` "
+                        "[default: pytorch].")(fn)
+
+
 def _common(fn: Any) -> Any:
     fn = click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document.")(fn)
     fn = click.option("-j", "--jobs", default=1, show_default=True, help="Documents built in parallel, one kernel each.")(fn)
@@ -69,9 +75,6 @@ def _common(fn: Any) -> Any:
     fn = click.option("--force", is_flag=True, help="Re-execute even when the cache is up to date.")(fn)
     fn = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="S",
                       help="Seconds a cell may run, over the front matter's `timeout`.")(fn)
-    fn = click.option("--tab", metavar="NAME", help="The textbook dialect's code tab to run and show "
-                      "(```{.python .input} cells marked #@tab NAME), over the front matter's `tab:` "
-                      "[default: pytorch].")(fn)
     fn = click.option("--cache-dir", type=click.Path(path_type=Path), help="Where caches live [default: OUTDIR/.veritex-cache].")(fn)
     fn = click.option("--cache-max-size", type=_SIZE, default=_DEFAULT_CAP, show_default="2G",
                       help="Size cap of the cache folder, applied after the build (least recently used go first).")(fn)
@@ -80,6 +83,7 @@ def _common(fn: Any) -> Any:
 
 @main.command()
 @_common
+@_tab
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the pages go.")
 @click.option("-t", "--to", "formats", default="html", show_default=True, metavar="FORMAT[,FORMAT...]",
@@ -101,6 +105,7 @@ def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_e
 
 @main.command()
 @_common
+@_tab
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the caches are kept (no page is written).")
 def check(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
@@ -174,9 +179,6 @@ def _summary(report: Report, outdir: Path | None, verdicts: bool) -> None:
 
 
 def _cache_place(fn: Any) -> Any:
-    fn = click.option("--tab", metavar="NAME", help="The textbook dialect's code tab to run and show "
-                      "(```{.python .input} cells marked #@tab NAME), over the front matter's `tab:` "
-                      "[default: pytorch].")(fn)
     fn = click.option("--cache-dir", type=click.Path(path_type=Path),
                       help="The cache folder [default: OUTDIR/.veritex-cache].")(fn)
     return click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,

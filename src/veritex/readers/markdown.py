@@ -277,12 +277,8 @@ def _span_cells(cells: list[Cell], opened_in: int, name: str) -> None:
 def _markdown_cell(tokens: list[Token], src: Source, items: list[Item], shared: Body | None = None) -> MarkdownCell:
     first_line = next((t.map[0] for t in tokens if t.map), 0)
     last_line = max((t.map[1] for t in tokens if t.map), default=first_line)
-    body = build_body(tokens, src, Body(items=shared.items, unknown=shared.unknown) if shared else None)
-    if shared is None:
-        items.extend(body.items)
-    elif body.items is shared.items and shared.items:
-        items.extend(shared.items)
-        shared.items.clear()
+    body = build_body(tokens, src, Body(unknown=shared.unknown) if shared else None)
+    items.extend(body.items)
     return MarkdownCell(
         source="\n".join(src.lines[first_line:last_line]), position=src.position(first_line), body=body.blocks,
         math=body.math, references=body.references, evals=body.evals, citations=body.citations,

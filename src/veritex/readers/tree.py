@@ -114,13 +114,10 @@ class Body:
 
 
 def build_body(tokens: Sequence[Token], src: Source, body: Body | None = None) -> Body:
-    """The tree of the block tokens `tokens` (one prose cell); `body` carries the indexes (and the
-    directive names already warned about) from cell to cell."""
+    """The tree of the block tokens `tokens` (one prose cell), its indexes and the reader's warnings; a
+    `body` given here brings the directive names already warned about in earlier cells."""
     out = body if body is not None else Body()
-    start = len(out.blocks)
-    builder = _TreeBuilder(src, out)
-    builder.run_into(tokens, out.blocks)
-    del out.blocks[:start]
+    _TreeBuilder(src, out).run_into(tokens, out.blocks)
     return out
 
 
