@@ -188,8 +188,10 @@ def test_a_target_that_may_live_in_another_page_of_the_book_is_a_warning(tmp_pat
                "{eq}`eq-here`.\n")
     warned = [w.label for w in _problems(doc, "warning")]
     assert warned == ["elsewhere", "eq_far", "missing"]
-    (error,) = _problems(doc, "error")  # `{eq}` names a formula of this page, book or not
+    (error,) = _problems(doc, "error")  # in a veritex document `{eq}` names a formula of this page
     assert error.label == "eq-here"
+    myst = _doc(tmp_path, "---\njupytext:\n  formats: md:myst\n---\n\nSee {eq}`eq-here`.\n", name="myst.md")
+    assert not _problems(myst, "error") and [w.label for w in _problems(myst, "warning")] == ["eq-here"]
     other = [r for r in doc.all_references() if r.role == "doc"]
     assert (other[0].anchor, other[0].shown) == ("other.html", "other") and other[1].shown == "gone"
     html = _page(tmp_path, "See :numref:`sec_far`.\n", name="far.md")
@@ -198,8 +200,8 @@ def test_a_target_that_may_live_in_another_page_of_the_book_is_a_warning(tmp_pat
 
 def test_a_project_file_above_makes_a_book(tmp_path: Path) -> None:
     _write(tmp_path, "myst.yml", "project:\n  title: B\n")
-    doc = _doc(tmp_path / "chapter", "See {numref}`fig-x`.\n")
-    assert not _problems(doc, "error") and [w.label for w in _problems(doc, "warning")] == ["fig-x"]
+    doc = _doc(tmp_path / "chapter", "See {numref}`fig-x` and {eq}`eq-y`.\n")
+    assert not _problems(doc, "error") and [w.label for w in _problems(doc, "warning")] == ["fig-x", "eq-y"]
 
 
 # The textbook dialect ---------------------------------------------------------------------------------

@@ -45,19 +45,21 @@ def project_root(folder: Path) -> Path:
     return files[0].parent if files else folder.resolve()
 
 
-def is_in_book(path: Path) -> bool:
-    """Whether a page beside this one (or a project file above it) may hold a target it does not."""
+def is_in_book(path: Path) -> str | None:
+    """Why another page may hold a target this one lacks: "project" (a project file in its folder or
+    above), "siblings" (other pages beside it), or None."""
     path = path.resolve()
     if not path.is_file():
-        return False  # a document made in memory has no book around it
+        return None  # a document made in memory has no book around it
     folder = path.parent
     if _config_files(folder):
-        return True
+        return "project"
     try:
         with os.scandir(folder) as entries:
-            return any(e.name != path.name and e.name.endswith(DOCUMENT_SUFFIXES) for e in entries)
+            beside = any(e.name != path.name and e.name.endswith(DOCUMENT_SUFFIXES) for e in entries)
     except OSError:
-        return False
+        return None
+    return "siblings" if beside else None
 
 
 def _load(path: Path, items: list[Item]) -> dict[str, Any]:

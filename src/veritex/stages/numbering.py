@@ -69,7 +69,7 @@ def number_equations(doc: Document) -> None:
             math.number = number
 
     anchors = _anchors(doc)
-    in_book: bool | None = None
+    in_book: str | None = ""
     for ref in doc.all_references():
         ref.resolved = labels.get(ref.target)
         ref.shown = ref.anchor = None
@@ -85,12 +85,11 @@ def number_equations(doc: Document) -> None:
             ref.anchor = found.anchor
             ref.shown = _shown(ref, found)
             continue
-        if in_book is None:
+        if in_book == "":
             from ..readers.project import is_in_book
 
             in_book = is_in_book(doc.path)
-        # `{eq}` and `\eqref` name a formula of this page, as they always did: unknown is an error.
-        if in_book and ref.role not in _PAGE_ROLES:
+        if _may_be_elsewhere(doc, ref, in_book):
             ref.shown = ref.text or (f"({ref.target})" if ref.role == "eq" else ref.target)
             doc.add(Item("reference", "warning", f"reference '{ref.target}' is not in this page: it may be in "
                          "another page of the book, which veritex does not read yet; shown as text",
@@ -99,6 +98,16 @@ def number_equations(doc: Document) -> None:
             known = sorted({*labels, *anchors})
             doc.add(Item("reference", "error", _unknown_message(ref.target, known), ref.position,
                          label=ref.target))
+
+
+def _may_be_elsewhere(doc: Document, ref: Reference, in_book: str | None) -> bool:
+    """`{eq}` and `\\eqref` name a formula of this page in a veritex document, as they always did; in a
+    Jupyter Book page (jupytext front matter) or under a project file, labels are book-wide."""
+    if in_book is None:
+        return False
+    if ref.role not in _PAGE_ROLES:
+        return True
+    return in_book == "project" or "jupytext" in doc.meta.raw
 
 
 def _shown(ref: Reference, found: _Anchor) -> str:
