@@ -19,8 +19,8 @@ from ..model import Block, CodeBlock, Directive, Figure, HtmlBlock, Inline, Item
 Converter = Callable[[str], str]
 
 __all__ = [
-    "ADMONITIONS", "DIRECTIVES", "DirectiveCall", "DirectiveSpec", "NUMBERED_KINDS", "directive_name", "spec_for",
-    "split_options",
+    "ADMONITIONS", "DIRECTIVES", "DirectiveCall", "DirectiveSpec", "convert_options", "directive_name",
+    "generic_spec", "spec_for", "split_options",
 ]
 
 
@@ -94,7 +94,6 @@ class DirectiveSpec:
 ADMONITIONS = ("note", "warning", "tip", "hint", "important", "caution", "attention", "danger", "error",
                "seealso", "admonition", "epigraph", "topic", "dropdown", "card", "margin", "sidebar",
                "tab-set", "tab-item", "grid", "grid-item", "grid-item-card", "glossary", "pull-quote")
-NUMBERED_KINDS = ("exercise", "prf:*")  # the numbering stage numbers these per kind, and figures
 
 
 def _box(call: DirectiveCall) -> list[Block]:
@@ -179,10 +178,6 @@ def _include(call: DirectiveCall) -> list[Block]:
     return [Directive("include", [], call.options, None, call.parse(text, call.fence_line), call.position)]
 
 
-def _unknown(call: DirectiveCall) -> list[Block]:
-    return _box(call)
-
-
 _BOX_OPTIONS: dict[str, Converter] = {"class": unchanged, "name": unchanged}
 _FIGURE_OPTIONS: dict[str, Converter] = {
     "name": unchanged, "width": length, "height": length, "align": ALIGN, "alt": unchanged, "scale": unchanged,
@@ -208,7 +203,7 @@ DIRECTIVES: dict[str, DirectiveSpec] = {
 }
 _PROOF = DirectiveSpec(_numbered, {**_BOX_OPTIONS, "label": unchanged, "nonumber": unchanged},
                        "a numbered theorem-like block")
-_GENERIC = DirectiveSpec(_unknown, {}, "a directive veritex does not know: a titled box")
+_GENERIC = DirectiveSpec(_box, {}, "a directive veritex does not know: a titled box")
 
 
 def directive_name(info: str) -> tuple[str, str] | None:
