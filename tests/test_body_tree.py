@@ -92,11 +92,11 @@ def test_table_rows_cells_and_alignment() -> None:
 
 
 def test_code_blocks_that_do_not_run() -> None:
-    indented, bare, bash, directive = _body("    code\n\n```\nbare\n```\n\n```bash\nls\n```\n\n```{note}\nx\n```\n")
+    indented, bare, bash, attributed = _body("    code\n\n```\nbare\n```\n\n```bash\nls\n```\n\n```{.r}\nx\n```\n")
     assert indented == CodeBlock("code\n", "", "", Position("t.md", 1, 1))
     assert (bare.language, bare.code) == ("", "bare\n")
     assert (bash.language, bash.info, bash.position) == ("bash", "bash", Position("t.md", 7, 1))
-    assert (directive.language, directive.info) == ("", "{note}")
+    assert (attributed.language, attributed.info) == ("", "{.r}")  # a directive ({note}) is a box now
 
 
 def test_display_math_in_every_spelling_with_labels_and_positions() -> None:

@@ -52,6 +52,7 @@ class BuildOptions:
     max_output_size: int | None = None  # bytes of one output shown in a page, over the front matter's
     max_page_size: int | None = None  # bytes of all outputs shown in a page, over the front matter's
     debug: bool = False  # an unexpected error in veritex shows its traceback
+    tab: str | None = None  # the textbook dialect's code tab, over the front matter's `tab:`
     executor: Executor | None = field(default=None, repr=False)  # default: a LocalExecutor(jobs), made when needed
     on_progress: Callable[[str, Path], None] | None = field(default=None, repr=False)
     on_cell: Callable[[str, int, int], None] | None = field(default=None, repr=False)  # (document, n, N)
@@ -99,12 +100,13 @@ def build(
     max_output_size: int | None = None,
     max_page_size: int | None = None,
     debug: bool = False,
+    tab: str | None = None,
 ) -> Report:
     """Build documents (files or folders) into `formats` (writer names, default HTML pages) under `outdir`
     and return the report. An unknown format raises `UnknownFormat` before anything is built.
 
     Code runs through `executor` (default: a `LocalExecutor(jobs)` of the build's own, closed at the
-    end; one given here is left open). Interrupted (Ctrl-C), the build stops its runs before it raises.
+    end; one given here is left open). `tab` picks the textbook dialect's code tab (default pytorch). Interrupted (Ctrl-C), the build stops its runs before it raises.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
@@ -112,7 +114,7 @@ def build(
         outdir=Path(outdir), force=force, strict=strict, execute=execute, jobs=max(1, jobs),
         cache_dir=Path(cache_dir) if cache_dir else None, on_progress=on_progress, write=write,
         timeout=timeout, executor=executor, on_cell=on_cell, cache_max_size=cache_max_size,
-        formats=parse_formats(formats), trust=trust, max_output_size=max_output_size,
+        formats=parse_formats(formats), tab=tab, trust=trust, max_output_size=max_output_size,
         max_page_size=max_page_size, debug=debug,
     )
     if options.write:
@@ -301,7 +303,7 @@ def _start_document(source: Path, relative: Path, options: BuildOptions) -> Docu
 
     notify("reading", source)
     try:
-        doc = read(source)
+        doc = read(source, options.tab)
     except NotebookError as exc:
         return DocumentReport(source, items=[Item("document", "error", exc.message, exc.position)],
                               seconds=time.perf_counter() - started)
@@ -366,6 +368,10 @@ def start_compile(
     doc.meta.max_output_size = options.max_output_size or doc.meta.max_output_size
     doc.meta.max_page_size = options.max_page_size or doc.meta.max_page_size
     number_equations(doc)
+    if any(True for _ in doc.all_citations()):
+        from .stages.citations import resolve_citations
+
+        resolve_citations(doc)
     note_silent_inputs(doc)
     compiling = _Compiling(doc, report)
     runnable = options.execute and doc.meta.execute and any(c.execute for c in doc.code_cells())

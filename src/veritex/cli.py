@@ -61,6 +61,12 @@ _SIZE = _Size()
 _DEFAULT_CAP = 2 * 1024**3  # the builder's DEFAULT_CACHE_MAX_SIZE, which this module does not import
 
 
+def _tab(fn: Any) -> Any:
+    return click.option("--tab", metavar="NAME", help="The textbook dialect's code tab to run and show "
+                        "(```{.python .input} cells marked #@tab NAME), over the front matter's `tab:` "
+                        "[default: pytorch].")(fn)
+
+
 def _common(fn: Any) -> Any:
     fn = click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document.")(fn)
     fn = click.option("-j", "--jobs", default=1, show_default=True, help="Documents built in parallel, one kernel each.")(fn)
@@ -85,6 +91,7 @@ def _common(fn: Any) -> Any:
 
 @main.command()
 @_common
+@_tab
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the pages go.")
 @click.option("-t", "--to", "formats", default="html", show_default=True, metavar="FORMAT[,FORMAT...]",
@@ -92,13 +99,13 @@ def _common(fn: Any) -> Any:
                    "notebook), gfm (GitHub Markdown), or one an installed package adds.")
 def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
           as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, formats: str,
-          **safety: Any) -> None:
+          tab: str | None, **safety: Any) -> None:
     """Build .md / .ipynb documents (files, or every document under folders) into HTML pages (or --to)."""
     from .writers.registry import UnknownFormat
 
     try:
         report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, timeout, write=True,
-                      cache_max_size=cache_max_size, formats=formats, **safety)
+                      cache_max_size=cache_max_size, formats=formats, tab=tab, **safety)
     except UnknownFormat as exc:
         raise click.BadParameter(str(exc), param_hint="'--to'") from None
     sys.exit(report.exit_code)
@@ -106,19 +113,22 @@ def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_e
 
 @main.command()
 @_common
+@_tab
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the caches are kept (no page is written).")
 def check(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
-          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, **safety: Any) -> None:
+          as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, tab: str | None,
+          **safety: Any) -> None:
     """Run documents (through the cache) and print one verdict per formula, check and expectation."""
     report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, timeout, write=False,
-                  verdicts=True, cache_max_size=cache_max_size, **safety)
+                  verdicts=True, cache_max_size=cache_max_size, tab=tab, **safety)
     sys.exit(report.exit_code)
 
 
 def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
          as_json: bool, cache_dir: Path | None, timeout: float | None, *, write: bool,
-         verdicts: bool = False, cache_max_size: int, formats: str = "html", **safety: Any) -> Report:
+         verdicts: bool = False, cache_max_size: int, formats: str = "html", tab: str | None = None,
+         **safety: Any) -> Report:
     """`safety`: trust, max_output_size, max_page_size, debug (as `veritex.build` takes them)."""
     from .builder import build as build_docs
     from .progress import progress_for
@@ -129,7 +139,7 @@ def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_ex
                             cache_dir=cache_dir, write=write, timeout=timeout,
                             on_progress=progress.stage if progress else None,
                             on_cell=progress.cell if progress else None,
-                            cache_max_size=cache_max_size, formats=formats, **safety)
+                            cache_max_size=cache_max_size, formats=formats, tab=tab, **safety)
     except KeyboardInterrupt:
         if progress:
             progress.stop()

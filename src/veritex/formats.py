@@ -79,7 +79,7 @@ _STAMPS = "stamps"  # the cache namespace: one entry per document and format
 def stamp_key(source_bytes: bytes, options: BuildOptions) -> str:
     """What a document's outputs depend on besides the writer: its source and the build's settings
     (the store's key adds veritex's version and the environment the code runs in)."""
-    return digest([source_bytes, options.strict, options.execute, options.timeout, options.trust,
+    return digest([source_bytes, options.strict, options.execute, options.timeout, options.tab, options.trust,
                    options.max_output_size, options.max_page_size])
 
 
@@ -138,7 +138,8 @@ def _write_stamp(source: Path, target: Target, key: str, written: list[Path], do
         "outputs": [[os.path.relpath(path, options.outdir), path.stat().st_mtime_ns] for path in written],
         "title": report.title,
         "items": [item_to_record(i) for i in report.items],
-        "data_files": stamps(source.parent, [*doc.data_files, *doc.local_files]),  # images shown too
+        # images shown and book files read (macros, .bib) count like the data files the cells read
+        "data_files": stamps(source.parent, [*doc.data_files, *doc.local_files, *doc.project_files]),
         "uses": store.used(),
     }
     store.save(_STAMPS, entry, record)

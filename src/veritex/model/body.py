@@ -8,7 +8,7 @@ number, never markup made for one target.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal
 
 from .position import Position
@@ -183,12 +183,34 @@ def reference_text(math: Math, role: str) -> str:
 
 @dataclass
 class Reference(Inline):
-    """`{eq}`label``, `\\eqref{label}` or `\\ref{label}` in prose."""
+    """A cross-reference in prose: `{eq}`label``, `\\eqref{label}`, `\\ref{label}`, MyST's `{ref}`,
+    `{numref}`, `{doc}`, `{prf:ref}` and the textbook dialect's `:eqref:` / `:numref:`.
+
+    `text` is what the author wrote before `<label>` (`{ref}`words <label>``), if anything. The
+    numbering stage sets `resolved` (a formula) or `shown` and `anchor` (any other target: a heading, a
+    figure, a theorem ...); `anchor` may name another page (`other.html#id`)."""
 
     target: str
     role: str
     position: Position
     resolved: Math | None = None
+    text: str | None = None
+    shown: str | None = None
+    anchor: str | None = None
+
+
+@dataclass
+class Citation(Inline):
+    """`{cite}`key1,key2``, `{cite:p}`, `{cite:t}`, Pandoc's `[@key]` and the dialect's `:cite:`.
+
+    `form` is "p" (in parentheses), "t" (in the text: Author (year)) or "" (the key list as the role
+    gives it). The citation stage sets `shown` (the text) and `found` (the keys the bibliography has)."""
+
+    keys: list[str]
+    form: str
+    position: Position
+    shown: str | None = None
+    found: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -404,13 +426,88 @@ class BlockBreak(Block):
         self.position = position
 
 
+class Directive(Block):
+    """A MyST / Jupyter Book directive shown as a box: an admonition, an exercise or solution, a `prf:`
+    theorem, a tab, a card, a margin note, or a directive veritex does not know (shown the same way).
+
+    `name` is the directive's name as written (`note`, `prf:theorem`, `solution`); `title` its argument
+    read as Markdown; `options` its `:key: value` lines; `number` is set by the numbering stage for the
+    numbered kinds (exercises, `prf:` blocks). The body is read as Markdown with math, like any prose.
+    `span` is how many of the cells after this one the directive holds too: a `{solution-start}` ..
+    `{solution-end}` pair with code cells between (0 for a directive within its prose)."""
+
+    __slots__ = ("name", "title", "options", "label", "number", "children", "position", "span")
+
+    def __init__(
+        self,
+        name: str,
+        title: list[Inline] | None = None,
+        options: dict[str, str] | None = None,
+        label: str | None = None,
+        children: list[Block] | None = None,
+        position: Position | None = None,
+        number: int | None = None,
+    ) -> None:
+        self.name = name
+        self.title = [] if title is None else title
+        self.options = {} if options is None else options
+        self.label = label
+        self.number = number
+        self.children = [] if children is None else children
+        self.position = position
+        self.span = 0
+
+    def child_nodes(self) -> Iterable[Node]:
+        return [*self.title, *self.children]
+
+
+class Figure(Block):
+    """An image with a caption (`{figure}`, `{image}`, the dialect's `![..](..)` + `:label:`); `number`
+    is set by the numbering stage when the figure has a label."""
+
+    __slots__ = ("src", "alt", "caption", "label", "width", "align", "number", "position")
+
+    def __init__(
+        self,
+        src: str,
+        alt: str = "",
+        caption: list[Block] | None = None,
+        label: str | None = None,
+        width: str | None = None,
+        align: str | None = None,
+        position: Position | None = None,
+        number: int | None = None,
+    ) -> None:
+        self.src = src
+        self.alt = alt
+        self.caption = [] if caption is None else caption
+        self.label = label
+        self.width = width
+        self.align = align
+        self.number = number
+        self.position = position
+
+    def child_nodes(self) -> Iterable[Node]:
+        return self.caption
+
+
+class Bibliography(Block):
+    """The list of works a page cites, one entry per key in order of first citation: (key, text)."""
+
+    __slots__ = ("entries", "position")
+
+    def __init__(self, entries: list[tuple[str, str]] | None = None, position: Position | None = None) -> None:
+        self.entries = [] if entries is None else entries
+        self.position = position
+
+
 BLOCK_TYPES: tuple[type[Block], ...] = (
     Paragraph, Heading, BlockQuote, BulletList, OrderedList, Table, ThematicBreak, HtmlBlock, CodeBlock,
-    MathBlock, Target, Comment, BlockBreak,
+    MathBlock, Target, Comment, BlockBreak, Directive, Figure, Bibliography,
 )
 INLINE_TYPES: tuple[type[Inline], ...] = (
     Text, SoftBreak, HardBreak, Emphasis, Strong, Strikethrough, CodeSpan, Link, Image, HtmlInline, Role, Math,
-    Reference, InlineEval,
+    Reference, InlineEval, Citation,
 )
 
 
@@ -449,3 +546,22 @@ def plain_text(inlines: Iterable[Inline]) -> str:
         elif isinstance(node, _CONTAINERS):
             parts.append(plain_text(node.children))
     return "".join(parts)
+
+
+_KIND_TITLES = {"seealso": "See also", "tab-set": "", "tab-item": "", "grid": "", "grid-item": "",
+                "grid-item-card": "", "card": "", "margin": "", "sidebar": "", "include": "", "prf:proof": "Proof"}
+
+
+def directive_kind(name: str) -> str:
+    """What a directive is called on the page: `prf:theorem` -> Theorem, `seealso` -> See also."""
+    lowered = name.lower()
+    if lowered in _KIND_TITLES:
+        return _KIND_TITLES[lowered]
+    return lowered.split(":")[-1].replace("-", " ").capitalize()
+
+
+def is_numbered(directive: Directive) -> bool:
+    """Exercises and `prf:` blocks other than proofs are numbered (unless `:nonumber:`)."""
+    name = directive.name.lower()
+    return (name == "exercise" or name.startswith("prf:") and name != "prf:proof") and (
+        "nonumber" not in directive.options)

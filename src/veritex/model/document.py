@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .body import Block, Heading, InlineEval, Math, Reference, walk
+from .body import Block, Citation, Heading, InlineEval, Math, Reference, walk
 from .position import Position
 
 VERDICT_MIME = "application/vnd.veritex.verdict+json"
@@ -39,6 +39,7 @@ class MarkdownCell:
     math: list[Math] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     evals: list[InlineEval] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     cell_type: Literal["markdown"] = "markdown"
 
 
@@ -75,10 +76,12 @@ class FrontMatter:
     timeout: float | None = None  # seconds per cell; None: no limit
     seed: int | None = None
     macros: dict[str, str] = field(default_factory=dict)
+    macro_files: dict[str, str] = field(default_factory=dict)  # a project macro -> the file defining it
     execute: bool = True
     trust: bool = False  # the author's own HTML and widgets kept as written (not sanitized)
     max_output_size: int | None = None  # bytes of one output shown in the page; None: the build's default
     max_page_size: int | None = None  # bytes of all outputs shown in the page; None: the build's default
+    tab: str | None = None  # the textbook dialect's code tab to run (`tab:`); None: pytorch
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -120,6 +123,7 @@ class Document:
     data_files: list[str] = field(default_factory=list)
     # Files the page shows (local images), relative to the document's folder: copied beside the page.
     local_files: list[str] = field(default_factory=list)
+    project_files: list[str] = field(default_factory=list)  # book files read (macros, .bib, includes)
 
     @property
     def display_path(self) -> str:
@@ -153,6 +157,10 @@ class Document:
     def all_evals(self) -> Iterator[InlineEval]:
         for cell in self.markdown_cells():
             yield from cell.evals
+
+    def all_citations(self) -> Iterator[Citation]:
+        for cell in self.markdown_cells():
+            yield from cell.citations
 
     def labels(self) -> dict[str, Math]:
         return {m.label: m for m in self.all_math() if m.label}

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..model import Document, Position
 from .ipynb import NotebookError, read_ipynb
 from .markdown import read_markdown
+from .project import apply_project
 
 __all__ = ["NotebookError", "read", "read_ipynb", "read_markdown"]
 
@@ -22,8 +23,9 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
             "\"Save with encoding\" / \"Reopen with encoding\", or `iconv -f latin1 -t utf-8`)")
 
 
-def read(path: Path | str) -> Document:
-    """Read a `.md` or `.ipynb` file into the document model."""
+def read(path: Path | str, tab: str | None = None) -> Document:
+    """Read a `.md` or `.ipynb` file into the document model, with its book's macros (`_config.yml`,
+    `myst.yml`) under its own. `tab` picks the textbook dialect's code tab."""
     path = Path(path)
     data = path.read_bytes()
     try:
@@ -31,6 +33,6 @@ def read(path: Path | str) -> Document:
     except UnicodeDecodeError as exc:
         raise NotebookError(_not_utf8(data, exc), _byte_position(data, exc.start, str(path))) from None
     text = text.removeprefix("\ufeff")  # a byte order mark some editors write
-    if path.suffix == ".ipynb":
-        return read_ipynb(text, path)
-    return read_markdown(text, path)
+    doc = read_ipynb(text, path) if path.suffix == ".ipynb" else read_markdown(text, path, tab)
+    apply_project(doc)
+    return doc

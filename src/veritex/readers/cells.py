@@ -110,3 +110,47 @@ def code_cell_from_fence(token: Token, fence: Position, items: list[Item]) -> Co
         tags=tags,
         options=options,
     )
+
+
+_TAB_LINE = re.compile(r"^\s*(#@tab|%%tab)\s+(.*)$")
+
+
+class DialectTabs:
+    """The textbook dialect's code cells (```{.python .input}): each is for the tabs its first line names
+    (`#@tab pytorch`, `%%tab pytorch, jax`, `all`); only the chosen tab's cells are kept and run.
+
+    A cell naming no tab belongs to every tab in a document that marks cells with `%%tab`, and to mxnet
+    (the dialect's first tab) in one that marks them with `#@tab`. The dialect's tab-switcher setup
+    (`%load_ext d2lbook.tab`) is left out."""
+
+    def __init__(self, magic_style: bool) -> None:
+        self.untagged = "all" if magic_style else "mxnet"
+
+    @staticmethod
+    def is_input(info: str) -> bool:
+        words = info.strip("{} \t").split()
+        return ".input" in words and any(w in (".python", ".py") for w in words)
+
+    def cell(self, token: Token, src: Any, items: list[Item]) -> CodeCell | None:
+        lines = token.content.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if any("d2lbook.tab" in line for line in lines[:2]):
+            return None
+        match = _TAB_LINE.match(lines[0]) if lines else None
+        names = match.group(2) if match else self.untagged
+        wanted = {n.strip().lower() for n in names.split(",")}
+        if "all" not in wanted and src.tab.lower() not in wanted:
+            return None
+        skip = 1 if match else 0
+        fence: Position = src.position(token.map[0] if token.map else 0)
+        return CodeCell(source="\n".join(lines[skip:]), position=fence.shifted(lines=1 + skip, column=1),
+                        options={"tab": src.tab})
+
+
+def dialect_tabs(tokens: list[Token]) -> DialectTabs | None:
+    """The dialect's tab rules when the document has ```{.python .input} cells, else None."""
+    inputs = [t for t in tokens if t.type == "fence" and DialectTabs.is_input(t.info)]
+    if not inputs:
+        return None
+    return DialectTabs(any(t.content.lstrip().startswith("%%tab") for t in inputs))

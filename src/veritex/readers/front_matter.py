@@ -111,6 +111,8 @@ KEYS: tuple[Key, ...] = (
         "(`--max-output-size`).", "size", "max_output_size"),
     Key("max_page_size", _size, "20M", "Largest total of outputs shown in the page (`--max-page-size`).", "size",
         "max_page_size"),
+    Key("tab", _text, None, "The textbook dialect's code tab to run (`#@tab` cells); pytorch when absent "
+        "(`--tab` wins).", "text", "tab"),
     Key("lang", _text, None, "The page's language (`en`, `zh`, ...); guessed from the prose when absent.", "text"),
     Key("language", _text, None, "Same as `lang`.", "text"),
 )

@@ -10,7 +10,7 @@ from ..model import Cell, CodeCell, Document, FrontMatter, Item, Position
 from .attachments import inline_attachments
 from .front_matter import front_matter_from_dict
 from .markdown import read_markdown_cell
-from .tree import Source
+from .tree import Body, Source
 
 
 class NotebookError(ValueError):
@@ -44,10 +44,11 @@ def read_ipynb(text: str, path: Path | str) -> Document:
         settings["kernel"] = kernelspec["name"]
     meta = front_matter_from_dict(settings, Position(name, 1, 1), items) if settings else FrontMatter()
     cells: list[Cell] = []
+    shared = Body()  # directive names are warned about once per notebook
     for number, nb_cell in enumerate(raw.get("cells", []), start=1):
         source = _text(nb_cell.get("source"))
         if nb_cell.get("cell_type") == "markdown":
-            cell, cell_items = read_markdown_cell(source, Source(source, name, cell=number))
+            cell, cell_items = read_markdown_cell(source, Source(source, name, cell=number), shared)
             inline_attachments(cell, nb_cell.get("attachments"), cell_items)
             cells.append(cell)
             items.extend(cell_items)

@@ -159,8 +159,22 @@ def render_math(doc: Document, cache_dir: Path | None) -> None:
     formulas = list(doc.all_math())
     results = typeset_document([(m.tex, m.display) for m in formulas], doc.meta.macros,
                                cache_dir=cache_dir, document=doc.path)
+    blamed: set[str] = set()
     for math, result in zip(formulas, results, strict=True):
         if result.html is not None:
             doc.items.extend(operator_warnings(math))
         else:
             doc.add(_error_item(math, result, prepare(math.tex)))
+            if doc.meta.macro_files:
+                _blame_project_macros(doc, math, result, blamed)
+
+
+def _blame_project_macros(doc: Document, math: Math, result: Rendered, blamed: set[str]) -> None:
+    """A formula that fails with a project macro in it: one warning per such macro, naming its file."""
+    for name, where in doc.meta.macro_files.items():
+        if name in blamed or not re.search(re.escape(name) + r"(?![A-Za-z])", math.tex):
+            continue
+        blamed.add(name)
+        doc.add(Item("math", "warning", f"project macro {name} = {doc.meta.macros.get(name, '')!r} from {where} "
+                     f"is in a formula KaTeX cannot render ({result.message or 'no reason given'}); check its "
+                     "definition there", math.position, label=math.label, detail={"macro": name, "file": where}))

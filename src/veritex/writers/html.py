@@ -21,14 +21,14 @@ from markupsafe import Markup
 from ..cache import Store, digest
 from ..fsutil import atomic_write_text
 from ..katex import KATEX_VERSION, Rendered
-from ..model import VERDICT_KINDS, CodeBlock, CodeCell, Document, Item, Position, walk
+from ..model import VERDICT_KINDS, CodeBlock, CodeCell, Directive, Document, Item, Position, walk
 from ..typeset import typeset_document
 from ..version import __version__
 from .assets_copy import ASSETS_DIRNAME, ensure_assets
 from .badges import message_html
 from .cells import cell_view
 from .highlight import HighlightCache, prepare_block
-from .prose import render_body
+from .prose import ProseWriter, render_body
 from .state import Heading, PageState
 
 _TEMPLATES = Path(__file__).with_name("templates")
@@ -153,6 +153,15 @@ def typeset_formulas(doc: Document, cache_root: Path | None) -> dict[int, Render
     return {id(m): r for m, r in zip(formulas, rendered, strict=True)}
 
 
+def _spanning(directive: Directive, page: PageState) -> list[dict[str, Any]]:
+    """The opening of a directive that holds the next cells, with its own prose inside it."""
+    writer = ProseWriter(page)
+    out: list[dict[str, Any]] = [{"kind": "markup", "html": Markup(writer.directive_open(directive))}]
+    if directive.children:
+        out.append({"kind": "prose", "html": Markup(writer.blocks(directive.children))})
+    return out
+
+
 def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = None) -> str:
     """The page's HTML; `assets_href` is the URL of the shared assets folder relative to the page.
     `cache_dir` is the cache root: highlighted code, compiled templates and typeset formulas are kept
@@ -160,11 +169,24 @@ def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = Non
     highlights = HighlightCache(cache_dir, doc.path) if cache_dir is not None else None
     page = PageState(doc, highlights, typeset_formulas(doc, cache_dir))
     blocks: list[dict[str, Any]] = []
+    spans: list[tuple[int, str]] = []  # directives holding the next cells: (cells left, closing markup)
     for cell in doc.cells:
+        opened: Directive | None = None
         if isinstance(cell, CodeCell):
             blocks.append({"kind": "code", "cell": cell_view(cell, doc, page)})
         else:
-            blocks.append({"kind": "prose", "html": Markup(render_body(cell.body, page))})
+            last = cell.body[-1] if cell.body else None
+            opened = last if isinstance(last, Directive) and last.span > 0 else None
+            body = cell.body[:-1] if opened is not None else cell.body
+            if body:
+                blocks.append({"kind": "prose", "html": Markup(render_body(body, page))})
+        spans = [(left - 1, closing) for left, closing in spans]
+        while spans and spans[-1][0] <= 0:
+            blocks.append({"kind": "markup", "html": Markup(spans.pop()[1])})
+        if opened is not None:
+            blocks.extend(_spanning(opened, page))
+            spans.append((opened.span, ProseWriter(page).directive_close(opened)))
+    blocks.extend({"kind": "markup", "html": Markup(closing)} for _, closing in reversed(spans))
     if highlights is not None:
         highlights.save()
     template = _environment(cache_dir).get_template("page.html.j2")

@@ -12,13 +12,17 @@ import html
 from collections.abc import Callable, Sequence
 
 from ..model import (
+    Bibliography,
     BlockBreak,
     BlockQuote,
     BulletList,
+    Citation,
     CodeBlock,
     CodeSpan,
     Comment,
+    Directive,
     Emphasis,
+    Figure,
     HardBreak,
     Heading,
     HtmlBlock,
@@ -43,6 +47,7 @@ from ..model import (
     Target,
     Text,
     ThematicBreak,
+    directive_kind,
     plain_text,
     reference_text,
     walk,
@@ -106,11 +111,18 @@ class ProseWriter:
         self._tight = False  # inside an item of a tight list
 
     def render(self, node: Node) -> str:
-        try:
-            method = _RENDERERS[type(node)]
-        except KeyError:
-            raise TypeError(f"no HTML for a {type(node).__name__} node") from None
+        method = _RENDERERS.get(type(node))
+        if method is None:
+            return self._render_unknown(node)
         return method(self, node)
+
+    def _render_unknown(self, node: Node) -> str:
+        """A node type this writer does not know: its children, or its text, so nothing is lost."""
+        children = list(node.child_nodes())
+        if children:
+            return self.blocks(children)
+        text = getattr(node, "text", None) or getattr(node, "content", None)
+        return escape(str(text)) if text else ""
 
     def blocks(self, nodes: Sequence[Node]) -> str:
         parts: list[str] = []
@@ -219,6 +231,68 @@ class ProseWriter:
     def _render_BlockBreak(self, node: BlockBreak) -> str:
         return "<hr>\n"
 
+    def _render_Directive(self, node: Directive) -> str:
+        if node.name.lower() == "include":
+            return self._nested(node.children, tight=False)
+        return self.directive_open(node) + self._nested(node.children, tight=False) + self.directive_close(node)
+
+    def directive_open(self, node: Directive) -> str:
+        """A directive's box up to its body: a folded one is a <details>, a margin note an <aside>."""
+        name = node.name.lower()
+        ident = "" if self.copy or not node.label else f' id="{escape(node.label)}"'
+        classes = "vt-directive vt-" + "".join(c if c.isalnum() else "-" for c in name)
+        if name == "epigraph":
+            return f'<blockquote class="{classes}"{ident}>\n'
+        title = self._directive_title(node)
+        if _folded(node):
+            return (f'<details class="{classes}"{ident}><summary class="vt-directive-title">{title or "Details"}'
+                    f'</summary>\n<div class="vt-directive-body">\n')
+        tag = "aside" if name in ("margin", "sidebar") else "div"
+        head = f'<p class="vt-directive-title">{title}</p>\n' if title else ""
+        return f'<{tag} class="{classes}"{ident}>\n{head}<div class="vt-directive-body">\n'
+
+    def directive_close(self, node: Directive) -> str:
+        name = node.name.lower()
+        if name == "epigraph":
+            return "</blockquote>\n"
+        if _folded(node):
+            return "</div></details>\n"
+        return "</div></aside>\n" if name in ("margin", "sidebar") else "</div></div>\n"
+
+    def _directive_title(self, node: Directive) -> str:
+        """`Theorem 2 (Title)`, `Exercise 1`, `Note`, an admonition's own title, a solution's reference."""
+        name = node.name.lower()
+        title = self.inlines(node.title) if node.title else ""
+        if name == "solution":
+            return title or "Solution"
+        kind = escape(directive_kind(node.name))
+        if node.number is not None:
+            return f"{kind} {node.number}" + (f" ({title})" if title else "")
+        if name == "admonition" or not kind:
+            return title
+        if name.startswith("prf:") or name == "exercise":
+            return kind + (f" ({title})" if title else "")
+        return title or kind
+
+    def _render_Figure(self, node: Figure) -> str:
+        ident = "" if self.copy or not node.label else f' id="{escape(node.label)}"'
+        align = f' style="text-align:{node.align}"' if node.align in ("left", "center", "right") else ""
+        width = f' style="width:{escape(node.width)}"' if node.width else ""
+        caption = ""
+        if node.caption or node.number is not None:
+            number = f'<span class="vt-figure-number">Figure {node.number}:</span> ' if node.number else ""
+            inner = self._nested(node.caption, tight=True)
+            caption = f"<figcaption>{number}{inner}</figcaption>"
+        return (f'<figure class="vt-figure"{ident}{align}><img src="{escape(node.src)}" alt="{escape(node.alt)}"'
+                f"{width} />{caption}</figure>\n")
+
+    def _render_Bibliography(self, node: Bibliography) -> str:
+        if not node.entries:
+            return ""
+        items = "".join(f'<li id="bib-{escape(key)}">{escape(text)}</li>\n' for key, text in node.entries)
+        return (f'<section class="vt-bibliography"><h2 class="vt-bibliography-title">References</h2>\n'
+                f"<ol>\n{items}</ol></section>\n")
+
     # Inline -----------------------------------------------------------------------------------
     def _render_Text(self, node: Text) -> str:
         return escape(node.text)
@@ -270,11 +344,25 @@ class ProseWriter:
 
     def _render_Reference(self, node: Reference) -> str:
         ident = "" if self.copy else f' id="{escape(self.page.ref_id(node))}"'
-        if node.resolved is None:
-            return (f'<span class="vt-ref vt-broken"{ident} title="unknown reference: no formula is labelled '
-                    f'{html.escape(node.target)}">({html.escape(node.target)}?)</span>')
-        text = html.escape(reference_text(node.resolved, node.role))
-        return f'<a class="vt-ref"{ident} href="#{escape(self.page.math_id(node.resolved))}">{text}</a>'
+        if node.resolved is not None:
+            text = html.escape(node.shown or reference_text(node.resolved, node.role))
+            return f'<a class="vt-ref"{ident} href="#{escape(self.page.math_id(node.resolved))}">{text}</a>'
+        if node.anchor:
+            href = node.anchor if node.role == "doc" else "#" + node.anchor
+            return f'<a class="vt-ref"{ident} href="{escape(href)}">{html.escape(node.shown or node.target)}</a>'
+        if node.shown or node.text or node.role != "eq":
+            shown = html.escape(node.shown or node.text or node.target)
+            return (f'<span class="vt-ref vt-elsewhere"{ident} title="{html.escape(node.target)}: not in this '
+                    f'page">{shown}</span>')
+        return (f'<span class="vt-ref vt-broken"{ident} title="unknown reference: no formula is labelled '
+                f'{html.escape(node.target)}">({html.escape(node.target)}?)</span>')
+
+    def _render_Citation(self, node: Citation) -> str:
+        shown = html.escape(node.shown if node.shown is not None else ", ".join(node.keys))
+        if not node.found:
+            return f'<span class="vt-cite vt-elsewhere" title="not in the bibliography">[{shown}]</span>'
+        href = f"#bib-{escape(node.found[0])}"
+        return f'<a class="vt-cite" href="{href}">{shown}</a>'
 
     def _render_InlineEval(self, node: InlineEval) -> str:
         ident = "" if self.copy else f' id="{escape(self.page.eval_id(node))}"'
@@ -288,6 +376,11 @@ class ProseWriter:
             return f'<span class="vt-eval"{ident} title="{expr}">{node.value["text/html"]}</span>'
         shown = html.escape(str(node.value.get("text/plain", "")))
         return f'<span class="vt-eval"{ident} title="{expr}">{shown}</span>'
+
+
+def _folded(node: Directive) -> bool:
+    """Solutions and dropdowns fold, and any directive with `:class: dropdown`."""
+    return node.name.lower() in ("solution", "dropdown") or "dropdown" in node.options.get("class", "").split()
 
 
 def _renderers() -> dict[type, Callable[[ProseWriter, Node], str]]:
