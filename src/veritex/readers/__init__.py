@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Document, Position
+from ..project import apply_project
 from .ipynb import NotebookError, read_ipynb
 from .markdown import read_markdown
-from .project import apply_project
 
 __all__ = ["NotebookError", "read", "read_ipynb", "read_markdown"]
 

@@ -145,7 +145,7 @@ def _raw(call: DirectiveCall) -> list[Block]:
 def _inside_project(call: DirectiveCall) -> Path | None:
     """The file an include names, when it lies inside the document's project folder."""
     here = Path(call.position.file).resolve().parent
-    from .project import project_root
+    from ..project import project_root
 
     root = project_root(here)
     wanted = call.argument.strip()

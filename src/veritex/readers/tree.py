@@ -163,7 +163,7 @@ class _TreeBuilder:
 
     # Markdown read again for a directive's body or title: positions stay those of the file.
     def parse_blocks(self, text: str, line0: int) -> list[Block]:
-        from .markdown import markdown_parser
+        from .syntax import markdown_parser  # markdown-it is loaded by the reader already
 
         sub = _TreeBuilder(replace(self.src, text=text, line_offset=self.src.line_offset + line0), self.body)
         return sub.run_into(markdown_parser().parse(text), [])

@@ -18,7 +18,7 @@ __all__ = ["resolve_citations"]
 
 
 def _bib_paths(doc: Document) -> list[Path]:
-    from ..readers.project import project_of
+    from ..project import project_of
 
     named = doc.meta.raw.get("bibliography")
     own = [named] if isinstance(named, str) else named if isinstance(named, list) else []

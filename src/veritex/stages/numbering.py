@@ -86,7 +86,7 @@ def number_equations(doc: Document) -> None:
             ref.shown = _shown(ref, found)
             continue
         if in_book == "":
-            from ..readers.project import is_in_book
+            from ..project import is_in_book
 
             in_book = is_in_book(doc.path)
         if _may_be_elsewhere(doc, ref, in_book):

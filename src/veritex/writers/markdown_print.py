@@ -70,9 +70,16 @@ _TICKED = re.compile(r"(`[^`\n]+`)")
 def message_markdown(message: str, *, in_table: bool = False) -> str:
     """A report message as Markdown: its `quoted` TeX and code kept as code spans, the rest escaped."""
     parts = _TICKED.split(message)
-    out = [part if index % 2 else escape_text(part) for index, part in enumerate(parts)]
+    out = [_quoted(part[1:-1]) if index % 2 else escape_text(part) for index, part in enumerate(parts)]
     text = "".join(out)
     return text.replace("|", "\\|") if in_table else text
+
+
+def _quoted(code: str) -> str:
+    """A code span, or escaped text when it holds a `$`: GitHub reads $` ... `$ as math, code spans and all."""
+    if "$" in code:
+        return escape_text(code)
+    return f"`{code}`"
 
 
 def code_span(code: str) -> str:

@@ -39,8 +39,11 @@ def _cleaner() -> Callable[[str], str]:
     attributes["img"] = attributes.get("img", set()) | {"loading"}
     attributes["details"] = {"open"}
     attributes["source"] = {"src", "srcset", "type", "media"}
-    for cell in ("td", "th"):  # a Markdown table's column alignment; no other style survives
-        attributes[cell] = attributes.get(cell, set()) | {"style"}
+    # A table's column alignment, a figure's alignment and an image's width (veritex writes these for
+    # Markdown tables and MyST figures); no other style property survives.
+    for element in ("td", "th", "figure", "img"):
+        attributes[element] = attributes.get(element, set()) | {"style"}
+    attributes["code"] = attributes.get("code", set()) | {"data-role"}  # a MyST role veritex does not know
     cleaner = nh3.Cleaner(
         tags=(set(nh3.ALLOWED_TAGS) | _EXTRA_TAGS) - _DROPPED_WITH_CONTENT,
         clean_content_tags=_DROPPED_WITH_CONTENT,
@@ -48,7 +51,7 @@ def _cleaner() -> Callable[[str], str]:
         attribute_filter=_attribute_filter,
         url_schemes=set(nh3.ALLOWED_URL_SCHEMES) | {"data"},
         link_rel="noopener noreferrer",
-        filter_style_properties={"text-align"},
+        filter_style_properties={"text-align", "width"},
     )
     return cleaner.clean  # type: ignore[no-any-return]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model import Document, Item, Position
+from .model import Document, Item, Position
 
 CONFIG_NAMES = ("_config.yml", "myst.yml", "_toc.yml")
 DOCUMENT_SUFFIXES = (".md", ".ipynb", ".markdown")
