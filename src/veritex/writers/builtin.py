@@ -1,4 +1,5 @@
-"""The formats veritex ships: `html` (one page per document) and `json` (the document model).
+"""The formats veritex ships: `html` (one page per document), `json` (the document model), `latex` (a
+`.tex` for xelatex) and `pdf` (that `.tex` compiled, or the page printed by Chromium without LaTeX).
 
 These classes are light: the modules that do the writing (Jinja2, Pygments) are imported by `write`,
 so naming a format costs nothing on a rebuild that writes nothing.
@@ -44,3 +45,30 @@ class JsonWriter:
         from .json_model import write_json
 
         return [write_json(document, context.output)]
+
+
+class LatexWriter:
+    name = "latex"
+    suffix = ".tex"
+
+    def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from .latex import write_latex
+
+        return write_latex(document, context.output, context.cache_root)
+
+
+class PdfWriter:
+    name = "pdf"
+    suffix = ".pdf"
+
+    @property
+    def version(self) -> str:
+        """Part of the output's stamp: a PDF printed without LaTeX is made again once xelatex is installed."""
+        from .pdf import engine_name
+
+        return engine_name()
+
+    def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from .pdf import write_pdf
+
+        return write_pdf(document, context)

@@ -24,7 +24,7 @@ from ..fsutil import atomic_write_text
 from ..katex import KATEX_VERSION, Rendered
 from ..model import VERDICT_KINDS, CodeBlock, CodeCell, Document, Item, Position, walk
 from ..typeset import typeset_document
-from .assets_copy import ASSETS_DIRNAME, ensure_assets
+from .assets_copy import ASSETS_DIRNAME, ensure_assets, ensure_mermaid
 from .badges import message_html
 from .cells import cell_view
 from .highlight import HighlightCache, prepare_block
@@ -175,7 +175,14 @@ def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = Non
         assets=assets_href,
         colophon=_colophon(doc),
         lang=_language(doc),
+        mermaid=has_mermaid(doc),
     )
+
+
+def has_mermaid(doc: Document) -> bool:
+    """Whether the page draws a diagram (and so loads mermaid's script)."""
+    return any(isinstance(node, CodeBlock) and node.language.lower() == "mermaid"
+               for cell in doc.markdown_cells() for node in walk(cell.body))
 
 
 @functools.cache
@@ -225,6 +232,8 @@ def write_html(doc: Document, out_path: Path, *, assets_root: Path | None = None
     out_path = Path(out_path)
     root = Path(assets_root) if assets_root is not None else out_path.parent
     assets = ensure_assets(root)
+    if has_mermaid(doc):
+        ensure_mermaid(root)
     href = Path(os.path.relpath(assets, out_path.parent)).as_posix()
     atomic_write_text(out_path, render_page(doc, href, cache_dir=cache_dir))
     return out_path

@@ -16,14 +16,15 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from .builtin import HtmlWriter, JsonWriter
+from .builtin import HtmlWriter, JsonWriter, LatexWriter, PdfWriter
 
 if TYPE_CHECKING:
     from .base import Writer
 
 ENTRY_POINT_GROUP = "veritex.writers"
 DEFAULT_FORMAT = "html"
-BUILTIN: dict[str, Callable[[], Writer]] = {"html": HtmlWriter, "json": JsonWriter}
+BUILTIN: dict[str, Callable[[], Writer]] = {"html": HtmlWriter, "json": JsonWriter, "latex": LatexWriter,
+                                            "pdf": PdfWriter}
 
 
 class UnknownFormat(ValueError):

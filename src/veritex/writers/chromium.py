@@ -1,0 +1,61 @@
+"""Headless Chromium for the writers that need a browser: mermaid diagrams, SVG to PDF, a page printed
+to PDF. Debian's Chromium driven by Playwright; never a browser download, never the network.
+
+Playwright is imported only here, and only when a browser is needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+class ChromiumMissing(RuntimeError):
+    """No browser to draw with: Playwright or Chromium is not installed."""
+
+
+def chromium_path() -> Path | None:
+    """`VERITEX_CHROMIUM`, else Debian's Chromium, else one on PATH."""
+    named = os.environ.get("VERITEX_CHROMIUM")
+    if named:
+        return Path(named) if Path(named).is_file() else None
+    for candidate in _CANDIDATES:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    return Path(found) if found else None
+
+
+@contextlib.contextmanager
+def browser() -> Iterator[Any]:
+    """A launched headless Chromium (a Playwright `Browser`); ChromiumMissing when there is none."""
+    executable = chromium_path()
+    if executable is None:
+        raise ChromiumMissing("Chromium is not installed (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        raise ChromiumMissing("Playwright is not installed (pip install playwright)") from None
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=str(executable), args=ARGS)
+        except Error as exc:
+            raise ChromiumMissing(f"Chromium at {executable} did not start: {str(exc).splitlines()[0]}") from None
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def offline(page: Any) -> None:
+    """Refuse every request that would leave the machine (file: and data: URLs stay allowed)."""
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+               else route.abort())

@@ -1,0 +1,221 @@
+"""One document as a `.tex` that xelatex compiles, with its pictures in a folder beside it.
+
+Pictures are drawn before the text is written (all of a document's at once, so a browser starts at most
+once): mermaid diagrams and SVG figures become PDF files through `..diagrams`. A diagram mermaid
+rejects is an error item at the line mermaid names, and is shown as its source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ...fsutil import atomic_write_bytes, atomic_write_text
+from ...model import CodeBlock, CodeCell, Document, Image, Item, Math, MathBlock, Position, walk
+from ..diagrams import Drawn, Graphics
+from ..state import PageState
+from .cells import code_cell, image_suffix
+from .escape import escape, label_name, url
+from .highlight import LatexCode, style_definitions
+from .preamble import cjk_region, has_cjk, preamble
+from .prose import LatexProse, marker, source_marker
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".pdf")
+_SAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def files_dirname(stem: str) -> str:
+    """The folder of a document's pictures: `<stem>_files`, in characters every TeX accepts."""
+    safe = _SAFE.sub("_", stem)
+    if safe != stem:
+        safe += "-" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
+    return f"{safe}_files"
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def diagram_error(doc: Document, node: CodeBlock, drawn: Drawn) -> Item:
+    """The error item for a diagram mermaid could not draw, at the line it names (once per document)."""
+    where = node.position or Position(str(doc.path), 1, 1)
+    if drawn.line is not None:
+        where = where.shifted(lines=drawn.line, column=1)  # the fence is the block's first line
+    message = (drawn.error or "").split("\n", 1)[0]
+    detail = (drawn.error or "").split("\n", 1)[1] if "\n" in (drawn.error or "") else ""
+    text = f"mermaid diagram: {message}" + (f"\n{detail}" if detail else "")
+    for item in doc.items:
+        if item.kind == "diagram" and item.position == where and item.message == text:
+            return item
+    return doc.add(Item("diagram", "error", text, where))
+
+
+class LatexState:
+    """What the writer knows while it writes one document."""
+
+    def __init__(self, doc: Document, out: Path, cache_root: Path | None) -> None:
+        self.doc = doc
+        self.page = PageState(doc)  # verdicts by formula, as the HTML page has them
+        self.code = LatexCode(cache_root, doc.path)
+        self.graphics = Graphics(cache_root)
+        self.files_rel = files_dirname(out.stem)
+        self.files_dir = out.parent / self.files_rel
+        self.written: list[Path] = []
+        self.equations = 0
+        self.drawn: dict[tuple[str, str], Drawn] = {}
+        self._figures = 0
+        labels = doc.labels()
+        # Only the first formula with a label, displayed on its own, gets the \label.
+        self._labelled = {id(node.math) for cell in doc.markdown_cells() for node in walk(cell.body)
+                          if isinstance(node, MathBlock) and node.math.label
+                          and labels.get(node.math.label) is node.math}
+        h1 = [node for cell in doc.markdown_cells() for node in walk(cell.body)
+              if getattr(node, "level", None) == 1 and hasattr(node, "text")]
+        self.title_from_h1 = len(h1) == 1 and doc.meta.title in (None, h1[0].text)
+        self.heading_shift = 1 if self.title_from_h1 else 0
+        self.show_title = self.title_from_h1 or not h1
+
+    # Equations ----------------------------------------------------------------------------------
+    def is_equation(self, math: Math) -> bool:
+        return id(math) in self._labelled
+
+    def label_of(self, math: Math) -> str | None:
+        return label_name(math.label) if math.label and id(math) in self._labelled else None
+
+    def next_equation(self) -> int:
+        return self.equations + 1
+
+    # Pictures -----------------------------------------------------------------------------------
+    def draw_all(self) -> None:
+        """Every diagram and SVG figure of the document, drawn (or read from the cache) at once."""
+        requests: list[tuple[str, str]] = []
+        for cell in self.doc.cells:
+            if isinstance(cell, CodeCell):
+                for output in cell.outputs:
+                    data = output.get("data")
+                    if isinstance(data, Mapping) and "image/svg+xml" in data and "application/pdf" not in data:
+                        requests.append(("svg", _text(data["image/svg+xml"])))
+                continue
+            for node in walk(cell.body):
+                if isinstance(node, CodeBlock) and node.language.lower() == "mermaid":
+                    requests.append(("mermaid", node.code))
+                elif isinstance(node, Image) and node.src.lower().endswith(".svg"):
+                    svg = self._local_file(node.src)
+                    if svg is not None:
+                        requests.append(("svg", svg.read_text(encoding="utf-8", errors="replace")))
+        if requests:
+            self.drawn = dict(zip(requests, self.graphics.draw(requests), strict=True))
+
+    def _file(self, suffix: str, data: bytes) -> str:
+        """Write a picture beside the .tex; its path as \\includegraphics reads it."""
+        self._figures += 1
+        name = f"figure-{self._figures}{suffix}"
+        path = self.files_dir / name
+        atomic_write_bytes(path, data)
+        self.written.append(path)
+        return f"{self.files_rel}/{name}"
+
+    def _graphic(self, data: bytes, suffix: str) -> str:
+        return f"\\begin{{center}}\n\\vtgraphic{{{self._file(suffix, data)}}}\n\\end{{center}}\n"
+
+    def diagram(self, node: CodeBlock) -> str:
+        drawn = self.drawn.get(("mermaid", node.code))
+        if drawn is not None and drawn.pdf is not None:
+            return self._graphic(drawn.pdf, ".pdf")
+        if drawn is not None and drawn.line is not None:
+            diagram_error(self.doc, node, drawn)
+        elif drawn is not None:
+            self.doc.add(Item("diagram", "warning", f"mermaid diagram shown as its source: {drawn.error}",
+                              node.position))
+        return self.code.block(node.code, "text") + "\n"
+
+    def output_image(self, mime: str, data: Mapping[str, Any]) -> str:
+        import base64
+
+        if mime == "image/svg+xml":
+            drawn = self.drawn.get(("svg", _text(data[mime])))
+            return self._graphic(drawn.pdf, ".pdf") if drawn is not None and drawn.pdf is not None else ""
+        try:
+            raw = base64.b64decode("".join(_text(data[mime]).split()), validate=True)
+        except ValueError:
+            return ""
+        return self._graphic(raw, image_suffix(mime))
+
+    def _local_file(self, src: str) -> Path | None:
+        if re.match(r"[a-z][a-z0-9+.-]*:", src, re.IGNORECASE):
+            return None
+        path = (self.doc.path.parent / src).resolve()
+        return path if path.is_file() else None
+
+    def image(self, node: Image) -> str:
+        local = self._local_file(node.src)
+        if local is not None and local.suffix.lower() == ".svg":
+            drawn = self.drawn.get(("svg", local.read_text(encoding="utf-8", errors="replace")))
+            if drawn is not None and drawn.pdf is not None:
+                return f"\\vtgraphic{{{self._file('.pdf', drawn.pdf)}}}"
+        elif local is not None and local.suffix.lower() in _IMAGE_SUFFIXES:
+            return f"\\vtgraphic{{{self._file(local.suffix.lower(), local.read_bytes())}}}"
+        shown = escape(node.alt or node.src)
+        return f"\\href{{{url(node.src)}}}{{{shown}}}" if local is None else shown
+
+
+def _summary(doc: Document) -> str:
+    """A line of counts under the title, and the problems with their lines."""
+    from ...model import VERDICT_KINDS
+    from .verdicts import message_tex
+
+    verdicts = [i.status for i in doc.items if i.kind in VERDICT_KINDS]
+    errors = [i for i in doc.items if i.status == "error"]
+    warnings = [i for i in doc.items if i.status == "warning"]
+    counts = (f"{verdicts.count('verified')} verified, {verdicts.count('refuted')} refuted, "
+              f"{verdicts.count('unchecked')} unchecked, {len(errors)} errors, {len(warnings)} warnings")
+    lines = [f"\\noindent{{\\small\\textsf{{veritex: {counts}}}}}\n"]
+    listed = [i for i in doc.items if i.status in ("error", "refuted", "warning")]
+    if listed:
+        lines.append("\\begin{itemize}\\small\n")
+        for item in listed[:30]:
+            where = f"line {item.position.line}: " if item.position else ""
+            status = item.status if item.status != "refuted" else "refuted"
+            lines.append(f"\\item \\textcolor{{vt{status}}}{{{status}}} {escape(where)}{message_tex(item.message)}\n")
+        lines.append("\\end{itemize}\n")
+    return "".join(lines) + "\n"
+
+
+def render_latex(doc: Document, out: Path, cache_root: Path | None = None) -> tuple[str, LatexState]:
+    """The `.tex` text of `doc` (pictures are written under the folder beside `out` as a side effect)."""
+    state = LatexState(doc, out, cache_root)
+    state.draw_all()
+    prose = LatexProse(state)
+    parts: list[str] = []
+    for cell in doc.cells:
+        if isinstance(cell, CodeCell):
+            parts.append(marker(cell.position) + code_cell(cell, state))
+        else:
+            parts.append(prose.blocks(cell.body))
+    state.code.save()
+    body = "".join(parts)
+    head = "\\maketitle\n" if state.show_title else ""
+    text_of_all = doc.title + body
+    cjk = cjk_region(text_of_all, _lang(doc)) if has_cjk(text_of_all) else None
+    pre = preamble(title=escape(doc.title), macros=doc.meta.macros, code_style=style_definitions(), cjk=cjk)
+    summary = _summary(doc)
+    return f"{pre}\n\\begin{{document}}\n{head}{summary}{body}\\end{{document}}\n", state
+
+
+def _lang(doc: Document) -> str | None:
+    lang = doc.meta.raw.get("lang") or doc.meta.raw.get("language")
+    return lang if isinstance(lang, str) else None
+
+
+def write_latex(doc: Document, out: Path, cache_root: Path | None = None) -> list[Path]:
+    """Write `doc` as LaTeX to `out` (atomically) and its pictures beside it; return every file written."""
+    out = Path(out)
+    text, state = render_latex(doc, out, cache_root)
+    atomic_write_text(out, text)
+    return [out, *state.written]
+
+
+__all__ = ["diagram_error", "render_latex", "source_marker", "write_latex"]
