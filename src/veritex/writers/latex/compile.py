@@ -51,7 +51,7 @@ def compile_tex(tex: Path, timeout: float = TIMEOUT_SECONDS) -> Path | Failure:
         return Failure("xelatex is not installed", None)
     try:
         if which == "latexmk":
-            code = _run(["latexmk", "-xelatex", "-norc", "-f-", "-interaction=nonstopmode", "-halt-on-error",
+            code = _run(["latexmk", "-g", "-xelatex", "-norc", "-interaction=nonstopmode", "-halt-on-error",
                          "-file-line-error", "-no-shell-escape", name], folder, timeout)
         else:
             code = 0

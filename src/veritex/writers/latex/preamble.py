@@ -107,5 +107,5 @@ def macro_definitions(macros: Mapping[str, str]) -> str:
 
 def preamble(*, title: str, macros: Mapping[str, str], code_style: str, cjk: str | None) -> str:
     parts = [PACKAGES, cjk_setup(cjk) if cjk else "", STYLE, KATEX_EXTRAS, "% Code colours (Pygments)\n",
-             code_style, "\n% The document's macros\n", macro_definitions(macros), f"\\title{{{title}}}\n\\date{{}}\n"]
+             code_style, "\n% The document's macros\n", macro_definitions(macros), f"\\title{{{title}}}\n\\author{{}}\n\\date{{}}\n"]
     return "".join(parts)

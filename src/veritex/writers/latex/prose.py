@@ -50,8 +50,9 @@ from ...model import (
     reference_text,
 )
 from ..state import slug
-from .escape import escape, label_name, url
-from .verdicts import verdict_lines
+from .cells import ERROR_STYLE
+from .escape import escape, label_name, url, verbatim_safe
+from .verdicts import verdict_line, verdict_lines
 
 if TYPE_CHECKING:
     from .document import LatexState
@@ -170,6 +171,10 @@ class LatexProse:
         math = node.math
         body = math.tex.strip()
         verdicts = verdict_lines(self.state.page.verdicts_for(math))
+        broken = self.state.page.math_error(math, None)
+        if broken is not None:  # LaTeX would stop on it too: its TeX as text, marked
+            return (f"\\begin{{Verbatim}}[{ERROR_STYLE}]\n{verbatim_safe(body)}\n\\end{{Verbatim}}\n"
+                    f"{verdict_line('error', 'math', broken)}\n")
         if body.startswith("\\begin{") and any(body.startswith(f"\\begin{{{env}}}") for env in _ENVIRONMENTS):
             return f"{body}\n{verdicts}\n"  # an amsmath environment written out: as written
         label = self.state.label_of(math)
@@ -235,6 +240,8 @@ class LatexProse:
         tex = node.tex.strip()
         if not tex:
             return ""
+        if self.state.page.math_error(node, None) is not None:
+            return f"\\textcolor{{vterror}}{{\\texttt{{{escape(tex)}}}}}"
         return f"\\[{tex}\\]" if node.display else f"\\({tex}\\)"
 
     def _tex_Reference(self, node: Reference) -> str:
