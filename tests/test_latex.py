@@ -1,0 +1,166 @@
+"""The LaTeX writer without a kernel: escaping, equations and their numbers, macros, code and outputs,
+pictures, the fallback for node types it does not know; and, where xelatex is installed, the `.tex`
+compiled, a LaTeX error as one item at its source line, and the PDF turned into PNG pages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_html import compiled
+
+from veritex.model import Item, Paragraph, Text
+from veritex.model.body import Block, Node
+from veritex.readers import read
+from veritex.stages.numbering import number_equations
+from veritex.writers.base import WriteContext
+from veritex.writers.latex import render_latex, write_latex
+from veritex.writers.latex.escape import escape, label_name, url
+from veritex.writers.latex.preamble import macro_definitions
+from veritex.writers.pdf import write_pdf
+from veritex.writers.registry import get_writer
+
+XELATEX = shutil.which("xelatex") is not None and shutil.which("latexmk") is not None
+needs_xelatex = pytest.mark.skipif(not XELATEX, reason="xelatex and latexmk are not installed (make latex)")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_special_characters_print_as_themselves() -> None:
+    assert escape(r"50% of $x_1 & #2 {a} ~b^c \d") == (
+        r"50\% of \$x\_1 \& \#2 \{a\} \textasciitilde{}b\textasciicircum{}c \textbackslash{}d")
+    assert escape("bell\x07") == "bell"
+    assert label_name("eq:grad-w") == "eq:grad-w" and "%" not in label_name("eq%1 x")
+    assert url("https://x.org/a b#c%20") == r"https://x.org/a\%20b\#c\%20"
+
+
+def test_formats_are_registered() -> None:
+    assert get_writer("latex").suffix == ".tex" and get_writer("pdf").suffix == ".pdf"
+
+
+def test_equations_labels_references_and_numbers(tmp_path: Path) -> None:
+    doc = compiled(tmp_path)
+    text, _ = render_latex(doc, tmp_path / "gd.tex")
+    labels = re.findall(r"\\label\{([^}]+)\}", text)
+    assert labels and len(labels) == len(set(labels))
+    for target in re.findall(r"\\eqref\{([^}]+)\}", text):
+        assert target in labels
+    numbered = [m for m in doc.all_math() if m.number is not None]
+    assert text.count(r"\begin{equation}") == len(numbered)  # LaTeX counts as veritex numbers
+    assert r"\begin{equation*}" in text or all(m.label for m in doc.all_math() if m.display)
+    assert r"\includegraphics" not in text or "\\vtgraphic{gd_files/" in text
+    assert r"\vtverdict{refuted}{check}" in text and r"\vtverdict{verified}{expect}" in text  # marked lines
+    assert r"\[\displaystyle x^{2} + 1\]" in text  # text/latex output set as LaTeX
+    assert "ZeroDivisionError" in text and "\x1b" not in text
+    assert "% veritex: line " in text
+
+
+def test_front_matter_macros_become_commands() -> None:
+    defined = macro_definitions({r"\norm": r"\left\lVert #1 \right\rVert", r"\vec": r"\mathbf{#1}", "\\a1": "x"})
+    assert r"\providecommand{\norm}{}\renewcommand{\norm}[1]{\left\lVert #1 \right\rVert}" in defined
+    assert r"\renewcommand{\vec}[1]" in defined  # a name LaTeX already has is redefined, not an error
+    assert "left out" in defined
+
+
+def test_a_node_type_the_writer_does_not_know_shows_its_contents(tmp_path: Path) -> None:
+    class Admonition(Block):
+        __slots__ = ("children", "position")
+
+        def __init__(self, children: list[Node]) -> None:
+            self.children = children
+            self.position = None
+
+        def child_nodes(self) -> list[Node]:
+            return self.children
+
+    class Unknown(Block):
+        __slots__ = ("text", "position")
+
+        def __init__(self, text: str) -> None:
+            self.text = text
+            self.position = None
+
+    doc = compiled(tmp_path)
+    cell = next(doc.markdown_cells())
+    cell.body.append(Admonition([Paragraph([Text("careful: 100% sure")])]))
+    cell.body.append(Unknown("a_b"))
+    text, _ = render_latex(doc, tmp_path / "gd.tex")
+    assert r"careful: 100\% sure" in text and r"a\_b" in text
+
+
+def test_svg_and_png_outputs_are_files_beside_the_tex(tmp_path: Path) -> None:
+    written = write_latex(compiled(tmp_path), tmp_path / "out" / "gd.tex", tmp_path / "cache")
+    suffixes = sorted(p.suffix for p in written[1:])
+    assert written[0].name == "gd.tex" and ".png" in suffixes
+    assert all(p.parent.name == "gd_files" and p.is_file() for p in written[1:])
+
+
+def _context(tmp_path: Path, name: str) -> WriteContext:
+    return WriteContext(output=tmp_path / "out" / name, outdir=tmp_path / "out", assets_root=tmp_path / "out",
+                        cache_root=tmp_path / "cache")
+
+
+@needs_xelatex
+def test_the_tex_compiles_and_the_pages_look_right(tmp_path: Path) -> None:
+    doc = compiled(tmp_path)
+    written = write_pdf(doc, _context(tmp_path, "gd.pdf"))
+    assert written == [tmp_path / "out" / "gd.pdf"], [i.message for i in doc.items if i.kind == "document"]
+    text = pdf_text(written[0])
+    assert "(1)" in text and "(2)" in text and "??" not in text  # numbers and resolved references
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(written[0]),
+                    str(ARTIFACTS / "latex-page")], check=True)
+    assert (ARTIFACTS / "latex-page-1.png").stat().st_size > 5000
+
+
+@needs_xelatex
+def test_a_latex_error_is_one_item_at_its_source_line(tmp_path: Path) -> None:
+    source = tmp_path / "bad.md"
+    source.write_text("# Bad\n\nSome text.\n\n$$\nx = \\nosuchcommand{y}\n$$\n\nMore text.\n", encoding="utf-8")
+    doc = read(source)
+    number_equations(doc)  # no math stage: LaTeX meets the broken formula itself
+    assert write_pdf(doc, _context(tmp_path, "bad.pdf")) == []
+    (item,) = [i for i in doc.items if i.kind == "document"]
+    assert item.status == "error" and item.message.startswith("LaTeX could not make the PDF")
+    assert item.position is not None and item.position.line == 5
+    assert not (tmp_path / "out" / "bad.pdf").exists()
+
+
+def test_without_xelatex_the_pdf_is_the_page_printed_by_chromium(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed (make browser)")
+    import veritex.writers.latex.compile as compile_module
+
+    monkeypatch.setattr(compile_module, "engine", lambda: None)
+    doc = compiled(tmp_path)
+    written = write_pdf(doc, _context(tmp_path, "gd.pdf"))
+    assert written and written[0].read_bytes().startswith(b"%PDF")
+    warnings = [i for i in doc.items if i.kind == "document" and i.status == "warning"]
+    assert len(warnings) == 1 and "Chromium" in warnings[0].message
+    if shutil.which("pdftotext"):
+        assert "Gradient descent" in pdf_text(written[0]) or doc.title in pdf_text(written[0])
+
+
+def test_report_items_from_a_writer_join_the_report(tmp_path: Path) -> None:
+    from veritex.builder import build
+
+    source = tmp_path / "d.md"
+    source.write_text("# D\n\n```mermaid\ngraph TD\n  A --> B\n  B -->> ]]C\n```\n", encoding="utf-8")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed (make browser)")
+    pytest.importorskip("playwright.sync_api")
+    report = build([source], tmp_path / "site", formats="latex")
+    (item,) = [i for i in report.items() if i.kind == "diagram"]
+    assert isinstance(item, Item) and item.status == "error" and item.position is not None
+    assert item.position.line == 6 and "Parse error on line 3" in item.message  # the fence is line 3
+    again = build([source], tmp_path / "site", formats="latex")  # unchanged: the stamp keeps the item
+    assert [i.message for i in again.items() if i.kind == "diagram"] == [item.message]
