@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -59,3 +61,16 @@ def offline(page: Any) -> None:
     """Refuse every request that would leave the machine (file: and data: URLs stay allowed)."""
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
                else route.abort())
+
+
+def with_browser(work: Callable[[Any], T]) -> T:
+    """`work(browser)` on a thread of its own: Playwright's synchronous API refuses a thread that runs an
+    asyncio loop (a caller's own Playwright session, a notebook), and a fresh thread never has one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run() -> T:
+        with browser() as launched:
+            return work(launched)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="veritex-chromium") as pool:
+        return pool.submit(run).result()

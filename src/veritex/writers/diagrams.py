@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import Store
-from .chromium import ChromiumMissing, browser, offline
+from .chromium import ChromiumMissing, offline, with_browser
 
 NAMESPACE = "graphics"
 MERMAID_JS = Path(__file__).with_name("assets") / "mermaid" / "mermaid.min.js"
@@ -122,26 +122,29 @@ class Graphics:
 
 
 def _draw_all(requests: list[tuple[str, str]]) -> dict[tuple[str, str], Drawn]:
+    return with_browser(lambda launched: _draw_in(launched, requests))
+
+
+def _draw_in(launched: Any, requests: list[tuple[str, str]]) -> dict[tuple[str, str], Drawn]:
     results: dict[tuple[str, str], Drawn] = {}
-    with browser() as launched:
-        page = launched.new_page()
-        offline(page)
-        page.set_content("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body></body></html>")
-        if any(kind == "mermaid" for kind, _ in requests):
-            page.add_script_tag(path=str(MERMAID_JS))
-            page.evaluate("mermaid.initialize({startOnLoad: false, securityLevel: 'strict', theme: 'neutral'})")
-        for n, (kind, source) in enumerate(requests):
-            svg = source
-            if kind == "mermaid":
-                answer = page.evaluate(_RENDER, [source, n])
-                if "error" in answer:
-                    message = str(answer["error"])
-                    match = _LINE.search(message)
-                    results[kind, source] = Drawn(error=message, line=int(match.group(1)) if match else None)
-                    continue
-                svg = str(answer["svg"])
-            results[kind, source] = Drawn(pdf=_svg_pdf(launched, svg))
-        page.close()
+    page = launched.new_page()
+    offline(page)
+    page.set_content("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body></body></html>")
+    if any(kind == "mermaid" for kind, _ in requests):
+        page.add_script_tag(path=str(MERMAID_JS))
+        page.evaluate("mermaid.initialize({startOnLoad: false, securityLevel: 'strict', theme: 'neutral'})")
+    for n, (kind, source) in enumerate(requests):
+        svg = source
+        if kind == "mermaid":
+            answer = page.evaluate(_RENDER, [source, n])
+            if "error" in answer:
+                message = str(answer["error"])
+                match = _LINE.search(message)
+                results[kind, source] = Drawn(error=message, line=int(match.group(1)) if match else None)
+                continue
+            svg = str(answer["svg"])
+        results[kind, source] = Drawn(pdf=_svg_pdf(launched, svg))
+    page.close()
     return results
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..cache import digest
 from ..fsutil import atomic_write_bytes
@@ -63,7 +63,7 @@ def _compile(doc: Document, context: WriteContext) -> list[Path]:
 
 def _print_page(doc: Document, context: WriteContext) -> list[Path]:
     """The HTML page printed by headless Chromium, for a machine without LaTeX."""
-    from .chromium import ChromiumMissing, browser, offline
+    from .chromium import ChromiumMissing, with_browser
     from .html import write_html
 
     where = Position(str(doc.path), 1, 1)
@@ -72,16 +72,7 @@ def _print_page(doc: Document, context: WriteContext) -> list[Path]:
         page_path = write_html(doc, Path(scratch) / "page.html", assets_root=Path(scratch),
                                cache_dir=context.cache_root)
         try:
-            with browser() as launched:
-                page = launched.new_page()
-                offline(page)
-                page.goto(page_path.as_uri())
-                page.wait_for_load_state("load")
-                page.wait_for_function("!document.querySelector('pre.mermaid:not([data-processed])')",
-                                       timeout=30_000)
-                page.emulate_media(media="print")
-                data = page.pdf(format="A4", print_background=True,
-                                margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+            data = with_browser(lambda launched: _print(launched, page_path))
         except ChromiumMissing as exc:
             doc.add(Item("document", "error", f"no PDF: xelatex is not installed and {exc}", where))
             return []
@@ -90,3 +81,16 @@ def _print_page(doc: Document, context: WriteContext) -> list[Path]:
                  "headless Chromium (install texlive-xetex, latexmk and texlive-lang-chinese for the LaTeX PDF)",
                  where))
     return [context.output]
+
+
+def _print(launched: Any, page_path: Path) -> bytes:
+    from .chromium import offline
+
+    page = launched.new_page()
+    offline(page)
+    page.goto(page_path.as_uri())
+    page.wait_for_load_state("load")
+    page.wait_for_function("!document.querySelector('pre.mermaid:not([data-processed])')", timeout=30_000)
+    page.emulate_media(media="print")
+    return bytes(page.pdf(format="A4", print_background=True,
+                          margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"}))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from ...cache import Store, digest
 from ..highlight import STYLE, _lexer, pygments_version
 from .escape import verbatim_safe
-from ...cache import Store, digest
 
 NAMESPACE = "latex-code"
 # `breaklines` (fvextra) wraps a long line instead of running it off the page.
