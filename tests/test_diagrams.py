@@ -73,3 +73,13 @@ def test_the_pdf_has_the_diagram_drawn_once(tmp_path: Path) -> None:
     assert "Hidden layer" in text and "Softmax output" in text  # the diagram's text, drawn as a picture
     graphics = list((tmp_path / "site" / ".veritex-cache" / "graphics").rglob("*.json"))
     assert len(graphics) == 1  # one drawing in the cache, used by both the .tex and the PDF
+
+
+def test_a_syntax_error_is_reported_at_its_line_by_the_page_build(tmp_path: Path) -> None:
+    pytest.importorskip("playwright.sync_api")
+    source = tmp_path / "bad.md"
+    source.write_text("# Bad\n\nText.\n\n```mermaid\ngraph TD\n  A --> B\n  B -->> ]]C\n```\n", encoding="utf-8")
+    report = build([source], tmp_path / "site", formats="html,latex")
+    (item,) = [i for i in report.items() if i.kind == "diagram"]  # once, though two writers met it
+    assert item.status == "error" and item.position is not None and item.position.line == 8
+    assert "Parse error on line 3" in item.message and not report.ok

@@ -21,8 +21,10 @@ class HtmlWriter:
     suffix = ".html"
 
     def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from .diagrams import check_diagrams
         from .html import write_html
 
+        check_diagrams(document, context.cache_root)
         return [write_html(document, context.output, assets_root=context.assets_root,
                            cache_dir=context.cache_root)]
 

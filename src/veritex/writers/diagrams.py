@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import Store
+from ..model import CodeBlock, Document, Item, Position, walk
 from .chromium import ChromiumMissing, offline, with_browser
 
 NAMESPACE = "graphics"
+CANNOT_DRAW = "cannot draw it: "
 MERMAID_JS = Path(__file__).with_name("assets") / "mermaid" / "mermaid.min.js"
 _LINE = re.compile(r"\bon line (\d+)")
 _RENDER = """async ([source, n]) => {
@@ -112,7 +114,7 @@ class Graphics:
             try:
                 drawn = _draw_all(missing)
             except ChromiumMissing as exc:
-                drawn = {r: Drawn(error=f"cannot draw it: {exc}") for r in missing}
+                drawn = {r: Drawn(error=f"{CANNOT_DRAW}{exc}") for r in missing}
             else:
                 if self.store is not None:
                     for (kind, source), result in drawn.items():
@@ -161,3 +163,34 @@ def _svg_pdf(launched: Any, svg: str) -> bytes:
                               margin={"top": "0", "right": "0", "bottom": "0", "left": "0"}))
     finally:
         page.close()
+
+
+def diagram_error(doc: Document, node: CodeBlock, drawn: Drawn) -> Item:
+    """The error item for a diagram mermaid could not draw, at the line it names (once per document)."""
+    where = node.position or Position(str(doc.path), 1, 1)
+    if drawn.line is not None:
+        where = where.shifted(lines=drawn.line, column=1)  # the fence is the block's first line
+    message = (drawn.error or "").split("\n", 1)[0]
+    detail = (drawn.error or "").split("\n", 1)[1] if "\n" in (drawn.error or "") else ""
+    text = f"mermaid diagram: {message}" + (f"\n{detail}" if detail else "")
+    for item in doc.items:
+        if item.kind == "diagram" and item.position == where and item.message == text:
+            return item
+    return doc.add(Item("diagram", "error", text, where))
+
+
+def mermaid_blocks(doc: Document) -> list[CodeBlock]:
+    return [node for cell in doc.markdown_cells() for node in walk(cell.body)
+            if isinstance(node, CodeBlock) and node.language.lower() == "mermaid"]
+
+
+def check_diagrams(doc: Document, cache_root: Path | None) -> None:
+    """Report each diagram mermaid rejects, at its line (for a page, which draws diagrams itself: without
+    a browser here nothing is reported, and the page shows mermaid's own message)."""
+    blocks = mermaid_blocks(doc)
+    if not blocks:
+        return
+    drawn = Graphics(cache_root).draw([("mermaid", node.code) for node in blocks])
+    for node, result in zip(blocks, drawn, strict=True):
+        if result.pdf is None and not (result.error or "").startswith(CANNOT_DRAW):
+            diagram_error(doc, node, result)

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ...fsutil import atomic_write_bytes, atomic_write_text
-from ...model import CodeBlock, CodeCell, Document, Image, Item, Math, MathBlock, Position, walk
-from ..diagrams import Drawn, Graphics
+from ...model import CodeBlock, CodeCell, Document, Image, Item, Math, MathBlock, walk
+from ..diagrams import CANNOT_DRAW, Drawn, Graphics, diagram_error
 from ..state import PageState
 from .cells import code_cell, image_suffix
 from .escape import escape, label_name, url
@@ -37,20 +37,6 @@ def files_dirname(stem: str) -> str:
 
 def _text(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
-
-
-def diagram_error(doc: Document, node: CodeBlock, drawn: Drawn) -> Item:
-    """The error item for a diagram mermaid could not draw, at the line it names (once per document)."""
-    where = node.position or Position(str(doc.path), 1, 1)
-    if drawn.line is not None:
-        where = where.shifted(lines=drawn.line, column=1)  # the fence is the block's first line
-    message = (drawn.error or "").split("\n", 1)[0]
-    detail = (drawn.error or "").split("\n", 1)[1] if "\n" in (drawn.error or "") else ""
-    text = f"mermaid diagram: {message}" + (f"\n{detail}" if detail else "")
-    for item in doc.items:
-        if item.kind == "diagram" and item.position == where and item.message == text:
-            return item
-    return doc.add(Item("diagram", "error", text, where))
 
 
 class LatexState:
@@ -125,11 +111,12 @@ class LatexState:
         drawn = self.drawn.get(("mermaid", node.code))
         if drawn is not None and drawn.pdf is not None:
             return self._graphic(drawn.pdf, ".pdf")
-        if drawn is not None and drawn.line is not None:
+        if drawn is not None and not (drawn.error or "").startswith(CANNOT_DRAW):
             diagram_error(self.doc, node, drawn)
         elif drawn is not None:
-            self.doc.add(Item("diagram", "warning", f"mermaid diagram shown as its source: {drawn.error}",
-                              node.position))
+            message = f"mermaid diagram shown as its source: {drawn.error}"
+            if not any(i.message == message and i.position == node.position for i in self.doc.items):
+                self.doc.add(Item("diagram", "warning", message, node.position))
         return self.code.block(node.code, "text") + "\n"
 
     def output_image(self, mime: str, data: Mapping[str, Any]) -> str:
@@ -218,4 +205,4 @@ def write_latex(doc: Document, out: Path, cache_root: Path | None = None) -> lis
     return [out, *state.written]
 
 
-__all__ = ["diagram_error", "render_latex", "source_marker", "write_latex"]
+__all__ = ["render_latex", "source_marker", "write_latex"]

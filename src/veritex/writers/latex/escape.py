@@ -17,6 +17,18 @@ _SPECIAL = {
     "~": r"\textasciitilde{}",
     "\u00a0": "~",
 }
+# Symbols prose and messages use that Latin Modern's text fonts lack: set from the math fonts instead.
+_MATH_SYMBOLS = {
+    "≈": r"\approx", "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "×": r"\times", "±": r"\pm", "→": r"\to",
+    "←": r"\leftarrow", "⇒": r"\Rightarrow", "∞": r"\infty", "√": r"\surd", "∑": r"\sum", "∏": r"\prod",
+    "∈": r"\in", "∂": r"\partial", "∇": r"\nabla", "·": r"\cdot", "≡": r"\equiv", "∼": r"\sim",
+    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "ζ": r"\zeta",
+    "η": r"\eta", "θ": r"\theta", "ι": r"\iota", "κ": r"\kappa", "λ": r"\lambda", "μ": r"\mu", "ν": r"\nu",
+    "ξ": r"\xi", "π": r"\pi", "ρ": r"\rho", "σ": r"\sigma", "τ": r"\tau", "φ": r"\phi", "χ": r"\chi",
+    "ψ": r"\psi", "ω": r"\omega", "Γ": r"\Gamma", "Δ": r"\Delta", "Θ": r"\Theta", "Λ": r"\Lambda",
+    "Σ": r"\Sigma", "Φ": r"\Phi", "Ψ": r"\Psi", "Ω": r"\Omega", "✓": r"\checkmark",
+}
+_SPECIAL.update({char: f"\\ensuremath{{{command}}}" for char, command in _MATH_SYMBOLS.items()})
 _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 # Control characters other than tab and line end stop xelatex ("invalid character").
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
