@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(PY) bench/parse_rate.py
 	$(PY) bench/check_speed.py
 	$(PY) bench/katex_rate.py
+	$(PY) bench/target_bench.py
 
 clean:
 	rm -rf site .veritex-cache bench/out
