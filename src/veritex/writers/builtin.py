@@ -58,6 +58,11 @@ class LatexWriter:
 
         return write_latex(document, context.output, context.cache_root)
 
+    def prepare(self, document: Document, context: WriteContext) -> None:
+        from .latex import prepare_latex
+
+        prepare_latex(document, context.cache_root)
+
 
 class PdfWriter:
     name = "pdf"
@@ -74,3 +79,8 @@ class PdfWriter:
         from .pdf import write_pdf
 
         return write_pdf(document, context)
+
+    def prepare(self, document: Document, context: WriteContext) -> None:
+        from .latex import prepare_latex
+
+        prepare_latex(document, context.cache_root)

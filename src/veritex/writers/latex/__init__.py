@@ -7,6 +7,6 @@ Modules: `escape` (text as LaTeX), `preamble`, `prose` (the body tree), `cells` 
 
 from __future__ import annotations
 
-from .document import render_latex, write_latex
+from .document import prepare_latex, render_latex, write_latex
 
-__all__ = ["render_latex", "write_latex"]
+__all__ = ["prepare_latex", "render_latex", "write_latex"]

@@ -197,6 +197,24 @@ def _lang(doc: Document) -> str | None:
     return lang if isinstance(lang, str) else None
 
 
+def prepare_latex(doc: Document, cache_root: Path | None) -> None:
+    """While the code runs: highlight the code and draw the diagrams into the cache (no output changes them)."""
+    from ..diagrams import mermaid_blocks
+
+    code = LatexCode(cache_root, doc.path)
+    for cell in doc.cells:
+        if isinstance(cell, CodeCell):
+            code.block(cell.source, cell.language, first_line=cell.position.line)
+        else:
+            for node in walk(cell.body):
+                if isinstance(node, CodeBlock) and node.language.lower() != "mermaid":
+                    code.block(node.code, node.language or "text")
+    code.save()
+    blocks = mermaid_blocks(doc)
+    if blocks:
+        Graphics(cache_root).draw([("mermaid", node.code) for node in blocks])
+
+
 def write_latex(doc: Document, out: Path, cache_root: Path | None = None) -> list[Path]:
     """Write `doc` as LaTeX to `out` (atomically) and its pictures beside it; return every file written."""
     out = Path(out)
@@ -205,4 +223,4 @@ def write_latex(doc: Document, out: Path, cache_root: Path | None = None) -> lis
     return [out, *state.written]
 
 
-__all__ = ["render_latex", "source_marker", "write_latex"]
+__all__ = ["prepare_latex", "render_latex", "source_marker", "write_latex"]
