@@ -164,3 +164,48 @@ def test_report_items_from_a_writer_join_the_report(tmp_path: Path) -> None:
     assert item.position.line == 6 and "Parse error on line 3" in item.message  # the fence is line 3
     again = build([source], tmp_path / "site", formats="latex")  # unchanged: the stamp keeps the item
     assert [i.message for i in again.items() if i.kind == "diagram"] == [item.message]
+
+
+def test_an_align_is_one_equation_with_one_number(tmp_path: Path) -> None:
+    source = tmp_path / "al.md"
+    source.write_text("# A\n\n$$\n\\begin{align}\na &= b \\\\\nc &= d \\nonumber\n\\end{align}\n$$ (eq:al)\n\n"
+                      "\\begin{align*}\nx &= 1\n\\end{align*}\n\nSee {eq}`eq:al`.\n", encoding="utf-8")
+    doc = read(source)
+    number_equations(doc)
+    text, _ = render_latex(doc, tmp_path / "al.tex")
+    assert "\\begin{equation}\\label{eq:al}\n\\begin{aligned}a &= b \\\\\nc &= d\n\\end{aligned}" in text
+    assert "\\begin{equation*}\n\\begin{aligned}x &= 1" in text
+    assert "\\begin{align}" not in text and "\\begin{align*}" not in text
+    assert "\\eqref{eq:al}" in text
+
+
+def test_svg_figures_become_pdf_pictures_drawn_once(tmp_path: Path) -> None:
+    pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed (make browser)")
+    first = write_latex(compiled(tmp_path), tmp_path / "out" / "gd.tex", tmp_path / "cache")
+    pictures = [p for p in first[1:] if p.suffix == ".pdf"]
+    assert len(pictures) == 1 and pictures[0].read_bytes().startswith(b"%PDF")
+    cached = list((tmp_path / "cache" / "graphics").rglob("*.json"))
+    again = write_latex(compiled(tmp_path), tmp_path / "again" / "gd.tex", tmp_path / "cache")
+    assert list((tmp_path / "cache" / "graphics").rglob("*.json")) == cached  # read back, not drawn again
+    assert [p.read_bytes() for p in again[1:] if p.suffix == ".pdf"] == [pictures[0].read_bytes()]
+
+
+@pytest.mark.kernel
+def test_the_kernel_gives_figures_as_png_and_svg(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from veritex.builder import build
+
+    source = tmp_path / "plot.md"
+    source.write_text("# Plot\n\n```python\nimport matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\n"
+                      "plt.show()\n```\n", encoding="utf-8")
+    report = build([source], tmp_path / "site", formats="html,json")
+    assert report.ok, [i.message for i in report.items()]
+    import json
+
+    model = json.loads((tmp_path / "site" / "plot.json").read_text(encoding="utf-8"))
+    images = [o["data"] for c in model["cells"] for o in c.get("outputs", []) if "data" in o
+              and any(k.startswith("image/") for k in o["data"])]
+    assert len(images) == 1 and {"image/png", "image/svg+xml"} <= set(images[0])
+    assert "data:image/svg+xml;base64," in (tmp_path / "site" / "plot.html").read_text(encoding="utf-8")

@@ -1,14 +1,17 @@
 """Prose cells to LaTeX: the body tree walked by type, one `_tex_<Class>` method per node type, and a
 generic fallback for a node type this writer does not know (its children, else its text).
 
-Formulas go through as their TeX, unchanged: a labelled display formula becomes an `equation` with its
+Formulas go through as their TeX: a labelled display formula becomes an `equation` with its
 `\\label` (so `\\eqref` resolves in LaTeX), an unnumbered one `equation*`; a number veritex gave that
-LaTeX's counter would not give is set with `\\tag`. Commands KaTeX knows and LaTeX does not get
-definitions in the preamble (see `preamble.KATEX_EXTRAS`), so the TeX needs no rewriting.
+LaTeX's counter would not give is set with `\\tag`. An `align` (`gather`, ...) written out is one formula
+with one number to veritex, so it becomes `aligned` (`gathered`, ...) inside the equation. Commands KaTeX
+knows and LaTeX does not get definitions in the preamble (see `preamble.KATEX_EXTRAS`), so the TeX needs
+no other rewriting.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -58,8 +61,21 @@ if TYPE_CHECKING:
     from .document import LatexState
 
 _SECTIONS = ("section", "subsection", "subsubsection", "paragraph", "subparagraph")
-_ENVIRONMENTS = ("align", "align*", "gather", "gather*", "multline", "multline*", "flalign", "flalign*",
-                 "alignat", "alignat*", "equation", "equation*")
+# A displayed environment written out is one formula to veritex, with one number: in LaTeX it becomes the
+# inner form of the same layout inside `equation`, so that LaTeX gives it that one number and its label.
+_INNER = {"align": "aligned", "flalign": "aligned", "gather": "gathered", "multline": "multlined",
+          "alignat": "alignedat", "equation": None}
+_ENVIRONMENT = re.compile(r"\\begin\{(?P<env>[a-z]+)(?P<star>\*?)\}(?P<body>.*)\\end\{(?P=env)(?P=star)\}\Z", re.DOTALL)
+_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
+
+
+def _inner(tex: str) -> str:
+    """`\\begin{align}..\\end{align}` as `\\begin{aligned}..\\end{aligned}` (and so on); other TeX as it is."""
+    found = _ENVIRONMENT.match(tex)
+    if found is None or found["env"] not in _INNER:
+        return tex
+    inner, body = _INNER[found["env"]], _NO_NUMBER.sub("", found["body"]).strip()
+    return body if inner is None else f"\\begin{{{inner}}}{body}\n\\end{{{inner}}}"
 
 
 def source_marker(node: Node) -> str:
@@ -175,8 +191,7 @@ class LatexProse:
         if broken is not None:  # LaTeX would stop on it too: its TeX as text, marked
             return (f"\\begin{{Verbatim}}[{ERROR_STYLE}]\n{verbatim_safe(body)}\n\\end{{Verbatim}}\n"
                     f"{verdict_line('error', 'math', broken)}\n")
-        if body.startswith("\\begin{") and any(body.startswith(f"\\begin{{{env}}}") for env in _ENVIRONMENTS):
-            return f"{body}\n{verdicts}\n"  # an amsmath environment written out: as written
+        body = _inner(body)
         label = self.state.label_of(math)
         tag = ""
         if math.tag is not None:
