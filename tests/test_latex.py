@@ -142,7 +142,8 @@ def test_without_xelatex_the_pdf_is_the_page_printed_by_chromium(tmp_path: Path,
 
     monkeypatch.setattr(compile_module, "engine", lambda: None)
     doc = compiled(tmp_path)
-    written = write_pdf(doc, _context(tmp_path, "gd.pdf"))
+    monkeypatch.chdir(tmp_path)  # the folders as a command line names them: relative
+    written = write_pdf(doc, _context(Path("."), "gd.pdf"))
     assert written and written[0].read_bytes().startswith(b"%PDF")
     warnings = [i for i in doc.items if i.kind == "document" and i.status == "warning"]
     assert len(warnings) == 1 and "Chromium" in warnings[0].message

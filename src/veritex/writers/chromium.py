@@ -21,7 +21,7 @@ _CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
 class ChromiumMissing(RuntimeError):
-    """No browser to draw with: Playwright or Chromium is not installed."""
+    """No browser to draw with: Playwright or Chromium is not installed, or Chromium failed."""
 
 
 def chromium_path() -> Path | None:
@@ -65,12 +65,20 @@ def offline(page: Any) -> None:
 
 def with_browser(work: Callable[[Any], T]) -> T:
     """`work(browser)` on a thread of its own: Playwright's synchronous API refuses a thread that runs an
-    asyncio loop (a caller's own Playwright session, a notebook), and a fresh thread never has one."""
+    asyncio loop (a caller's own Playwright session, a notebook), and a fresh thread never has one.
+    ChromiumMissing when there is no browser, or when it fails."""
     from concurrent.futures import ThreadPoolExecutor
 
     def run() -> T:
-        with browser() as launched:
-            return work(launched)
+        try:
+            from playwright.sync_api import Error
+        except ImportError:
+            raise ChromiumMissing("Playwright is not installed (pip install playwright)") from None
+        try:
+            with browser() as launched:
+                return work(launched)
+        except Error as exc:  # a page that never settles, a browser that crashed
+            raise ChromiumMissing(f"Chromium failed: {str(exc).strip().splitlines()[0]}") from None
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="veritex-chromium") as pool:
         return pool.submit(run).result()

@@ -88,7 +88,7 @@ def _print(launched: Any, page_path: Path) -> bytes:
 
     page = launched.new_page()
     offline(page)
-    page.goto(page_path.as_uri())
+    page.goto(page_path.resolve().as_uri())
     page.wait_for_load_state("load")
     page.wait_for_function("!document.querySelector('pre.mermaid:not([data-processed])')", timeout=30_000)
     page.emulate_media(media="print")
