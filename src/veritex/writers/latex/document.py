@@ -7,6 +7,7 @@ rejects is an error item at the line mermaid names, and is shown as its source.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ...fsutil import atomic_write_bytes, atomic_write_text
-from ...model import CodeBlock, CodeCell, Document, Image, Item, Math, MathBlock, walk
+from ...model import CodeBlock, CodeCell, Document, Heading, Image, Item, Math, MathBlock, walk
 from ..diagrams import CANNOT_DRAW, Drawn, Graphics, diagram_error
 from ..state import PageState
 from .cells import code_cell, image_suffix
@@ -59,7 +60,7 @@ class LatexState:
                           if isinstance(node, MathBlock) and node.math.label
                           and labels.get(node.math.label) is node.math}
         h1 = [node for cell in doc.markdown_cells() for node in walk(cell.body)
-              if getattr(node, "level", None) == 1 and hasattr(node, "text")]
+              if isinstance(node, Heading) and node.level == 1]
         self.title_from_h1 = len(h1) == 1 and doc.meta.title in (None, h1[0].text)
         self.heading_shift = 1 if self.title_from_h1 else 0
         self.show_title = self.title_from_h1 or not h1
@@ -120,8 +121,6 @@ class LatexState:
         return self.code.block(node.code, "text") + "\n"
 
     def output_image(self, mime: str, data: Mapping[str, Any]) -> str:
-        import base64
-
         if mime == "image/svg+xml":
             drawn = self.drawn.get(("svg", _text(data[mime])))
             return self._graphic(drawn.pdf, ".pdf") if drawn is not None and drawn.pdf is not None else ""
@@ -164,9 +163,10 @@ def _summary(doc: Document) -> str:
     if listed:
         lines.append("\\begin{itemize}\\small\n")
         for item in listed[:30]:
-            where = f"line {item.position.line}: " if item.position else ""
-            status = item.status if item.status != "refuted" else "refuted"
-            lines.append(f"\\item \\textcolor{{vt{status}}}{{{status}}} {escape(where)}{message_tex(item.message)}\n")
+            at = item.position
+            where = "" if at is None else f"cell {at.cell}, line {at.line}: " if at.cell else f"line {at.line}: "
+            lines.append(f"\\item \\textcolor{{vt{item.status}}}{{{item.status}}} {escape(where)}"
+                         f"{message_tex(item.message)}\n")
         lines.append("\\end{itemize}\n")
     return "".join(lines) + "\n"
 
