@@ -13,6 +13,7 @@ from collections.abc import Mapping
 PACKAGES = r"""\documentclass[11pt,a4paper]{article}
 \usepackage{fontspec}
 \usepackage{amsmath,amssymb,mathtools}
+\usepackage{mathrsfs}
 \usepackage{bm}
 \usepackage{cancel}
 \usepackage{graphicx}
@@ -55,6 +56,8 @@ KATEX_EXTRAS = r"""\providecommand{\R}{\mathbb{R}}
 \providecommand{\rparen}{)}
 \providecommand{\argmax}{\operatorname*{arg\,max}}
 \providecommand{\argmin}{\operatorname*{arg\,min}}
+\providecommand{\llbracket}{[\![}
+\providecommand{\rrbracket}{]\!]}
 \providecommand{\htmlClass}[2]{#2}
 \providecommand{\htmlId}[2]{#2}
 \providecommand{\htmlStyle}[2]{#2}
