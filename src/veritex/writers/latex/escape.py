@@ -61,3 +61,11 @@ def url(href: str) -> str:
     """A URL for `\\href`: `#` and `%` escaped, braces, backslashes and spaces percent-encoded."""
     encoded = _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), href)
     return encoded.replace("%", r"\%").replace("#", r"\#")
+
+
+_BREAK_AFTER = re.compile(r"(\\_|[/.:,=(\[])")
+
+
+def code_text(code: str) -> str:
+    """Inline code for `\\texttt`: escaped, and breakable after `_ / . : , = ( [` so a long name wraps."""
+    return _BREAK_AFTER.sub(lambda m: m.group(0) + r"\allowbreak{}", escape(code))

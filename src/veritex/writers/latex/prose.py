@@ -54,7 +54,7 @@ from ...model import (
 )
 from ..state import slug
 from .cells import ERROR_STYLE
-from .escape import escape, label_name, url, verbatim_safe
+from .escape import code_text, escape, label_name, url, verbatim_safe
 from .verdicts import verdict_line, verdict_lines
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ class LatexProse:
         return f"\\vtstrike{{{self.inlines(node.children)}}}"
 
     def _tex_CodeSpan(self, node: CodeSpan) -> str:
-        return f"\\texttt{{{escape(node.code)}}}"
+        return f"\\texttt{{{code_text(node.code)}}}"
 
     def _tex_Link(self, node: Link) -> str:
         text = self.inlines(node.children)
