@@ -138,9 +138,9 @@ def test_without_xelatex_the_pdf_is_the_page_printed_by_chromium(tmp_path: Path,
     pytest.importorskip("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Chromium is not installed (make browser)")
-    import veritex.writers.latex.compile as compile_module
+    import veritex.writers.pdf as pdf_module
 
-    monkeypatch.setattr(compile_module, "engine", lambda: None)
+    monkeypatch.setattr(pdf_module, "engine", lambda: None)
     doc = compiled(tmp_path)
     monkeypatch.chdir(tmp_path)  # the folders as a command line names them: relative
     written = write_pdf(doc, _context(Path("."), "gd.pdf"))

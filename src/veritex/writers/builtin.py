@@ -54,12 +54,12 @@ class LatexWriter:
     suffix = ".tex"
 
     def write(self, document: Document, context: WriteContext) -> list[Path]:
-        from .latex import write_latex
+        from .latex.document import write_latex
 
         return write_latex(document, context.output, context.cache_root)
 
     def prepare(self, document: Document, context: WriteContext) -> None:
-        from .latex import prepare_latex
+        from .latex.document import prepare_latex
 
         prepare_latex(document, context.cache_root)
 
@@ -71,9 +71,9 @@ class PdfWriter:
     @property
     def version(self) -> str:
         """Part of the output's stamp: a PDF printed without LaTeX is made again once xelatex is installed."""
-        from .pdf import engine_name
+        from .latex.engine import engine
 
-        return engine_name()
+        return engine() or "chromium"
 
     def write(self, document: Document, context: WriteContext) -> list[Path]:
         from .pdf import write_pdf
@@ -81,6 +81,6 @@ class PdfWriter:
         return write_pdf(document, context)
 
     def prepare(self, document: Document, context: WriteContext) -> None:
-        from .latex import prepare_latex
+        from .latex.document import prepare_latex
 
         prepare_latex(document, context.cache_root)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..cache import digest
 from ..fsutil import atomic_write_bytes
 from ..model import Document, Item, Position
+from .latex.engine import engine
 
 if TYPE_CHECKING:
     from .base import WriteContext
@@ -21,23 +22,15 @@ if TYPE_CHECKING:
 BUILD_FOLDER = "_latex"  # under the cache root; not a cache namespace, so pruning leaves it alone
 
 
-def engine_name() -> str:
-    from .latex.compile import engine
-
-    return engine() or "chromium"
-
-
 def write_pdf(doc: Document, context: WriteContext) -> list[Path]:
-    from .latex.compile import engine
-
     if engine() is None:
         return _print_page(doc, context)
     return _compile(doc, context)
 
 
 def _compile(doc: Document, context: WriteContext) -> list[Path]:
-    from .latex import render_latex
     from .latex.compile import Failure, compile_tex, source_line
+    from .latex.document import render_latex
 
     folder = context.cache_root / BUILD_FOLDER / digest([str(doc.path.resolve())])[:16]
     tex = folder / "document.tex"

@@ -7,6 +7,16 @@ Modules: `escape` (text as LaTeX), `preamble`, `prose` (the body tree), `cells` 
 
 from __future__ import annotations
 
-from .document import prepare_latex, render_latex, write_latex
+from typing import Any
 
 __all__ = ["prepare_latex", "render_latex", "write_latex"]
+
+
+def __getattr__(name: str) -> Any:
+    """The writer's functions, imported when first asked for: naming the package (the PDF writer's stamp
+    asks which engine there is) costs nothing."""
+    if name in __all__:
+        from . import document
+
+        return getattr(document, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from .engine import engine
 
 TIMEOUT_SECONDS = 300.0
 _FILE_LINE = re.compile(r"^\./(?P<file>[^:\n]+\.tex):(?P<line>\d+): (?P<message>.*)$", re.MULTILINE)
@@ -17,13 +18,6 @@ _BANG = re.compile(r"^! (?P<message>.*)$", re.MULTILINE)
 _LINE = re.compile(r"^l\.(?P<line>\d+)", re.MULTILINE)
 _MARKER = re.compile(r"^% veritex: line (\d+)(?: cell (\d+))?$")
 _XELATEX = ["xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", "-no-shell-escape"]
-
-
-def engine() -> str | None:
-    """`latexmk` when it and xelatex are installed, `xelatex` alone, or None."""
-    if shutil.which("xelatex") is None:
-        return None
-    return "latexmk" if shutil.which("latexmk") is not None else "xelatex"
 
 
 @dataclass(frozen=True)
