@@ -210,3 +210,18 @@ def test_the_kernel_gives_figures_as_png_and_svg(tmp_path: Path) -> None:
               and any(k.startswith("image/") for k in o["data"])]
     assert len(images) == 1 and {"image/png", "image/svg+xml"} <= set(images[0])
     assert "data:image/svg+xml;base64," in (tmp_path / "site" / "plot.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_formula_is_shown_as_tex_and_the_numbers_stay_veritex_s(tmp_path: Path) -> None:
+    from veritex.stages.render_math import render_math
+
+    source = tmp_path / "brk.md"
+    source.write_text("# B\n\n$$\na = \\frac{1}{\n$$ (eq:bad)\n\n$$\nb = 2\n$$ (eq:good)\n\n"
+                      "See {eq}`eq:bad` and {eq}`eq:good`.\n", encoding="utf-8")
+    doc = read(source)
+    number_equations(doc)
+    render_math(doc, None)
+    text, _ = render_latex(doc, tmp_path / "brk.tex")
+    assert "a = \\frac{1}{\n\\end{Verbatim}\n\\noindent\\hfill(1)" in text  # as text, with its number
+    assert "\\begin{equation*}\\label{eq:good}\\tag{2}" in text  # LaTeX's counter did not see (1)
+    assert "See (1) and \\eqref{eq:good}." in text and "\\label{eq:bad}" not in text

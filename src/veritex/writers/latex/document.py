@@ -55,10 +55,11 @@ class LatexState:
         self.drawn: dict[tuple[str, str], Drawn] = {}
         self._figures = 0
         labels = doc.labels()
-        # Only the first formula with a label, displayed on its own, gets the \label.
+        # Only the first formula with a label, displayed on its own and not broken, gets the \label.
         self._labelled = {id(node.math) for cell in doc.markdown_cells() for node in walk(cell.body)
                           if isinstance(node, MathBlock) and node.math.label
-                          and labels.get(node.math.label) is node.math}
+                          and labels.get(node.math.label) is node.math
+                          and self.page.math_error(node.math, None) is None}
         h1 = [node for cell in doc.markdown_cells() for node in walk(cell.body)
               if isinstance(node, Heading) and node.level == 1]
         self.title_from_h1 = len(h1) == 1 and doc.meta.title in (None, h1[0].text)

@@ -188,9 +188,10 @@ class LatexProse:
         body = math.tex.strip()
         verdicts = verdict_lines(self.state.page.verdicts_for(math))
         broken = self.state.page.math_error(math, None)
-        if broken is not None:  # LaTeX would stop on it too: its TeX as text, marked
+        if broken is not None:  # LaTeX would stop on it too: its TeX as text, marked, with veritex's number
+            number = f"\\noindent\\hfill({math.number})\\par\n" if math.number is not None else ""
             return (f"\\begin{{Verbatim}}[{ERROR_STYLE}]\n{verbatim_safe(body)}\n\\end{{Verbatim}}\n"
-                    f"{verdict_line('error', 'math', broken)}\n")
+                    f"{number}{verdict_line('error', 'math', broken)}\n")
         body = _inner(body)
         label = self.state.label_of(math)
         tag = ""
