@@ -225,3 +225,21 @@ def test_a_broken_formula_is_shown_as_tex_and_the_numbers_stay_veritex_s(tmp_pat
     assert "a = \\frac{1}{\n\\end{Verbatim}\n\\noindent\\hfill(1)" in text  # as text, with its number
     assert "\\begin{equation*}\\label{eq:good}\\tag{2}" in text  # LaTeX's counter did not see (1)
     assert "See (1) and \\eqref{eq:good}." in text and "\\label{eq:bad}" not in text
+
+
+def test_without_xelatex_and_chromium_the_pdf_is_an_error_and_diagrams_show_as_source(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import veritex.writers.pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "engine", lambda: None)
+    monkeypatch.setenv("VERITEX_CHROMIUM", str(tmp_path / "no-such-browser"))
+    source = tmp_path / "d.md"
+    source.write_text("# D\n\n```mermaid\ngraph TD\n  A --> B\n```\n", encoding="utf-8")
+    doc = read(source)
+    assert write_pdf(doc, _context(tmp_path, "d.pdf")) == []
+    assert [i.status for i in doc.items if i.kind == "document"] == ["error"]
+    text, _ = render_latex(doc, tmp_path / "d.tex", tmp_path / "cache")
+    assert "A \\PYZhy{}\\PYZhy{}\\PYZgt{} B" in text or "A --> B" in text  # the diagram as its source
+    (warning,) = [i for i in doc.items if i.kind == "diagram"]
+    assert warning.status == "warning" and "Chromium is not installed" in warning.message
+    assert not list((tmp_path / "cache").rglob("graphics/*/*.json"))  # nothing cached: a later build draws it
