@@ -1,6 +1,6 @@
 # veritex: two commands on a fresh machine.
 #   make demo   set up .venv and build examples/ into site/
-#   make test   set up .venv (and Chromium for the browser tests) and run lint, types, import contracts and tests
+#   make test   set up .venv (and Chromium and xelatex for their tests) and run lint, types, import contracts and tests
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3.11
@@ -14,7 +14,12 @@ TF := tensorflow-cpu>=2.16
 # pip notes every local index folder it skips; keep real warnings and errors.
 QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: demo test venv browser lint typecheck imports pytest bench clean
+# xelatex, latexmk and the packages the LaTeX writer uses (fvextra: texlive-latex-extra; xeCJK:
+# texlive-lang-chinese; ZapfDingbats for hyperref: texlive-fonts-recommended), pdftotext and pdftoppm.
+LATEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-lang-chinese texlive-fonts-recommended lmodern \
+  latexmk poppler-utils fonts-noto-cjk
+
+.PHONY: demo test venv browser latex lint typecheck imports pytest bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "veritex needs $(PYTHON) on PATH"; exit 1; }
@@ -35,6 +40,15 @@ browser:
 	  else echo "chromium is missing and apt-get is unavailable: browser tests will be skipped"; fi; \
 	fi
 
+latex:
+	@if ! command -v xelatex >/dev/null || ! command -v latexmk >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! kpsewhich fvextra.sty xeCJK.sty pzdr.tfm >/dev/null; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      $(LATEX_PACKAGES) >/dev/null) || echo "LaTeX could not be installed: the xelatex tests will be skipped"; \
+	  else echo "xelatex is missing and apt-get is unavailable: the xelatex tests will be skipped"; fi; \
+	fi
+
 demo: $(STAMP)
 	$(VENV)/bin/veritex build examples -o site -j 2
 
@@ -48,7 +62,7 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser latex
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 test: lint typecheck imports pytest
@@ -62,6 +76,7 @@ bench: $(STAMP)
 	$(PY) bench/katex_rate.py
 	$(PY) bench/corpus_check.py
 	$(PY) bench/publish_cost.py
+	$(PY) bench/target_bench.py
 
 clean:
 	rm -rf site .veritex-cache bench/out

@@ -171,13 +171,30 @@ def freshness(source: Path, planned: list[Target], key: str, options: BuildOptio
     outputs = {name: stamp.outputs for name, stamp in fresh.items()}
     if stale or not fresh:
         return Freshness(stale, outputs, None)
-    first = next(iter(fresh.values()))
+    # Each stamp holds the items known when its format was written: together they are the document's.
+    records = _union([stamp.records for stamp in fresh.values()])
     try:
-        items = [item_from_record(r) for r in first.records]
+        items = [item_from_record(r) for r in records]
     except (KeyError, TypeError, ValueError):
         return Freshness(list(planned), {}, None)
+    first = next(iter(fresh.values()))
     report = DocumentReport(source, planned[0].output, first.title, items, skipped=True, outputs=outputs)
     return Freshness([], outputs, report)
+
+
+def _union(lists: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The records of every list, each as often as the list that has it most often, in order."""
+    merged: list[dict[str, Any]] = []
+    taken: dict[str, int] = {}
+    for records in lists:
+        seen: dict[str, int] = {}
+        for record in records:
+            name = repr(record)
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > taken.get(name, 0):
+                taken[name] = seen[name]
+                merged.append(record)
+    return merged
 
 
 def prepare_outputs(doc: Document, report: DocumentReport) -> None:
@@ -189,10 +206,17 @@ def prepare_outputs(doc: Document, report: DocumentReport) -> None:
 
 
 def write_outputs(doc: Document, report: DocumentReport, source: Path, key: str, options: BuildOptions) -> None:
-    """Write every pending output of `doc`, stamp it, and list the files in `report`."""
+    """Write every pending output of `doc`, stamp it, and list the files in `report`. A writer may add
+    items to `doc` (a LaTeX error, a diagram mermaid rejects): they join the report, and every stamp
+    written here records them."""
+    made: list[tuple[Target, list[Path]]] = []
     for target in report.pending:
+        before = len(doc.items)
         written = target.writer.write(doc, target.context)
+        report.items.extend(doc.items[before:])
         report.outputs[target.format] = written
+        made.append((target, written))
+    for target, written in made:
         _write_stamp(source, target, key, written, doc, report, options)
     report.pending = []
 

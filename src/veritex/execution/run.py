@@ -180,6 +180,9 @@ def _setup_code(request: ExecutionRequest, context_json: str, log: str) -> str:
         f"    runtime.setup(seed={request.seed!r}, context=json.loads({context_json!r}), "
         f"path={request.document!r})\n"
         "    from veritex.runtime import data_files\n"
+        # Figures as SVG too (for HTML and PDF) beside the PNG (for notebooks and GitHub): set before
+        # matplotlib's inline backend first reads its settings, so that no figure is drawn twice later.
+        "    get_ipython().config.InlineBackend.figure_formats = {'png', 'svg'}\n"
         f"    data_files.watch(os.getcwd(), {log!r})\n"
         "try:\n"
         "    __veritex_setup()\n"

@@ -25,7 +25,7 @@ SOURCE_SUFFIXES = (".md", ".markdown", ".ipynb")
 
 Status = Literal["verified", "refuted", "unchecked", "error", "warning"]
 Kind = Literal[
-    "math", "cell", "expect", "eval", "reference", "check", "implements", "identity", "document"
+    "math", "cell", "expect", "eval", "reference", "check", "implements", "identity", "document", "diagram"
 ]
 
 

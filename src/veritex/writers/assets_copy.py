@@ -88,3 +88,18 @@ def ensure_assets(root: Path) -> Path:
             atomic_write_text(target / _STAMP, json.dumps(stamp))
         _ensured.add(key)
     return target
+
+
+def ensure_mermaid(root: Path) -> Path:
+    """mermaid's script and licence under `root/_veritex/mermaid/`, for the pages that draw diagrams
+    (copied only when missing or different: 3.5 MB a site without diagrams never carries)."""
+    target = root / ASSETS_DIRNAME / "mermaid"
+    for name in ("mermaid.min.js", "init.js", "LICENSE"):
+        source, dest = _SOURCE / "mermaid" / name, target / name
+        try:
+            if dest.stat().st_size == source.stat().st_size and dest.stat().st_mtime_ns >= source.stat().st_mtime_ns:
+                continue
+        except OSError:
+            pass
+        atomic_write_bytes(dest, source.read_bytes())
+    return target

@@ -1,5 +1,6 @@
 """The formats veritex ships: `html` (one page per document), `json` (the document model), `ipynb` (the
-executed notebook) and `gfm` (GitHub Markdown with its figures).
+executed notebook), `gfm` (GitHub Markdown with its figures), `latex` (a `.tex` for xelatex) and `pdf` (that
+`.tex` compiled, or the page printed by Chromium without LaTeX).
 
 These classes are light: the modules that do the writing (Jinja2, Pygments) are imported by `write`,
 so naming a format costs nothing on a rebuild that writes nothing.
@@ -21,9 +22,11 @@ class HtmlWriter:
     suffix = ".html"
 
     def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from .diagrams import check_diagrams
         from .html import write_html
         from .page_files import copy_local_files
 
+        check_diagrams(document, context.cache_root)
         page = write_html(document, context.output, assets_root=context.assets_root, cache_dir=context.cache_root)
         return [page, *copy_local_files(document, context.output.parent)]
 
@@ -68,3 +71,40 @@ class GfmWriter:
         from .gfm import write_gfm
 
         return write_gfm(document, context.output)
+
+
+class LatexWriter:
+    name = "latex"
+    suffix = ".tex"
+
+    def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from .latex.document import write_latex
+
+        return write_latex(document, context.output, context.cache_root)
+
+    def prepare(self, document: Document, context: WriteContext) -> None:
+        from .latex.document import prepare_latex
+
+        prepare_latex(document, context.cache_root)
+
+
+class PdfWriter:
+    name = "pdf"
+    suffix = ".pdf"
+
+    @property
+    def version(self) -> str:
+        """Part of the output's stamp: a PDF printed without LaTeX is made again once xelatex is installed."""
+        from .latex.engine import engine
+
+        return engine() or "chromium"
+
+    def write(self, document: Document, context: WriteContext) -> list[Path]:
+        from .pdf import write_pdf
+
+        return write_pdf(document, context)
+
+    def prepare(self, document: Document, context: WriteContext) -> None:
+        from .latex.document import prepare_latex
+
+        prepare_latex(document, context.cache_root)

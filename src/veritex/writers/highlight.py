@@ -42,6 +42,12 @@ def _cached_lexer(language: str) -> Lexer:
         return TextLexer()
 
 
+def lexer(language: str) -> Lexer:
+    """The Pygments lexer of `language` (plain text when Pygments knows no such language), safe across threads."""
+    with _LEXER_LOCK:
+        return _cached_lexer(language.lower())
+
+
 def _highlight(source: str, language: str) -> list[str]:
     if source.strip():
         with _LEXER_LOCK:  # the lazy loading of formatters races as the lexers' does

@@ -24,7 +24,7 @@ from ..katex import KATEX_VERSION, Rendered
 from ..model import VERDICT_KINDS, CodeBlock, CodeCell, Directive, Document, Item, Position, walk
 from ..typeset import typeset_document
 from ..version import __version__
-from .assets_copy import ASSETS_DIRNAME, ensure_assets
+from .assets_copy import ASSETS_DIRNAME, ensure_assets, ensure_mermaid
 from .badges import message_html
 from .cells import cell_view
 from .highlight import HighlightCache, prepare_block
@@ -40,6 +40,14 @@ _SEVERITY = {"error": 0, "refuted": 1, "warning": 2, "unchecked": 3}
 # inlined, or from the web), no script at all. A trusted page (`trust: true`, `--trust`) has no policy.
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; "
                            "font-src 'self' data:; img-src 'self' data: https:; base-uri 'none'; form-action 'none'")
+# A page with a diagram runs mermaid's script from the shared assets (nothing inline) and lets it add the
+# <style> each drawn SVG carries.
+_DIAGRAM_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                   "font-src 'self' data:; img-src 'self' data: https:; base-uri 'none'; form-action 'none'")
+
+
+def content_security_policy(*, mermaid: bool) -> str:
+    return _DIAGRAM_POLICY if mermaid else CONTENT_SECURITY_POLICY
 
 
 @dataclass(frozen=True)
@@ -190,6 +198,7 @@ def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = Non
     if highlights is not None:
         highlights.save()
     template = _environment(cache_dir).get_template("page.html.j2")
+    diagrams = has_mermaid(doc)
     return template.render(
         title=doc.title,
         has_h1=any(h.level == 1 for h in page.headings),
@@ -201,8 +210,15 @@ def render_page(doc: Document, assets_href: str, *, cache_dir: Path | None = Non
         assets=assets_href,
         colophon=_colophon(doc),
         lang=_language(doc),
-        csp="" if doc.meta.trust else CONTENT_SECURITY_POLICY,
+        csp="" if doc.meta.trust else content_security_policy(mermaid=diagrams),
+        mermaid=diagrams,
     )
+
+
+def has_mermaid(doc: Document) -> bool:
+    """Whether the page draws a diagram (and so loads mermaid's script)."""
+    return any(isinstance(node, CodeBlock) and node.language.lower() == "mermaid"
+               for cell in doc.markdown_cells() for node in walk(cell.body))
 
 
 @functools.cache
@@ -252,6 +268,8 @@ def write_html(doc: Document, out_path: Path, *, assets_root: Path | None = None
     out_path = Path(out_path)
     root = Path(assets_root) if assets_root is not None else out_path.parent
     assets = ensure_assets(root)
+    if has_mermaid(doc):
+        ensure_mermaid(root)
     href = Path(os.path.relpath(assets, out_path.parent)).as_posix()
     atomic_write_text(out_path, render_page(doc, href, cache_dir=cache_dir))
     return out_path

@@ -207,6 +207,8 @@ class ProseWriter:
         return node.html
 
     def _render_CodeBlock(self, node: CodeBlock) -> str:
+        if node.language.lower() == "mermaid":  # drawn in the page by the mermaid script veritex ships
+            return self._own(f'<pre class="mermaid vt-mermaid">{escape(node.code)}</pre>') + "\n"
         return self._own(highlighted_block(node.code, node.language or "text", cache=self.page.highlights)) + "\n"
 
     def _render_MathBlock(self, node: MathBlock) -> str:

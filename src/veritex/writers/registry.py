@@ -16,7 +16,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from .builtin import GfmWriter, HtmlWriter, IpynbWriter, JsonWriter
+from .builtin import GfmWriter, HtmlWriter, IpynbWriter, JsonWriter, LatexWriter, PdfWriter
 
 if TYPE_CHECKING:
     from .base import Writer
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "veritex.writers"
 DEFAULT_FORMAT = "html"
 BUILTIN: dict[str, Callable[[], Writer]] = {"html": HtmlWriter, "json": JsonWriter, "ipynb": IpynbWriter,
-                                             "gfm": GfmWriter}
+                                             "gfm": GfmWriter, "latex": LatexWriter, "pdf": PdfWriter}
 
 
 class UnknownFormat(ValueError):
