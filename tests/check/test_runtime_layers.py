@@ -136,6 +136,7 @@ $$
 p = 1
 $$ (eq:not-a-label)
 and $\begin{bmatrix} a \end{bmatrix} $ relaxed, $5 and $10 not.
+Prices $10, a \$ sign, and $y$.
 
 :::plain
 $code$
@@ -150,7 +151,7 @@ def test_formulas_in_directive_bodies_are_read_as_the_build_reads_them(tmp_path:
     assert context == math_context(read(path))
     assert [f["tex"] for f in context["formulas"]] == [
         "h", "n = 1", "a_1", "b = 2", "t", "s \\in S", "i", "c = 3", "f(x)", "z", "w + 1", "p = 1",
-        "\\begin{bmatrix} a \\end{bmatrix}"]
+        "\\begin{bmatrix} a \\end{bmatrix}", "y"]
     assert [f["display"] for f in context["formulas"]].count(True) == 3
 
 

@@ -10,7 +10,7 @@ markdown-it (and without importing the readers). The rules are the readers' own:
 - the body of every other directive that holds Markdown (admonitions, exercises, `prf:` blocks, figure
   captions, directives veritex does not know), and the title of a titled box;
 - inline `$...$` by Pandoc's rule (no space inside the dollars, no digit right outside), also with a space
-  before the closing dollar when the formula holds a TeX command; `$$...$$` inside a paragraph is a
+  before the closing dollar when the formula holds a TeX command word; `$$...$$` inside a paragraph is a
   displayed formula; code spans, escaped dollars and `{math}` roles as the readers read them.
 """
 
@@ -31,6 +31,7 @@ _MATH_OPTION = re.compile(r"\s*:(\w+):\s*(.*)$")
 _DIRECTIVE_OPTION = re.compile(r"\s*:([\w-]+):(?:\s+(.*))?$")
 _DIRECTIVE = re.compile(r"\s*\{([\w:.+-]+)\}\s*(.*)$")
 _MATH_ROLE = "{math}`"
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]")
 
 # Directives whose body is not Markdown (code, files, lists the build makes) and those without a title.
 _NOT_MARKDOWN = frozenset({"code-block", "code", "sourcecode", "literalinclude", "include", "index", "contents",
@@ -280,7 +281,7 @@ def _inline_math(text: str, opening: int) -> tuple[int, int, bool, int] | None:
     if end is None or text[end + 1: end + 2].isdigit():
         return None
     tex = text[opening + 1:end]
-    if not tex or tex[0].isspace() or "\\" not in tex or "\n\n" in tex:
+    if not tex or tex[0].isspace() or not _TEX_COMMAND.search(tex) or "\n\n" in tex:
         return None
     return opening + 1, end, False, end + 1
 
