@@ -6,7 +6,8 @@ code-span form ``$`...`$`` and ```` ```math ```` blocks reach MathJax untouched.
 with GitHub's extensions (tables, strikethrough) parses the text; the formulas are read back from the
 parsed tokens: ```` ```math ```` fences, code spans between `$` and `$`, and `$...$` found in the text that
 is left after Markdown ran (dollarmath's rule for inline math, applied to that text: no space after the
-opening `$` or before the closing one).
+opening `$` or before the closing one). An inline HTML tag ends a run of text: GitHub documents
+`<span>$</span>` as the way to write a dollar outside math, one that never pairs with another.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 _INLINE_MATH = re.compile(r"\$(?=\S)(.+?)(?<=\S)\$")
+_TAG = "\x03"  # where an inline HTML tag stood
 
 
 def github_parser() -> MarkdownIt:
@@ -43,6 +45,8 @@ def _inline_text(children: list[Any]) -> tuple[str, list[str]]:
                 out.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             out.append("\n")
+        elif token.type == "html_inline":
+            out.append(_TAG)
     return "".join(out), spans
 
 
@@ -59,7 +63,8 @@ def github_formulas(markdown: str) -> list[str]:
                 if index % 2:
                     found.append(spans[int(piece)])
                 else:
-                    found.extend(m.group(1).replace("\n", " ") for m in _INLINE_MATH.finditer(piece))
+                    found.extend(m.group(1).replace("\n", " ") for run in piece.split(_TAG)
+                                 for m in _INLINE_MATH.finditer(run))
     return found
 
 

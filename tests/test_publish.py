@@ -246,3 +246,37 @@ def read_markdown_text(text: str, tmp_path: Path) -> str:
     doc = compiled(tmp_path, text, "back.md")
     return " ".join(plain_text(n.children) for c in doc.markdown_cells() for n in walk(c.body)
                     if isinstance(n, Paragraph))
+
+
+def test_literal_dollars_never_open_math_and_read_back_the_same(tmp_path: Path) -> None:
+    text = ("# Prices\n\nIt costs $5 and $10, a \\$ sign, and $a_1$ stays a formula.\n\n"
+            "An open display\n$$\nwith no end\n")
+    doc = compiled(tmp_path, text, "p.md")
+    assert any("not closed" in i.message for i in doc.items)  # a message that quotes dollars
+    from veritex.writers.gfm import _Figures
+
+    gfm = render_gfm(doc, _Figures(tmp_path / "f", tmp_path))
+    assert github_formulas(gfm) == _expected(doc, "gfm") == ["a_1"]
+    assert "<span>\\$</span>5" in gfm and "\\$5" not in gfm.replace("<span>\\$</span>", "")
+    back = read_markdown_text(gfm, tmp_path)
+    assert "It costs $5 and $10, a $ sign, and " in back and "$$with no end" in back
+    assert [m.tex for m in compiled(tmp_path, gfm, "again.md").all_math()] == ["`a_1`"]  # GitHub's $`..`$ form
+    cells = [c["source"] for c in notebook(doc)["cells"] if c["cell_type"] == "markdown"]
+    assert [f for c in cells for f in jupyter_formulas(c)] == _expected(doc, "ipynb")
+    assert "It costs \\$5 and \\$10, a \\$ sign" in cells[0] and "<span>" not in "".join(cells)
+
+
+def test_bars_in_table_formulas_split_no_row(tmp_path: Path) -> None:
+    # GitHub and MyST split a row at every bar that is not escaped, inside `$...$` too.
+    text = "| norm | value |\n| --- | --- |\n| $\\\\|x\\\\|_1 + \\|y\\|$ | 2 |\n"
+    doc = compiled(tmp_path, text, "bars.md")
+    assert [m.tex for m in doc.all_math()] == ["\\|x\\|_1 + |y|"]
+    from veritex.writers.gfm import _Figures
+
+    assert github_formulas(render_gfm(doc, _Figures(tmp_path / "f", tmp_path))) == _expected(doc, "gfm")
+    data = notebook(doc)
+    cells = [c["source"] for c in data["cells"] if c["cell_type"] == "markdown"]
+    in_jupyter = [f for c in cells for f in jupyter_formulas(c)]
+    (tmp_path / "bars.ipynb").write_text(json.dumps(data), encoding="utf-8")
+    assert [m.tex for m in read(tmp_path / "bars.ipynb").all_math()] == in_jupyter
+    assert [parse(f) for f in in_jupyter] == [parse(f) for f in _expected(doc, "ipynb")]

@@ -95,6 +95,66 @@ def test_tricky_markdown_is_read_as_the_build_reads_it(tmp_path: Path) -> None:
     assert context["macros"]["\\R"] == "\\mathbb{R}"
 
 
+DIRECTIVES = r"""# Directives $h$
+
+```{note} The case $n = 1$
+:class: tip
+
+A body $a_1$ and
+
+$$
+b = 2
+$$ (eq:inbox)
+```
+
+::::{prf:theorem} Title $t$
+:label: thm
+
+Statement $s \in S$.
+
+:::{admonition} Inner $i$
+Nested $$c = 3$$ here.
+:::
+::::
+
+```{code-block} python
+x = "$no$"
+```
+
+:::{figure} img.png
+:name: fig
+
+Caption $f(x)$.
+:::
+
+```{solution} thm
+Solved $z$ with {math}`w + 1`.
+```
+
+A paragraph
+$$
+p = 1
+$$ (eq:not-a-label)
+and $\begin{bmatrix} a \end{bmatrix} $ relaxed, $5 and $10 not.
+Prices $10, a \$ sign, and $y$.
+
+:::plain
+$code$
+:::
+"""
+
+
+def test_formulas_in_directive_bodies_are_read_as_the_build_reads_them(tmp_path: Path) -> None:
+    path = tmp_path / "book.md"
+    path.write_text(DIRECTIVES, encoding="utf-8")
+    context = context_of_file(path)
+    assert context == math_context(read(path))
+    assert [f["tex"] for f in context["formulas"]] == [
+        "h", "n = 1", "a_1", "b = 2", "t", "s \\in S", "i", "c = 3", "f(x)", "z", "w + 1", "p = 1",
+        "\\begin{bmatrix} a \\end{bmatrix}", "y"]
+    assert [f["display"] for f in context["formulas"]].count(True) == 3
+
+
 def test_a_notebook_with_macros_is_read_as_the_build_reads_it(tmp_path: Path) -> None:
     cells = [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": ["The norm\n", "\n", "$$\n\\norm{x}^2\n$$ (eq:n)\n"]},
              {"cell_type": "code", "id": "b", "metadata": {}, "source": "x = 1", "outputs": [], "execution_count": None},

@@ -94,9 +94,13 @@ def _guard_math_blocks(md: MarkdownIt) -> None:
     md.block.ruler.__cache__ = None
 
 
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]")
+
+
 def _relax_closing_dollar(md: MarkdownIt) -> None:
     """`$\\begin{bmatrix} a \\end{bmatrix} $`: a space before the closing dollar is accepted when the
-    span holds a TeX command (Jupyter's MathJax reads it so); prose prices like `$5 and $10` stay text."""
+    span holds a TeX command word (Jupyter's MathJax reads it so); prose prices like `$5 and $10` stay text,
+    also with an escaped `\\$` between them."""
     rule = next(r for r in md.inline.ruler.__rules__ if r.name == "math_inline")
     strict = rule.fn
     relaxed = math_inline_dollar(True, False, True)
@@ -109,7 +113,7 @@ def _relax_closing_dollar(md: MarkdownIt) -> None:
             return False
         text, end = state.src[start + 1:state.pos - 1], state.pos
         state.pos = start
-        if not text or text[0].isspace() or "\\" not in text or "\n\n" in text:
+        if not text or text[0].isspace() or not _TEX_COMMAND.search(text) or "\n\n" in text:
             return False
         if silent:
             state.pos = end

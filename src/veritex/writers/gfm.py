@@ -22,7 +22,7 @@ from ..fsutil import atomic_write_bytes, atomic_write_text
 from ..model import VERDICT_MIME, CodeCell, Document, Heading, Math, walk
 from ..portable.tex import FormulaRewriter
 from ..terminal import strip_ansi
-from .markdown_print import MarkdownPrinter, badge, escape_text, fenced, verdict_table
+from .markdown_print import GITHUB_DOLLAR, MarkdownPrinter, badge, escape_text, fenced, verdict_table
 from .outputs import merge_streams
 
 _ACTIVE = re.compile(r"[_*\[\]<>&~|#`$]|\\[^A-Za-z]")
@@ -36,6 +36,7 @@ def needs_code_form(tex: str) -> bool:
 
 
 class GithubPrinter(MarkdownPrinter):
+    dollar = GITHUB_DOLLAR
     def __init__(self, doc: Document, rewriter: FormulaRewriter | None = None) -> None:
         super().__init__(doc)
         self.rewriter = rewriter or FormulaRewriter(doc, "gfm")
@@ -113,14 +114,15 @@ def output_markdown(output: Mapping[str, Any], figures: _Figures) -> str:
     return ""
 
 
-def verdict_badge(payload: Mapping[str, Any]) -> str:
+def verdict_badge(payload: Mapping[str, Any], dollar: str = GITHUB_DOLLAR) -> str:
     """A verdict the kernel published, as the HTML page words it: `✓ verified` kind `label`: message."""
     from ..model import Item
 
     status = str(payload.get("status") or "error")
     kind = str(payload.get("kind") or "expect")
     label = payload.get("label")
-    return badge(Item(kind, status, str(payload.get("message") or ""), label=str(label) if label else None))  # type: ignore[arg-type]
+    item = Item(kind, status, str(payload.get("message") or ""), label=str(label) if label else None)  # type: ignore[arg-type]
+    return badge(item, dollar)
 
 
 def cell_markdown(cell: CodeCell, figures: _Figures) -> str:
@@ -137,12 +139,12 @@ def render_gfm(doc: Document, figures: _Figures) -> str:
     parts: list[str] = []
     has_title = any(isinstance(n, Heading) and n.level == 1 for c in doc.markdown_cells() for n in walk(c.body))
     if doc.meta.title and not has_title:
-        parts.append(f"# {escape_text(doc.meta.title)}")
+        parts.append(f"# {escape_text(doc.meta.title, GITHUB_DOLLAR)}")
     for cell in doc.cells:
         text = cell_markdown(cell, figures) if isinstance(cell, CodeCell) else printer.blocks(cell.body)
         if text:
             parts.append(text)
-    table = verdict_table(doc.items)
+    table = verdict_table(doc.items, GITHUB_DOLLAR)
     if table:
         parts.append(f"---\n\n**veritex** ({Path(doc.display_path).name}):\n\n{table}")
     return "\n\n".join(parts) + "\n"

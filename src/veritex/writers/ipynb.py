@@ -19,7 +19,7 @@ from ..fsutil import atomic_write_text
 from ..model import VERDICT_MIME, CodeCell, Document, Heading, Math, walk
 from ..portable.tex import FormulaRewriter
 from .gfm import verdict_badge
-from .markdown_print import MarkdownPrinter, escape_text, verdict_table
+from .markdown_print import TEX_DOLLAR, MarkdownPrinter, bars_as_commands, escape_text, verdict_table
 
 # Cell metadata keys nbformat's schema types; an option of the same name and another type stays out.
 _TYPED_KEYS: dict[str, type | tuple[type, ...]] = {"collapsed": bool, "scrolled": (bool, str), "name": str,
@@ -28,8 +28,6 @@ _TYPED_KEYS: dict[str, type | tuple[type, ...]] = {"collapsed": bool, "scrolled"
 
 
 class JupyterPrinter(MarkdownPrinter):
-    escape_bars_in_math = False  # Jupyter takes formulas out before it reads tables
-
     def __init__(self, doc: Document, rewriter: FormulaRewriter | None = None) -> None:
         super().__init__(doc)
         self.rewriter = rewriter or FormulaRewriter(doc, "ipynb")
@@ -39,6 +37,11 @@ class JupyterPrinter(MarkdownPrinter):
 
     def display_math(self, math: Math) -> str:
         return f"$$\n{self.rewriter.of(math).tex.strip(chr(10))}\n$$"
+
+    def math_in_table(self, math: Math) -> str:
+        # Jupyter takes formulas out before it reads the table (an escaped bar would stay escaped), while
+        # veritex, MyST and GitHub split the row at every bar: bars spelled as commands suit both.
+        return f"${bars_as_commands(self.rewriter.of(math).tex.strip())}$"
 
     def anchor(self, math: Math) -> str:
         return f'<a id="{math.anchor}"></a>'
@@ -53,7 +56,7 @@ def _output(output: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(output)
     data = out.get("data")
     if isinstance(data, Mapping) and isinstance(data.get(VERDICT_MIME), Mapping):
-        out["data"] = {**data, "text/markdown": verdict_badge(data[VERDICT_MIME])}
+        out["data"] = {**data, "text/markdown": verdict_badge(data[VERDICT_MIME], TEX_DOLLAR)}
     return out
 
 

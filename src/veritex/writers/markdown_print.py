@@ -53,33 +53,49 @@ from ..model import (
 from .badges import SYMBOLS
 
 FORMULA_VERDICT_KINDS = ("check", "implements", "identity")
-_ESCAPED = re.compile(r"([\\`*_\[\]<>$~|])")
+_ESCAPED = re.compile(r"([\\`*_\[\]<>~|])")
+# A literal dollar in prose. Jupyter and CommonMark readers take `\$`; GitHub reads `\$` as a dollar that
+# may still open a formula after Markdown ran, and documents `<span>$</span>` for one outside math: its
+# dollar is escaped as well, so that a CommonMark reader (veritex, MyST) never pairs it with another.
+TEX_DOLLAR = "\\$"
+GITHUB_DOLLAR = "<span>\\$</span>"
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _LINE_START = re.compile(r"^(\s*)([#>=+-](?=\s|$)|\d+[.)](?=\s|$)|#+(?=\s|$))")
 _BACKTICKS = re.compile(r"`+")
 
 
-def escape_text(text: str) -> str:
-    """Prose text as Markdown that reads back as the same text."""
-    return _ENTITY.sub("&amp;", _ESCAPED.sub(r"\\\1", text))
+def escape_text(text: str, dollar: str = TEX_DOLLAR) -> str:
+    """Prose text as Markdown that reads back as the same text; `dollar` is how a literal `$` is written."""
+    return _ENTITY.sub("&amp;", _ESCAPED.sub(r"\\\1", text)).replace("$", dollar)
 
 
 _TICKED = re.compile(r"(`[^`\n]+`)")
 
 
-def message_markdown(message: str, *, in_table: bool = False) -> str:
+def message_markdown(message: str, *, in_table: bool = False, dollar: str = TEX_DOLLAR) -> str:
     """A report message as Markdown: its `quoted` TeX and code kept as code spans, the rest escaped."""
     parts = _TICKED.split(message)
-    out = [_quoted(part[1:-1]) if index % 2 else escape_text(part) for index, part in enumerate(parts)]
+    out = [_quoted(part[1:-1], dollar) if index % 2 else escape_text(part, dollar) for index, part in enumerate(parts)]
     text = "".join(out)
     return text.replace("|", "\\|") if in_table else text
 
 
-def _quoted(code: str) -> str:
+def _quoted(code: str, dollar: str) -> str:
     """A code span, or escaped text when it holds a `$`: GitHub reads $` ... `$ as math, code spans and all."""
     if "$" in code:
-        return escape_text(code)
+        return escape_text(code, dollar)
     return f"`{code}`"
+
+
+_TEX_BAR = re.compile(r"\\[\s\S]|\|")
+
+
+def bars_as_commands(tex: str) -> str:
+    """TeX with its bars spelled as commands (`|` as `\\vert`, `\\|` as `\\Vert`): the same formula, with no
+    `|` for a table row to split at, and nothing to escape (a reader that takes formulas out before
+    Markdown, as Jupyter does, would keep an escape)."""
+    spelled = _TEX_BAR.sub(lambda m: {"|": "\\vert ", "\\|": "\\Vert "}.get(m.group(0), m.group(0)), tex)
+    return spelled[:-1] if spelled.endswith(" ") and not tex.endswith(" ") else spelled
 
 
 def code_span(code: str) -> str:
@@ -96,14 +112,15 @@ def fenced(code: str, info: str = "") -> str:
     return f"{fence}{info}\n{body}{fence}"
 
 
-def badge(item: Item) -> str:
+def badge(item: Item, dollar: str = TEX_DOLLAR) -> str:
     """A verdict as one line of Markdown, worded as the HTML page's badges: `✓ verified` kind: message."""
     first = item.message.strip().split("\n", 1)[0]
     label = f" {code_span(item.label)}" if item.label else ""
-    return f"**{SYMBOLS.get(item.status, '?')} {item.status}** {item.kind}{label}: {message_markdown(first)}"
+    message = message_markdown(first, dollar=dollar)
+    return f"**{SYMBOLS.get(item.status, '?')} {item.status}** {item.kind}{label}: {message}"
 
 
-def verdict_table(items: Sequence[Item]) -> str:
+def verdict_table(items: Sequence[Item], dollar: str = TEX_DOLLAR) -> str:
     """Every verdict and problem of the document as a short table (empty when there is none)."""
     shown = [i for i in items if i.status in ("verified", "refuted", "unchecked", "error", "warning")]
     shown.sort(key=lambda i: (i.position.cell or 0, i.position.line, i.position.column) if i.position else (0, 0, 0))
@@ -115,7 +132,7 @@ def verdict_table(items: Sequence[Item]) -> str:
         if item.position is not None:
             cell = f"cell {item.position.cell}, " if item.position.cell is not None else ""
             where = f"{cell}{item.position.line}:{item.position.column}"
-        message = message_markdown(item.message.strip().split("\n", 1)[0], in_table=True)
+        message = message_markdown(item.message.strip().split("\n", 1)[0], in_table=True, dollar=dollar)
         label = code_span(item.label) if item.label else ""
         rows.append(f"| {SYMBOLS.get(item.status, '?')} {item.status} | {item.kind} | {label} | {where} | {message} |")
     return "\n".join(rows)
@@ -129,7 +146,7 @@ def _indent(text: str, first: str, rest: str) -> str:
 class MarkdownPrinter:
     """Prints body nodes as Markdown; subclasses say how formulas and references look."""
 
-    escape_bars_in_math = True  # a `|` in a formula inside a table row is written `\|`, or the row splits there
+    dollar = TEX_DOLLAR  # how a literal dollar of the prose is written
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -148,6 +165,11 @@ class MarkdownPrinter:
 
     def anchor(self, math: Math) -> str:
         return f'<a id="{math.anchor}"></a>'
+
+    def math_in_table(self, math: Math) -> str:
+        """An inline formula inside a table row. GitHub and MyST split a row at every `|` that is not
+        escaped, inside `$...$` too, and take `\\|` for a `|`: bars are written escaped."""
+        return self.inline_math(math).replace("|", "\\|")
 
     def verdicts_for(self, math: Math) -> list[Item]:
         """Verdicts on this formula's label, under its first formula only."""
@@ -184,13 +206,13 @@ class MarkdownPrinter:
         if children:
             return self.blocks(children)
         text = _text_of(node)
-        return escape_text(text) if text else ""
+        return escape_text(text, self.dollar) if text else ""
 
     def _fallback_inline(self, node: Node) -> str:
         children = list(node.child_nodes())
         if children:
             return self.inlines(children)
-        return escape_text(_text_of(node))
+        return escape_text(_text_of(node), self.dollar)
 
     # Blocks ----------------------------------------------------------------------------------------
     def _print_Paragraph(self, node: Paragraph) -> str:
@@ -274,7 +296,7 @@ class MarkdownPrinter:
         if math.label and self.doc.labels().get(math.label) is math:
             parts.append(self.anchor(math))
         parts.append(self.display_math(math))
-        badges = [badge(item) for item in self.verdicts_for(math)]
+        badges = [badge(item, self.dollar) for item in self.verdicts_for(math)]
         if badges:
             parts.append("\n".join(f"> {b}  " if i < len(badges) - 1 else f"> {b}" for i, b in enumerate(badges)))
         return "\n\n".join(parts)
@@ -290,7 +312,7 @@ class MarkdownPrinter:
 
     # Inline ----------------------------------------------------------------------------------------
     def _print_Text(self, node: Text) -> str:
-        return escape_text(node.text)
+        return escape_text(node.text, self.dollar)
 
     def _print_SoftBreak(self, node: SoftBreak) -> str:
         return "\n"
@@ -325,18 +347,17 @@ class MarkdownPrinter:
     def _print_Math(self, node: Math) -> str:
         if node.display:  # `$$..$$` inside a paragraph: on a line of its own
             return "\n" + self.display_math(node) + "\n"
-        printed = self.inline_math(node)
-        return printed.replace("|", "\\|") if self._in_table and self.escape_bars_in_math else printed
+        return self.math_in_table(node) if self._in_table else self.inline_math(node)
 
     def _print_Reference(self, node: Reference) -> str:
         if node.resolved is None:
-            return escape_text(f"({node.target}?)")
-        return f"[{escape_text(reference_text(node.resolved, node.role))}](#{node.resolved.anchor})"
+            return escape_text(f"({node.target}?)", self.dollar)
+        return f"[{escape_text(reference_text(node.resolved, node.role), self.dollar)}](#{node.resolved.anchor})"
 
     def _print_InlineEval(self, node: InlineEval) -> str:
         if node.error is not None or node.value is None:
             return code_span(node.expr)
-        return escape_text(str(node.value.get("text/plain", "")))
+        return escape_text(str(node.value.get("text/plain", "")), self.dollar)
 
 
 def _text_of(node: Node) -> str:
@@ -371,4 +392,5 @@ def _printers() -> tuple[dict[type, str], dict[type, str]]:
 
 _BLOCK_PRINTERS, _INLINE_PRINTERS = _printers()
 
-__all__ = ["Block", "MarkdownPrinter", "badge", "code_span", "escape_text", "fenced", "verdict_table"]
+__all__ = ["GITHUB_DOLLAR", "TEX_DOLLAR", "Block", "MarkdownPrinter", "badge", "bars_as_commands", "code_span",
+           "escape_text", "fenced", "verdict_table"]
