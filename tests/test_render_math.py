@@ -240,3 +240,9 @@ def test_acceptance_broken_document() -> None:
     assert sorted(i.position.line for i in _items(doc, "error") if i.position) == [13, 19]
     (warning,) = _items(doc, "warning")
     assert warning.position and warning.position.line == 22 and "\\sum_{i=1}^n" in warning.message
+
+
+def test_latex_commands_katex_lacks_are_defined() -> None:
+    """`\\mbox` (LaTeX and MathJax have it, KaTeX not) renders as text instead of failing the formula."""
+    rendered = typeset_formula(r"\mbox{f}[y] = 20.446\exp\left[-(y-3)^4\right]", display=True)
+    assert rendered.html and rendered.message is None and ">f<" in rendered.html
