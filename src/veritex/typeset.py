@@ -155,6 +155,10 @@ def forget_remembered() -> None:
     _memory = _Memory()
 
 
+TEXT_BOX_MACROS = {"\\mbox": "\\text{#1}"}
+"""LaTeX's text box, which notebooks use for words in formulas and the bundled KaTeX does not define."""
+
+
 def typeset_document(formulas: Sequence[tuple[str, bool]], macros: Mapping[str, str], *,
                      cache_dir: Path | None, document: Path) -> list[Rendered]:
     """KaTeX's output for each (TeX, display) formula of `document`, in order: markup, or why it refused.
@@ -164,7 +168,7 @@ def typeset_document(formulas: Sequence[tuple[str, bool]], macros: Mapping[str, 
     # `\newcommand` in one formula serves the ones after it, so every formula's output depends on them.
     defining = {i for i, p in enumerate(prepared) if _DEFINES.search(p.tex)}
     definitions = digest([[prepared[i].tex, formulas[i][1]] for i in sorted(defining)])
-    macros = dict(macros)
+    macros = {**TEXT_BOX_MACROS, **macros}
     keys = tuple(cache_key(p.tex, display, macros, definitions)
                  for (_, display), p in zip(formulas, prepared, strict=True))
     cache = RenderCache(cache_dir, document, load=False)

@@ -23,6 +23,7 @@ from veritex.math.to_sympy import condition_to_sympy, to_sympy
 from . import numeric, symbolic
 from .numeric import Abstract, Domain, NumericOutcome, Sample, Unsampleable
 from .plan import FormulaPlan, StepPlan
+from .reasons import classify
 from .results import FormulaResult, StepResult, format_point, format_value
 from .translate import translate_pair
 
@@ -44,13 +45,21 @@ class _Unchecked(Exception):
 
 
 def check_plan(plan: FormulaPlan, seed: int) -> FormulaResult:
-    return FormulaResult([check_step(step, plan, seed + k) for k, step in enumerate(plan.steps)])
+    return FormulaResult([_coded(check_step(step, plan, seed + k)) for k, step in enumerate(plan.steps)])
+
+
+def _coded(result: StepResult) -> StepResult:
+    """Every unchecked step names its listed reason."""
+    if result.status == "unchecked" and result.code is None:
+        result.code = classify(result.reason or "").code
+    return result
 
 
 def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
     result = StepResult(step.name, "unchecked", relation=step.relation)
     if step.abstract:
         result.reason = step.abstract
+        result.code = step.abstract_code
         return result
     levels = [(step.free, step.free_uses), (step.full, step.full_uses)]
     if step.free == step.full:
