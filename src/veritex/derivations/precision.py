@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from veritex.math import ast
 
 from .astutil import bound_indices, display_name, symbols_in
-from .definitions import DefinitionTable
+from .definitions import DefinitionTable, head_key
 from .reasons import (
     BARE_SUM,
     BRACKET_APPLICATION,
+    DEFINED_LATER,
     DERIVATIVE_AT_POINT,
     EQUATION_TO_SOLVE,
     IMAGINARY_UNIT,
@@ -66,7 +67,7 @@ def doubt_after_substitution(original: tuple[ast.Expr, ast.Expr], free: tuple[as
                 continue
             for variable in node.variables:
                 definition = table.lookup("symbol", variable, order) or table.lookup("function", variable, order)
-                if definition is not None:
+                if definition is not None and _names(definition.body):  # `x = 3` is a value, not a variable
                     where = definition.label or "a formula before it"
                     return Doubt(INTERMEDIATE_VARIABLES,
                                  INTERMEDIATE_VARIABLES.say(name=display_name(variable), where=where))
@@ -166,6 +167,8 @@ def _operator_doubt(side: ast.Expr, tex: str, table: DefinitionTable, order: int
                 return Doubt(OPERATOR, OPERATOR.say(name=name))
             if opening == "[" and _is_name_like(head):
                 return Doubt(BRACKET_APPLICATION, BRACKET_APPLICATION.say(name=_shown(tex, head)))
+            if opening == "(" and _defined_later(head, table, order):
+                return Doubt(DEFINED_LATER, DEFINED_LATER.say(name=display_name(head)))
     return None
 
 
@@ -236,6 +239,21 @@ def _is_statistical(node: ast.Expr) -> bool:
     evaluated)."""
     base = node.base if isinstance(node, ast.Subscript) else node
     return isinstance(base, ast.Symbol) and base.name in STATISTICAL
+
+
+def _defined_later(head: ast.Expr, table: DefinitionTable, order: int) -> bool:
+    """`k(t)` where the document defines the function `k` only after this formula."""
+    key = head_key(head)
+    if table.lookup("function", head, order) is not None:
+        return False
+    for d in table.definitions:
+        if d.order <= order:
+            continue
+        if d.kind == "function" and d.key == key:
+            return True
+        if isinstance(d.head, ast.Juxt) and head_key(d.head.factors[0]) == key and "(" in d.tex:
+            return True  # `k(t) = ...` read as letters side by side, the way this formula writes `k(t)`
+    return False
 
 
 def _is_differential(node: ast.Expr) -> bool:

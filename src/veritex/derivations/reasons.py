@@ -60,6 +60,9 @@ MATRIX_ARITHMETIC = Reason("matrix-arithmetic", "a matrix written out combined w
                            "meaning `A - \\lambda I`) or a product SymPy cannot form",
                            "combines a matrix written out with scalars in a way the check does not evaluate "
                            "(a matrix plus a number means the number times the identity only by convention)")
+DEFINED_LATER = Reason("defined-later", "a function the document defines only further down is applied here: "
+                       "definitions flow forward only, and it is never read as a product",
+                       "applies {name}, which the document defines only further down")
 CHECKER_FAILURE = Reason("checker-failure", "the check met a case it does not handle (a veritex bug to report); "
                          "the formula is left unchecked and the tests fail on it",
                          "the check could not read this formula ({error}); please report it")
@@ -76,7 +79,7 @@ OTHER = Reason("other", "any other reason the checker states in its own words")
 
 REASONS: tuple[Reason, ...] = (OPERATOR, DERIVATIVE_AT_POINT, BRACKET_APPLICATION, IMAGINARY_UNIT,
                                INTERMEDIATE_VARIABLES, NOT_AN_IDENTITY, BARE_SUM, INDEX_CAPTURE,
-                               EQUATION_TO_SOLVE, MATRIX_ARITHMETIC, CHECKER_FAILURE, OUTSIDE_SUBSET,
+                               EQUATION_TO_SOLVE, MATRIX_ARITHMETIC, DEFINED_LATER, CHECKER_FAILURE, OUTSIDE_SUBSET,
                                NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, OTHER)
 
 _OPENINGS: tuple[tuple[str, Reason], ...] = (
