@@ -28,7 +28,7 @@ from .definitions import (
     substitute,
 )
 from .elementwise import elementwise
-from .precision import doubt_after_substitution, doubt_in, equation_doubt
+from .precision import Doubt, doubt_after_substitution, doubt_in, equation_doubt, imaginary_unit_in
 
 PLAN_VERSION = "identity-3"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
@@ -99,13 +99,14 @@ class StepPlan:
     recurrent: list[str] = field(default_factory=list)  # names in it that only a recurrence defines
     elementwise: bool = False  # the sides were rewritten at one element of their arrays
     ranges: tuple[tuple[ast.Symbol, ast.Expr], ...] = ()  # those element indices and their sizes
+    imaginary_unit: str | None = None  # the letter read as the imaginary unit (a complex document)
 
     def key(self) -> str:
         conditions = ";".join(str(c) for c in self.conditions)
         return "|".join([self.name, self.relation, *map(str, self.free), *map(str, self.full), conditions,
                          self.abstract or "", self.abstract_code or "", ",".join(self.arrays), ",".join(self.free_uses),
                          ",".join(self.full_uses), ",".join(self.recurrent), str(self.elementwise),
-                         str(self.ranges)])
+                         str(self.ranges), self.imaginary_unit or ""])
 
 
 @dataclass
@@ -148,7 +149,7 @@ def plan_formula(formula: ast.Formula, order: int, table: DefinitionTable, shape
 def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, shapes: Shapes, tex: str,
                imaginary: frozenset[str], introduced: Doubt | None) -> StepPlan:
     local = _with_local_definitions(table, step.conditions, order)
-    doubt = introduced or doubt_in(step.left, step.right, tex, imaginary, local, order)
+    doubt = introduced or doubt_in(step.left, step.right, tex, local, order)
     free_left = substitute(step.left, local, order, everywhere=False)
     free_right = substitute(step.right, local, order, everywhere=False)
     full_left = substitute(step.left, local, order, everywhere=True)
@@ -158,7 +159,7 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
     unrelated = [u for side in (step.left, step.right) for u in _abstract_derivatives(side, local, order)]
     reason = abstract_reason(unrelated) or _only_named(*full)
     if doubt is None and reason is None:
-        doubt = doubt_after_substitution((step.left, step.right), free, full, local, order, imaginary)
+        doubt = doubt_after_substitution((step.left, step.right), free, full, local, order)
     if doubt is not None:
         reason = doubt.text
     arrays = sorted({n for side in full for n in _whole_arrays(side, shapes.arrays)})
@@ -166,6 +167,7 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
                     doubt.reason.code if doubt is not None else None, arrays,
                     _describe(free_left.used + free_right.used), _describe(full_left.used + full_right.used),
                     _recurrent(full, local))
+    plan.imaginary_unit = imaginary_unit_in((step.left, step.right, *full), imaginary)
     if arrays and reason is None:
         declared = dict(shapes.dims)
         at_full = elementwise(*full, declared)

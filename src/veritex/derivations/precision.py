@@ -22,7 +22,6 @@ from .reasons import (
     DEFINED_LATER,
     DERIVATIVE_AT_POINT,
     EQUATION_TO_SOLVE,
-    IMAGINARY_UNIT,
     INDEX_CAPTURE,
     INTERMEDIATE_VARIABLES,
     NOT_AN_IDENTITY,
@@ -46,19 +45,17 @@ class Doubt:
     text: str
 
 
-def doubt_in(left: ast.Expr, right: ast.Expr, tex: str, imaginary: frozenset[str], table: DefinitionTable,
-             order: int) -> Doubt | None:
+def doubt_in(left: ast.Expr, right: ast.Expr, tex: str, table: DefinitionTable, order: int) -> Doubt | None:
     """A reason to leave the step `left = right` (as written, before any substitution) unchecked."""
     for side in (left, right):
-        found = _operator_doubt(side, tex, table, order) or _imaginary_doubt(side, imaginary) or _bare_sum(side)
+        found = _operator_doubt(side, tex, table, order) or _bare_sum(side)
         if found is not None:
             return found
     return None
 
 
 def doubt_after_substitution(original: tuple[ast.Expr, ast.Expr], free: tuple[ast.Expr, ast.Expr],
-                             full: tuple[ast.Expr, ast.Expr], table: DefinitionTable, order: int,
-                             imaginary: frozenset[str]) -> Doubt | None:
+                             full: tuple[ast.Expr, ast.Expr], table: DefinitionTable, order: int) -> Doubt | None:
     """Doubts about the step once definitions are substituted: intermediate variables left free, or
     sides that share no variable in either form."""
     for side in full:
@@ -71,10 +68,6 @@ def doubt_after_substitution(original: tuple[ast.Expr, ast.Expr], free: tuple[as
                     where = definition.label or "a formula before it"
                     return Doubt(INTERMEDIATE_VARIABLES,
                                  INTERMEDIATE_VARIABLES.say(name=display_name(variable), where=where))
-    for side in full:  # `z = x + iy` substituted brings the imaginary unit in
-        found = _imaginary_doubt(side, imaginary)
-        if found is not None:
-            return found
     captured = _captured(original, full)
     if captured:
         return Doubt(INDEX_CAPTURE, INDEX_CAPTURE.say(name=captured))
@@ -195,13 +188,16 @@ def _captured(original: tuple[ast.Expr, ast.Expr], full: tuple[ast.Expr, ast.Exp
     return None
 
 
-def _imaginary_doubt(side: ast.Expr, imaginary: frozenset[str]) -> Doubt | None:
+def imaginary_unit_in(sides: tuple[ast.Expr, ...], imaginary: frozenset[str]) -> str | None:
+    """The letter a step uses as the imaginary unit (the document works with complex numbers), if any:
+    it is read as the unit, never sampled as a real number."""
     if not imaginary:
         return None
-    bound = {b for b in bound_indices(side) if isinstance(b, ast.Symbol)}
-    for symbol in _loose_symbols(side):
-        if symbol.name in imaginary and symbol not in bound:
-            return Doubt(IMAGINARY_UNIT, IMAGINARY_UNIT.say(name=symbol.name))
+    for side in sides:
+        bound = {b for b in bound_indices(side) if isinstance(b, ast.Symbol)}
+        for symbol in _loose_symbols(side):
+            if symbol.name in imaginary and symbol not in bound:
+                return symbol.name
     return None
 
 

@@ -34,9 +34,10 @@ BRACKET_APPLICATION = Reason("bracket-application", "a name is followed by squar
                              "writes {name}[…], a function applied in bracket notation, which the check does "
                              "not read as a product")
 IMAGINARY_UNIT = Reason("imaginary-unit", "the document works with complex numbers and the formula uses "
-                        "i or j; the imaginary unit is never sampled as a real number",
-                        "uses {name} as the imaginary unit (the document works with complex numbers), "
-                        "which the check does not sample")
+                        "i or j as the imaginary unit; read so, its sides could not be shown equal (a complex "
+                        "reading verifies, never refutes), and the unit is never sampled as a real number",
+                        "uses {name} as the imaginary unit (the document works with complex numbers); read "
+                        "so, its sides could not be shown equal, and a complex reading is not refuted")
 INTERMEDIATE_VARIABLES = Reason("intermediate-variables", "a chain rule through intermediate variables: "
                                 "substituting their definitions while sampling them freely would change "
                                 "what the formula says",

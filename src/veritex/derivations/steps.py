@@ -20,7 +20,7 @@ from veritex.math.conditions import TOLERANCES, WITHIN_RELATIVE
 from veritex.math.errors import Uninterpretable
 from veritex.math.to_sympy import condition_to_sympy, to_sympy
 
-from . import numeric, symbolic
+from . import complex_reading, numeric, symbolic
 from .numeric import Abstract, Domain, NumericOutcome, Sample, Unsampleable
 from .plan import FormulaPlan, StepPlan
 from .reasons import MATRIX_ARITHMETIC, classify
@@ -61,6 +61,8 @@ def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
         result.reason = step.abstract
         result.code = step.abstract_code
         return result
+    if step.imaginary_unit is not None:
+        return complex_reading.check(step, plan, seed)
     levels = [(step.free, step.free_uses), (step.full, step.full_uses)]
     if step.free == step.full:
         levels = levels[1:]
