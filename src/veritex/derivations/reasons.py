@@ -75,13 +75,18 @@ RECURRENCE = Reason("recurrence", "a family defined by a recurrence, whose terms
 WHOLE_ARRAYS = Reason("whole-arrays", "an identity over whole arrays or a matrix written out, tested "
                       "against code rather than sampled as scalars")
 ONLY_NAMED = Reason("only-named", "a step that gives a name to a result and claims nothing")
-UNSAMPLEABLE = Reason("unsampleable", "no point could be sampled where both sides are defined and finite")
+UNSAMPLEABLE = Reason("unsampleable", "something the numeric check does not sample (a transpose, a norm, an "
+                      "infinite sum), or no point where both sides are defined and finite")
+HOLDS_FOR_SOME = Reason("holds-for-some", "the sides agree at some points and differ at others, or differ for a "
+                        "name no formula defines: an equation, a constraint or a condition stated only in prose")
+APPROXIMATION = Reason("approximation", "an `\\approx` between expressions, never refuted")
 OTHER = Reason("other", "any other reason the checker states in its own words")
 
 REASONS: tuple[Reason, ...] = (OPERATOR, DERIVATIVE_AT_POINT, BRACKET_APPLICATION, IMAGINARY_UNIT,
                                INTERMEDIATE_VARIABLES, NOT_AN_IDENTITY, BARE_SUM, INDEX_CAPTURE,
                                EQUATION_TO_SOLVE, MATRIX_ARITHMETIC, DEFINED_LATER, CHECKER_FAILURE, OUTSIDE_SUBSET,
-                               NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, OTHER)
+                               NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, HOLDS_FOR_SOME,
+                               APPROXIMATION, OTHER)
 
 _OPENINGS: tuple[tuple[str, Reason], ...] = (
     ("cannot interpret", OUTSIDE_SUBSET),
@@ -89,6 +94,11 @@ _OPENINGS: tuple[tuple[str, Reason], ...] = (
     ("it holds a matrix", WHOLE_ARRAYS),
 )
 _CONTAINS: tuple[tuple[str, Reason], ...] = (
+    ("holds only for some values", HOLDS_FOR_SOME),
+    ("condition stated only in prose", HOLDS_FOR_SOME),
+    ("which no formula defines", HOLDS_FOR_SOME),
+    ("is an approximation", APPROXIMATION),
+    ("does not see", NEVER_DEFINED),
     ("never defined", NEVER_DEFINED),
     ("does not involve", NEVER_DEFINED),
     ("recurrence", RECURRENCE),
