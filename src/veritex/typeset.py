@@ -21,8 +21,6 @@ from .cache import Store, digest
 from .katex import KATEX_VERSION, Rendered, render_batch
 
 CACHE_FORMAT = 1  # bump when the markup veritex asks KaTeX for changes
-# LaTeX commands that documents rendered by MathJax use and KaTeX lacks, under the document's own macros.
-LATEX_MACROS = {"\\mbox": "\\text{#1}"}
 MATH_CACHE = "math"  # the service's namespace in a build's cache
 _MEMORY_DOCUMENTS = 16  # documents whose results stay in memory
 
@@ -157,6 +155,10 @@ def forget_remembered() -> None:
     _memory = _Memory()
 
 
+TEXT_BOX_MACROS = {"\\mbox": "\\text{#1}"}
+"""LaTeX's text box, which notebooks use for words in formulas and the bundled KaTeX does not define."""
+
+
 def typeset_document(formulas: Sequence[tuple[str, bool]], macros: Mapping[str, str], *,
                      cache_dir: Path | None, document: Path) -> list[Rendered]:
     """KaTeX's output for each (TeX, display) formula of `document`, in order: markup, or why it refused.
@@ -166,7 +168,7 @@ def typeset_document(formulas: Sequence[tuple[str, bool]], macros: Mapping[str, 
     # `\newcommand` in one formula serves the ones after it, so every formula's output depends on them.
     defining = {i for i, p in enumerate(prepared) if _DEFINES.search(p.tex)}
     definitions = digest([[prepared[i].tex, formulas[i][1]] for i in sorted(defining)])
-    macros = {**LATEX_MACROS, **macros}
+    macros = {**TEXT_BOX_MACROS, **macros}
     keys = tuple(cache_key(p.tex, display, macros, definitions)
                  for (_, display), p in zip(formulas, prepared, strict=True))
     cache = RenderCache(cache_dir, document, load=False)
@@ -207,7 +209,7 @@ def _typeset_one(tex: str, display: bool, macros: tuple[tuple[str, str], ...]) -
 
 def typeset_formula(tex: str, display: bool, macros: Mapping[str, str] | None = None) -> Rendered:
     """One formula outside a document's prose (a `text/latex` output, for one), remembered in memory."""
-    rendered = _typeset_one(tex, display, tuple(sorted({**LATEX_MACROS, **(macros or {})}.items())))
+    rendered = _typeset_one(tex, display, tuple(sorted({**TEXT_BOX_MACROS, **(macros or {})}.items())))
     if not rendered.final:
         _typeset_one.cache_clear()  # produced after V8 failed: worth retrying next time
     return rendered

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+
+from veritex.model import Item
 
 from .corpora import CorpusRun
 from .judgements import Judgements, Verdicts
@@ -27,6 +30,17 @@ def rows(run: CorpusRun, judgements: Judgements) -> list[Row]:
             for d in run.report(mode).documents for name in [run.doc_name(d)]]
 
 
+def reason_codes(items: Iterable[Item]) -> Counter[str]:
+    """Unchecked identity steps counted by the code of their listed reason."""
+    counter: Counter[str] = Counter()
+    for item in items:
+        if item.kind != "identity" or item.status != "unchecked" or not item.detail:
+            continue
+        codes = [s.get("code") for s in item.detail.get("steps", []) if s.get("status") == "unchecked"]
+        counter.update(str(c) for c in (codes or [item.detail.get("code")]) if c)
+    return counter
+
+
 def summary(run: CorpusRun, judgements: Judgements) -> str:
     """The per-document table, the ten most common unchecked reasons, false alarms by class, the real
     mistakes caught and the verdicts no one judged."""
@@ -49,6 +63,9 @@ def summary(run: CorpusRun, judgements: Judgements) -> str:
     lines += [
         "ten most common unchecked reasons (items giving each):",
         format_reasons(reasons),
+        "unchecked steps by listed reason (docs/unchecked-reasons.md): " + ", ".join(
+            f"{code} {n}" for code, n in reason_codes(i for d in run.report(mode).documents
+                                                      for i in d.items).most_common()),
         "false alarms by class: " + (", ".join(f"{k} {n}" for k, n in
                                                 sorted_verdicts.false_alarms_by_class().items()) or "none"),
         f"real mistakes refuted: {len(sorted_verdicts.caught)} of {counted}",

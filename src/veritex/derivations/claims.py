@@ -46,7 +46,14 @@ def first_step_defines(statement: ast.Statement, defined_functions: set[ast.Expr
     if isinstance(lhs, ast.Apply) and isinstance(lhs.function, ast.Prime):
         # `f'(x) = ...` claims a derivative when `f` is defined, and defines `f'` otherwise.
         return head_key(lhs.function.operand) not in defined_functions
-    return is_definable(lhs)
+    return is_definable(lhs) or _is_word(lhs)
+
+
+def _is_word(lhs: ast.Expr) -> bool:
+    """`\\textrm{price} = w \\cdot \\textrm{area} + b`: a quantity named by an upright word, defined by a
+    model equation rather than claimed equal to it."""
+    base = lhs.base if isinstance(lhs, ast.Subscript) else lhs
+    return isinstance(base, ast.Symbol) and base.font in ("text", "rm") and base.is_word
 
 
 def claims_of(formula: ast.Formula, defined_functions: set[ast.Expr]) -> list[Step]:

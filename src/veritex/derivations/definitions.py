@@ -140,7 +140,7 @@ def _used_as_index(body: ast.Expr, variable: ast.Expr) -> bool:
 @dataclass
 class DefinitionTable:
     """Every definition of a document, looked up by head; a name defined twice takes the definition
-    nearest before the formula that uses it, or in it (else the first after)."""
+    nearest before the formula that uses it, or in it; never one after it."""
 
     definitions: list[Definition] = field(default_factory=list)
     _index: dict[tuple[str, ast.Expr], list[Definition]] = field(default_factory=dict, repr=False)
@@ -166,7 +166,8 @@ class DefinitionTable:
         if not candidates:
             return None
         before = [d for d in candidates if d.order <= order]  # the formula's own count: `z = x + 1, \quad ...`
-        return max(before, key=lambda d: d.order) if before else min(candidates, key=lambda d: d.order)
+        # Definitions flow forward only: one made further down defines nothing here.
+        return max(before, key=lambda d: d.order) if before else None
 
 
 def head_key(node: ast.Expr) -> ast.Expr:

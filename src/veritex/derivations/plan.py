@@ -28,8 +28,9 @@ from .definitions import (
     substitute,
 )
 from .elementwise import elementwise
+from .precision import Doubt, doubt_after_substitution, doubt_in, equation_doubt, imaginary_unit_in
 
-PLAN_VERSION = "identity-2"
+PLAN_VERSION = "identity-3"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 
@@ -91,19 +92,21 @@ class StepPlan:
     full: tuple[ast.Expr, ast.Expr]  # every definition substituted
     conditions: tuple[ast.Condition, ...] = ()
     abstract: str | None = None  # why it claims nothing testable (unknown functions differentiated...)
+    abstract_code: str | None = None  # the listed reason (`reasons.py`) when a precision rule gave it
     arrays: list[str] = field(default_factory=list)  # declared arrays used whole (not indexed)
     free_uses: list[str] = field(default_factory=list)  # the definitions each form substituted, described
     full_uses: list[str] = field(default_factory=list)
     recurrent: list[str] = field(default_factory=list)  # names in it that only a recurrence defines
     elementwise: bool = False  # the sides were rewritten at one element of their arrays
     ranges: tuple[tuple[ast.Symbol, ast.Expr], ...] = ()  # those element indices and their sizes
+    imaginary_unit: str | None = None  # the letter read as the imaginary unit (a complex document)
 
     def key(self) -> str:
         conditions = ";".join(str(c) for c in self.conditions)
         return "|".join([self.name, self.relation, *map(str, self.free), *map(str, self.full), conditions,
-                         self.abstract or "", ",".join(self.arrays), ",".join(self.free_uses),
+                         self.abstract or "", self.abstract_code or "", ",".join(self.arrays), ",".join(self.free_uses),
                          ",".join(self.full_uses), ",".join(self.recurrent), str(self.elementwise),
-                         str(self.ranges)])
+                         str(self.ranges), self.imaginary_unit or ""])
 
 
 @dataclass
@@ -128,20 +131,25 @@ def _sympy_version() -> str:
 
 
 def plan_formula(formula: ast.Formula, order: int, table: DefinitionTable, shapes: Shapes,
-                 known: frozenset[str]) -> FormulaPlan | None:
-    """The plan for checking `formula` (the `order`-th of its document), or None when it claims
-    nothing (a definition, a declaration, an inequality)."""
+                 known: frozenset[str], tex: str = "", imaginary: frozenset[str] = frozenset(),
+                 lead_in: str = "") -> FormulaPlan | None:
+    """The plan for checking `formula` (the `order`-th of its document, written `tex`), or None when it
+    claims nothing (a definition, a declaration, an inequality). `imaginary`: the letters the document
+    uses as the imaginary unit; `lead_in`: the prose just before it."""
     defined_functions = {d.key for d in table.definitions if d.kind == "function"}
     steps = claims_of(formula, defined_functions)
     if not steps:
         return None
     several = len({s.statement for s in steps}) > 1
-    plans = [_plan_step(step, several, order, table, shapes) for step in steps]
+    introduced = equation_doubt(lead_in)
+    plans = [_plan_step(step, several, order, table, shapes, tex, imaginary, introduced) for step in steps]
     return FormulaPlan(plans, known, shapes)
 
 
-def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, shapes: Shapes) -> StepPlan:
+def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, shapes: Shapes, tex: str,
+               imaginary: frozenset[str], introduced: Doubt | None) -> StepPlan:
     local = _with_local_definitions(table, step.conditions, order)
+    doubt = introduced or doubt_in(step.left, step.right, tex, local, order)
     free_left = substitute(step.left, local, order, everywhere=False)
     free_right = substitute(step.right, local, order, everywhere=False)
     full_left = substitute(step.left, local, order, everywhere=True)
@@ -150,10 +158,16 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
     free = (free_left.expr, free_right.expr)
     unrelated = [u for side in (step.left, step.right) for u in _abstract_derivatives(side, local, order)]
     reason = abstract_reason(unrelated) or _only_named(*full)
+    if doubt is None and reason is None:
+        doubt = doubt_after_substitution((step.left, step.right), free, full, local, order)
+    if doubt is not None:
+        reason = doubt.text
     arrays = sorted({n for side in full for n in _whole_arrays(side, shapes.arrays)})
-    plan = StepPlan(step.name(several), step.relation, free, full, step.conditions, reason, arrays,
+    plan = StepPlan(step.name(several), step.relation, free, full, step.conditions, reason,
+                    doubt.reason.code if doubt is not None else None, arrays,
                     _describe(free_left.used + free_right.used), _describe(full_left.used + full_right.used),
                     _recurrent(full, local))
+    plan.imaginary_unit = imaginary_unit_in((step.left, step.right, *full), imaginary)
     if arrays and reason is None:
         declared = dict(shapes.dims)
         at_full = elementwise(*full, declared)
@@ -167,7 +181,8 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
 
 def _recurrent(sides: tuple[ast.Expr, ast.Expr], table: DefinitionTable) -> list[str]:
     """Families in the step defined only by a recurrence (`m_t = \\beta m_{t-1} + ...`): a relation
-    among their terms cannot be tested by drawing the terms freely."""
+    among their terms cannot be tested by drawing the terms freely. A recurrence anywhere in the
+    document counts: it says what kind of thing the family is, not what value it has."""
     out = []
     for d in table.recurrences():
         family = d.key.base if isinstance(d.key, ast.Subscript | ast.SuperIndex) and d.kind == "symbol" else d.key

@@ -14,6 +14,7 @@ from veritex.places import formula_place
 
 from .definitions import DefinitionTable, definitions_in
 from .plan import FormulaPlan, Shapes, name_of, plan_formula
+from .precision import LEAD_IN, imaginary_letters
 
 
 @dataclass
@@ -30,11 +31,14 @@ class DocumentMath:
     table: DefinitionTable
     shapes: Shapes
     known: frozenset[str] = field(default_factory=frozenset)
+    imaginary: frozenset[str] = field(default_factory=frozenset)  # letters used as the imaginary unit
+    lead_ins: dict[int, str] = field(default_factory=dict)  # the prose before each displayed formula
 
     def plan(self, read: ReadFormula) -> FormulaPlan | None:
         """The plan for one parsed formula, or None when it claims nothing."""
         assert read.formula is not None
-        return plan_formula(read.formula, read.order, self.table, self.shapes, self.known)
+        return plan_formula(read.formula, read.order, self.table, self.shapes, self.known, read.math.tex,
+                            self.imaginary, self.lead_ins.get(read.order, ""))
 
     def plans(self) -> list[tuple[ReadFormula, FormulaPlan]]:
         """Display formulas that claim identities, with their plans."""
@@ -68,4 +72,24 @@ def read_document_math(doc: Document) -> DocumentMath:
     known = {n for n in (name_of(d.head) for d in table.definitions) if n}
     known |= {n for n in (name_of(a) for a in shapes.arrays) if n} | shapes.integers
     known |= {w for read in formulas if read.formula is not None for w in declared_words(read.formula)}
-    return DocumentMath(formulas, table, shapes, frozenset(known))
+    imaginary = imaginary_letters([read.formula for read in formulas if read.formula is not None])
+    return DocumentMath(formulas, table, shapes, frozenset(known), imaginary, _lead_ins(doc))
+
+
+def _lead_ins(doc: Document) -> dict[int, str]:
+    """The prose of the lines just before each displayed formula (up to its first character), by the
+    formula's place in the document."""
+    out: dict[int, str] = {}
+    order = 0
+    for cell in doc.markdown_cells():
+        lines = cell.source.splitlines()
+        for math in cell.math:
+            pos = math.position
+            if math.display and pos is not None:
+                row = pos.line - cell.position.line if cell.position is not None else -1
+                if 0 <= row < len(lines) + 1:
+                    before = lines[max(0, row - 4):row]
+                    current = lines[row][:max(0, pos.column - 1)] if row < len(lines) else ""
+                    out[order] = "\n".join([*before, current])[-LEAD_IN:]
+            order += 1
+    return out

@@ -24,6 +24,7 @@ class StepResult:
     uses: list[str] | None = None  # the definitions substituted to decide it (`sigma from eq:sigmoid`)
     # An uninterpretable construct: its offset in the formula's TeX, when it lies in that TeX.
     offset: int | None = None
+    code: str | None = None  # an unchecked step's listed reason (`veritex.derivations.reasons`)
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

@@ -20,9 +20,10 @@ from veritex.math.conditions import TOLERANCES, WITHIN_RELATIVE
 from veritex.math.errors import Uninterpretable
 from veritex.math.to_sympy import condition_to_sympy, to_sympy
 
-from . import numeric, symbolic
+from . import complex_reading, numeric, symbolic
 from .numeric import Abstract, Domain, NumericOutcome, Sample, Unsampleable
 from .plan import FormulaPlan, StepPlan
+from .reasons import MATRIX_ARITHMETIC, classify
 from .results import FormulaResult, StepResult, format_point, format_value
 from .translate import translate_pair
 
@@ -44,14 +45,24 @@ class _Unchecked(Exception):
 
 
 def check_plan(plan: FormulaPlan, seed: int) -> FormulaResult:
-    return FormulaResult([check_step(step, plan, seed + k) for k, step in enumerate(plan.steps)])
+    return FormulaResult([_coded(check_step(step, plan, seed + k)) for k, step in enumerate(plan.steps)])
+
+
+def _coded(result: StepResult) -> StepResult:
+    """Every unchecked step names its listed reason."""
+    if result.status == "unchecked" and result.code is None:
+        result.code = classify(result.reason or "").code
+    return result
 
 
 def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
     result = StepResult(step.name, "unchecked", relation=step.relation)
     if step.abstract:
         result.reason = step.abstract
+        result.code = step.abstract_code
         return result
+    if step.imaginary_unit is not None:
+        return complex_reading.check(step, plan, seed)
     levels = [(step.free, step.free_uses), (step.full, step.full_uses)]
     if step.free == step.full:
         levels = levels[1:]
@@ -63,6 +74,11 @@ def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
         except _Unchecked as exc:
             outcome = StepResult(step.name, "unchecked", reason=exc.reason, offset=exc.offset,
                                  relation=step.relation)
+        except (TypeError, NotImplementedError, ValueError) as exc:
+            if not _matrix_arithmetic(exc):
+                raise
+            outcome = StepResult(step.name, "unchecked", reason=MATRIX_ARITHMETIC.say(), relation=step.relation,
+                                 code=MATRIX_ARITHMETIC.code)
         if uses and outcome.status != "unchecked":
             outcome.uses = list(uses)
         if outcome.status == "verified" or final:
@@ -70,6 +86,14 @@ def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
         last = outcome
     assert last is not None
     return last
+
+
+def _matrix_arithmetic(exc: Exception) -> bool:
+    """SymPy refusing to combine a matrix written out with a scalar (`A - \\lambda` for `A - \\lambda I`,
+    a scalar symbol inside a matrix product): the formula relies on a convention the check does not
+    apply, not a failure of the check."""
+    text = str(exc)
+    return any(word in text for word in ("Matrix", "MatMul", "matrices", "Matrices", "ShapeError", "shape"))
 
 
 def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.Expr, seed: int,

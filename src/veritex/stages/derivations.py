@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cache import Store
+from ..derivations.reasons import CHECKER_FAILURE, OUTSIDE_SUBSET
 from ..derivations.results import FormulaResult, StepResult
 from ..model import Document, Item, Math
 from ..places import position_at
@@ -65,9 +66,10 @@ def _check_all(doc: Document, store: Store | None) -> tuple[list[Recipe] | None,
             continue
         try:
             plan = document.plan(read)
-        except Exception as exc:  # a tree the planner does not expect: say so, do not stop the build
-            doc.add(Item("identity", "unchecked", f"the check itself failed ({type(exc).__name__}: {exc})",
-                         position=read.math.position, label=read.math.label, detail={"steps": []}))
+        except Exception as exc:  # a tree the planner does not expect: a bug, named so the tests see it
+            reason = CHECKER_FAILURE.say(error=type(exc).__name__)
+            doc.add(Item("identity", "unchecked", reason, position=read.math.position, label=read.math.label,
+                         detail={"steps": [], "reason": reason, "code": CHECKER_FAILURE.code}))
             recipes = None
             continue
         if plan is None:
@@ -96,7 +98,7 @@ def _unreadable_item(math: Math, offset: int, construct: str, reason: str) -> It
     pos = position_at(math.tex, offset, math.position)
     message = f"cannot interpret {construct} at {pos.line}:{pos.column}: {reason}"
     return Item("identity", "unchecked", message, position=math.position, label=math.label,
-                detail={"steps": [], "reason": message})
+                detail={"steps": [], "reason": message, "code": OUTSIDE_SUBSET.code})
 
 
 def _cached_result(store: Store | None, key: str) -> FormulaResult | None:
@@ -122,9 +124,9 @@ def _result(plan: FormulaPlan, key: str, store: Store | None) -> tuple[FormulaRe
     try:
         result = check_plan(plan, seed=int(key[:8], 16))
     except Exception as exc:  # SymPy raises many kinds; one formula must not stop the build
-        reason = f"the check itself failed ({type(exc).__name__}: {exc})"
-        return FormulaResult([StepResult(s.name, "unchecked", reason=reason, relation=s.relation)
-                              for s in plan.steps]), False, False
+        reason = CHECKER_FAILURE.say(error=type(exc).__name__)
+        return FormulaResult([StepResult(s.name, "unchecked", reason=reason, relation=s.relation,
+                                         code=CHECKER_FAILURE.code) for s in plan.steps]), False, False
     kept = store is not None and store.save(NAMESPACE, store.key(key), result.to_json())
     return result, False, kept
 
