@@ -51,3 +51,16 @@ def test_a_broken_contract_fails(tmp_path: Path, module: str, planted: str, cont
     assert done.returncode != 0
     broken = [line for line in done.stdout.splitlines() if line.rstrip().endswith("BROKEN")]
     assert any(line.startswith(contract) for line in broken), done.stdout
+
+
+def test_every_part_of_veritex_has_a_place_in_the_layers() -> None:
+    """A new package or module must be placed in the layers contract (the kernel-side runtime has its own)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    layers = next(c for c in config if c["id"] == "layers")["layers"]
+    placed = {name.strip().removeprefix("veritex.") for layer in layers for name in layer.split("|")}
+    package = ROOT / "src" / "veritex"
+    parts = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+    parts |= {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
+    assert parts - placed - {"runtime"} == set()
