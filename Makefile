@@ -1,6 +1,6 @@
 # veritex: two commands on a fresh machine.
 #   make demo   set up .venv and build examples/ into site/
-#   make test   set up .venv (and Chromium and xelatex for their tests) and run lint, types, import contracts and tests
+#   make test   set up .venv (and Chromium, MathJax and xelatex for their tests) and run lint, types, import contracts and tests
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3.11
@@ -19,7 +19,7 @@ QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 LATEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-lang-chinese texlive-fonts-recommended lmodern \
   latexmk poppler-utils fonts-noto-cjk
 
-.PHONY: demo test venv browser latex lint typecheck imports pytest bench clean
+.PHONY: demo test venv browser mathjax latex lint typecheck imports pytest bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "veritex needs $(PYTHON) on PATH"; exit 1; }
@@ -38,6 +38,20 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	      || echo "chromium could not be installed: browser tests will be skipped"; \
 	  else echo "chromium is missing and apt-get is unavailable: browser tests will be skipped"; fi; \
+	fi
+
+# MathJax 3 from the npm registry, for the test that renders the notebook through nbconvert's HTML offline.
+# Kept in .cache/ (ignored by git), never committed.
+MATHJAX_DIR := .cache/mathjax
+mathjax:
+	@if [ ! -f $(MATHJAX_DIR)/es5/tex-chtml-full.js ]; then \
+	  if command -v npm >/dev/null; then \
+	    mkdir -p .cache && tarball=$$(cd .cache && npm pack mathjax@3 --silent 2>/dev/null | tail -n 1) \
+	      && rm -rf $(MATHJAX_DIR) && mkdir -p $(MATHJAX_DIR) \
+	      && tar -xzf .cache/$$tarball -C $(MATHJAX_DIR) --strip-components=1 package/es5 \
+	      && rm -f .cache/$$tarball \
+	      || echo "MathJax could not be fetched: the nbconvert notebook test will be skipped"; \
+	  else echo "npm is missing: the nbconvert notebook test will be skipped"; fi; \
 	fi
 
 latex:
@@ -62,7 +76,7 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
-pytest: $(STAMP) browser latex
+pytest: $(STAMP) browser mathjax latex
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 test: lint typecheck imports pytest
