@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .derivations.reading import DocumentMath, ReadFormula
 
 POINTS_SHOWN = 3
+BODY_SHOWN = 100  # characters of a definition's body in words
 _INEQUALITIES = frozenset({"le", "lt", "ge", "gt", "ne", "propto", "sim", "in", "notin"})
 _STEP_KINDS = {"equation-to-solve": "equation to solve", "not-an-identity": "model equation (its sides share "
                "no variable)", "approximation": "approximation"}
@@ -47,14 +48,14 @@ class Explanation:
     where: str
     tex: str
     kind: str
-    words: str
+    words: str  # one line per statement of the formula
     sources: list[str] = field(default_factory=list)
     steps: list[StepReading] = field(default_factory=list)
     verdicts: list[Item] = field(default_factory=list)
 
     def render(self) -> str:
         out = [f"formula {self.where}", f"  TeX:    {' '.join(self.tex.split())}", f"  kind:   {self.kind}",
-               f"  reads:  {self.words}"]
+               *(f"  {'reads:' if k == 0 else '':7} {line}" for k, line in enumerate(self.words.split("\n")))]
         out.append("  names:" if self.sources else "  names:  none defined elsewhere; every name is free")
         out += [f"    {line}" for line in self.sources]
         for step in self.steps:
@@ -126,7 +127,7 @@ def _reading(read: ReadFormula, document: DocumentMath, where: str, items: list[
         explanation.kind = "a formula outside veritex's math subset"
         explanation.words = f"not read: {error.message}" if error is not None else "not read"
         return explanation
-    explanation.words = words(read.formula)
+    explanation.words = "\n".join(words(s) for s in (*read.formula.statements, *read.formula.shapes))
     explanation.sources = _sources(read, document)
     plan = document.plan(read)
     explanation.kind = _kind(read, document, plan)
@@ -166,6 +167,7 @@ def _sources(read: ReadFormula, document: DocumentMath) -> list[str]:
     """Where each name of the formula takes its meaning from: the nearest earlier definition, or none."""
     from .derivations.astutil import display_name
     from .math import ast
+    from .math.plain_words import words
 
     assert read.formula is not None
     out: dict[str, str] = {}
@@ -182,7 +184,10 @@ def _sources(read: ReadFormula, document: DocumentMath) -> list[str]:
             continue
         at = found.label or "an earlier formula"
         here = " (this formula)" if found.order == read.order else ""
-        out[name] = f"{name}: defined by `{' '.join(found.tex.split())}` at {at}{here}"
+        params = f"({', '.join(display_name(p) for p in found.params)})" if found.kind == "function" else ""
+        body = words(found.body)
+        body = body if len(body) <= BODY_SHOWN else body[:BODY_SHOWN - 1].rstrip() + "…"
+        out[name] = f"{name}{params}: defined at {at}{here} as {body}"
     return list(out.values())
 
 
