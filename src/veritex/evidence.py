@@ -18,6 +18,8 @@ def detail_lines(detail: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
             continue
         if isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
             lines = [step_line(v) if "status" in v else pairs(v) for v in value]
+        elif isinstance(value, Mapping):
+            lines = [f"{k}: {plain(v)}" for k, v in value.items() if v not in (None, "", [], {})]
         else:
             lines = [plain(value)]
         out.append((str(key), lines))

@@ -175,8 +175,8 @@ def _sources(read: ReadFormula, document: DocumentMath) -> list[str]:
         if not isinstance(node, ast.Symbol | ast.Subscript | ast.Apply):
             continue
         head = node.function if isinstance(node, ast.Apply) else node
-        kind = "function" if isinstance(node, ast.Apply) else "symbol"
-        found = document.table.lookup(kind, head, read.order) or document.table.lookup("function", head, read.order)
+        found = document.table.lookup("function" if isinstance(node, ast.Apply) else "symbol", head, read.order) \
+            or document.table.lookup("function", head, read.order)
         if found is None and isinstance(node, ast.Subscript):
             found = document.table.lookup("indexed", node.base, read.order)
         name = display_name(head)

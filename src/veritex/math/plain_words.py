@@ -144,8 +144,8 @@ def _structure(node: ast.Expr) -> str:  # noqa: PLR0911, PLR0912 -- one case per
     if isinstance(node, ast.Abs):
         return f"the absolute value of {words(node.body)}"
     if isinstance(node, ast.Norm):
-        order = f"{words(node.order)}-" if node.order is not None else ""
-        return f"the {order}norm of {words(node.body)}"
+        which = f"{words(node.order)}-" if node.order is not None else ""
+        return f"the {which}norm of {words(node.body)}"
     if isinstance(node, ast.Floor | ast.Ceil):
         return f"the {'floor' if isinstance(node, ast.Floor) else 'ceiling'} of {words(node.body)}"
     if isinstance(node, ast.Tuple):
