@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,8 +25,17 @@ def _corpus(name: str) -> Path:
     return path
 
 
+def _explain_cli(path: Path, target: str, out: Path) -> str:
+    """`veritex check --no-execute DOC --explain TARGET` as a user runs it, in its own process (the corpus
+    documents are large: their SymPy work stays out of the test session's memory)."""
+    done = subprocess.run([sys.executable, "-c", "from veritex.cli import main; main()", "check", "--no-execute", str(path), "--explain",
+                           target, "-o", str(out)], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_a_verified_corpus_formula(tmp_path: Path) -> None:
-    text = explain(_corpus("multivariable-calculus.md"), "653", cache_dir=tmp_path).render()
+    text = _explain_cli(_corpus("multivariable-calculus.md"), "653", tmp_path)
     assert "  kind:   identity" in text
     assert "reads:  the derivative of f with respect to x sub 1 equals beta sub 1" in text
     assert "f(x): defined at the formula at line 647 as the sum over i from 1 to n of" in text
@@ -34,7 +45,7 @@ def test_a_verified_corpus_formula(tmp_path: Path) -> None:
 
 
 def test_an_unchecked_corpus_formula(tmp_path: Path) -> None:
-    text = explain(_corpus("multivariable-calculus.md"), "545", cache_dir=tmp_path).render()
+    text = _explain_cli(_corpus("multivariable-calculus.md"), "545", tmp_path)
     assert "  kind:   approximation" in text
     assert "f(x, y): defined at the formula at line 534 as" in text
     assert "sampled at x = " in text
@@ -43,7 +54,7 @@ def test_an_unchecked_corpus_formula(tmp_path: Path) -> None:
 
 def test_a_judged_false_alarm_is_now_unchecked_and_says_why(tmp_path: Path) -> None:
     """JUDGED.json: the chain rule at line 302 was refuted after its intermediate variables were substituted."""
-    text = explain(_corpus("multivariable-calculus.md"), "302", cache_dir=tmp_path).render()
+    text = _explain_cli(_corpus("multivariable-calculus.md"), "302", tmp_path)
     assert "u(a, b): defined at the formula at line 292 as (the sum of a and b) squared" in text
     assert "step row 1, 1 → 2: left unchecked [intermediate-variables]" in text
     assert "verdict: unchecked (identity, intermediate-variables): step row 1, 1 → 2 unchecked: differentiates " \
@@ -52,7 +63,7 @@ def test_a_judged_false_alarm_is_now_unchecked_and_says_why(tmp_path: Path) -> N
 
 
 def test_a_model_equation_is_a_recorded_reading(tmp_path: Path) -> None:
-    text = explain(_corpus("linear-regression.md"), "eq_price-area", cache_dir=tmp_path).render()
+    text = _explain_cli(_corpus("linear-regression.md"), "eq_price-area", tmp_path)
     assert "kind:   definition or model equation of price (a recorded reading, not a claim)" in text
     assert "verdict: none" in text
 
