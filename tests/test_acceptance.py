@@ -159,3 +159,9 @@ def test_nothing_correct_is_refuted(built: tuple[Report, Path]) -> None:
         assert not refuted, (name, refuted)
     cells = _items(report, "autograd.md", "cell", "error") + _items(report, "attention.md", "cell", "error")
     assert not cells, [i.message for i in cells]
+
+
+def test_no_message_shows_an_internal_repr(built: tuple[Report, Path]) -> None:
+    from message_support import internal_reprs
+
+    assert internal_reprs(built[0]) == []

@@ -116,13 +116,33 @@ def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_e
 @_tab
 @click.option("-o", "--outdir", default=Path("site"), type=click.Path(path_type=Path), show_default=True,
               help="Where the caches are kept (no page is written).")
+@click.option("--explain", "target", metavar="LABEL|LINE",
+              help="Print how one displayed formula was read and why its verdicts are what they are.")
 def check(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
           as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, tab: str | None,
-          **safety: Any) -> None:
+          target: str | None, **safety: Any) -> None:
     """Run documents (through the cache) and print one verdict per formula, check and expectation."""
+    if target is not None:
+        _explain(paths, target, no_execute, cache_dir or outdir / ".veritex-cache")
     report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, timeout, write=False,
                   verdicts=True, cache_max_size=cache_max_size, tab=tab, **safety)
     sys.exit(report.exit_code)
+
+
+def _explain(paths: tuple[Path, ...], target: str, no_execute: bool, cache_dir: Path) -> None:
+    from .explain import TargetNotFound, explain
+
+    if len(paths) != 1:
+        raise click.UsageError("--explain takes exactly one document")
+    try:
+        text = explain(paths[0], target, execute=not no_execute, cache_dir=cache_dir).render()
+    except TargetNotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="'--explain'") from None
+    paint = Styler.for_stream(sys.stdout)
+    lines = [paint(line, _STATUS_STYLE.get(line.split()[1], "")) if line.startswith("  verdict: ") else line
+             for line in text.splitlines()]
+    click.echo("\n".join(lines), color=paint.color or None)
+    sys.exit(0)
 
 
 def _run(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from veritex.math import ast
+from veritex.math.plain_words import words
 
 from .case import (
     Bound,
@@ -109,7 +110,7 @@ def _substitution_text(substituted: Mapping[str, str]) -> str:
 
 def _quote(prepared: Prepared, node: ast.Node, *, short: bool = False) -> str:
     start, end = node.span
-    text = prepared.ref.tex[start:end].strip() if end > start else str(node)
+    text = prepared.ref.tex[start:end].strip() if end > start else words(node)
     if short and len(text) > 60:
         return "the formula's " + ("right side" if prepared.relation else "value")
     return f"`{text}`" if short else text
@@ -266,7 +267,7 @@ def _quoter(prepared: Prepared, origin: int | None = None) -> Callable[[ast.Node
         start, end = node.span
         if end > start:
             return tex[start:end].strip()
-        return str(node)
+        return words(node)  # a node made by rewriting has no TeX of its own: never show the parser's tree
 
     return quote
 

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from veritex.math import ast
+from veritex.math.plain_words import words
 from veritex.math.rewrite import rewrite_expr
 
 
@@ -54,7 +55,7 @@ def display_name(node: ast.Node) -> str:
         return display_name(node.function)
     if isinstance(node, ast.Tuple):
         return ",".join(display_name(i) for i in node.items)
-    return str(node)
+    return f"({words(node)})"  # never the parser's tree
 
 
 def respan(node: ast.Expr, span: ast.Span) -> ast.Expr:

@@ -397,3 +397,18 @@ def _apply_domain(expr: sympy.Expr, domain: Domain) -> sympy.Expr:
             if old in domain.upper:
                 domain.upper[new] = domain.upper[old]
     return expr
+
+
+def sampled_points(step: StepPlan, plan: FormulaPlan, seed: int) -> tuple[Domain, NumericOutcome | None]:
+    """The domain a step's substituted form is sampled on and the outcome with every point compared
+    (`samples`), for `veritex check --explain`; no outcome when the step cannot be sampled."""
+    try:
+        lhs, rhs = _translate(step, plan, *step.full)
+        domain = _domain(step.conditions, [lhs, rhs], plan)
+        lhs = _apply_domain(symbolic.evaluate(lhs), domain)
+        rhs = _apply_domain(symbolic.evaluate(rhs), domain)
+        # Read as an approximation, the sampler keeps every point it compares.
+        outcome = numeric.sample_identity(lhs, rhs, domain, seed=seed, points=POINTS, approximate=True)
+    except (_Unchecked, Abstract, Unsampleable, TypeError, ValueError, NotImplementedError):
+        return Domain(), None
+    return domain, outcome

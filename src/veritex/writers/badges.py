@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
 
+from ..evidence import detail_lines, plain
 from ..model import Item
 
 SYMBOLS = {"verified": "✓", "refuted": "✗", "unchecked": "?", "error": "!", "warning": "!"}
@@ -31,25 +31,19 @@ def _short(message: str) -> str:
 
 
 def _detail_html(detail: Any) -> str:
-    """Evidence (worst input, both values, ...) as a small definition list."""
+    """Evidence (steps, worst input, both values, ...) as a small definition list of readable lines."""
     if detail in (None, {}, [], ""):
         return ""
     if not isinstance(detail, Mapping):
-        return f'<pre class="vt-detail">{html.escape(_text(detail))}</pre>'
-    rows = "".join(
-        f"<dt>{html.escape(str(key))}</dt><dd><code>{html.escape(_text(value))}</code></dd>"
-        for key, value in detail.items() if value not in (None, "", [], {})
-    )
+        return f'<pre class="vt-detail">{html.escape(plain(detail))}</pre>'
+    rows = "".join(f"<dt>{html.escape(key)}</dt><dd>{_lines_html(lines)}</dd>" for key, lines in detail_lines(detail))
     return f'<dl class="vt-detail">{rows}</dl>' if rows else ""
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return str(value)
+def _lines_html(lines: list[str]) -> str:
+    if len(lines) == 1:
+        return f"<code>{html.escape(lines[0])}</code>"
+    return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
 
 
 def formula_verdicts(items: Sequence[Item]) -> str:
