@@ -14,20 +14,10 @@ import sympy
 from veritex.math import ast
 
 from .results import StepResult
+from .values import decimal_of
 
 PRECISION = 30
 """Significant digits the closed side is evaluated to."""
-
-
-def decimal_of(node: ast.Expr) -> tuple[str, int] | None:
-    """A decimal number as written (`9.57583`, `-0.25`): its text and the places after its point."""
-    sign = ""
-    if isinstance(node, ast.Neg):
-        node, sign = node.operand, "-"
-    if not isinstance(node, ast.Number) or "." not in node.value:
-        return None
-    places = len(node.value.split(".", 1)[1])
-    return (sign + node.value, places) if places else None
 
 
 def closed_value(expr: sympy.Expr) -> float | None:
@@ -68,4 +58,6 @@ def check(step: str, left: ast.Expr, right: ast.Expr, lhs: sympy.Expr, rhs: symp
 
 def _shown(value: float, places: int) -> str:
     """The computed value with two more decimal places than the stated one."""
+    if abs(value) < 10.0 ** -places:
+        return f"{value:.3g}"
     return f"{value:.{places + 2}f}"

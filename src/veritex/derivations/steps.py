@@ -66,6 +66,8 @@ def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
     levels = [(step.free, step.free_uses), (step.full, step.full_uses)]
     if step.free == step.full:
         levels = levels[1:]
+    if step.bound is not None:
+        levels.append((step.bound, step.bound_uses))
     last: StepResult | None = None
     for k, ((left, right), uses) in enumerate(levels):
         final = k == len(levels) - 1
