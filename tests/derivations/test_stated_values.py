@@ -94,3 +94,10 @@ def test_values_from_code_literals_without_running_the_code() -> None:
 def test_code_after_the_formula_binds_nothing_for_it() -> None:
     text = "$$\n\\frac{1}{\\theta} \\approx 3.0\n$$\n\n```python\ntheta = 0.5\n```\n"
     assert last(text).status != "refuted"
+
+
+def test_a_logarithm_of_another_base_leaves_the_digits_in_doubt() -> None:
+    assert last("$$\n\\log 2 \\approx 0.301\n$$\n").status != "refuted"
+    assert last("$$\n\\log 8 \\approx 3.0\n$$\n").status != "refuted"
+    assert last("$$\n\\log 2 \\approx 0.693\n$$\n").status == "verified"
+    assert last("$$\n\\log 2 \\approx 0.5\n$$\n").status == "refuted"

@@ -46,6 +46,8 @@ def check(step: str, left: ast.Expr, right: ast.Expr, lhs: sympy.Expr, rhs: symp
         unit = 10.0 ** -places
         if abs(value - claimed) <= unit * (1 + 1e-9):
             return StepResult(step, "verified", how=f"to the {places} decimal place{'s' if places != 1 else ''} shown", relation="approx")
+        if _another_base_agrees(expression, claimed, unit):
+            return None
         pair = (value, claimed) if computed_first else (claimed, value)
         off = abs(value - claimed) / abs(value) if value else math.inf
         reason = (f"the expression evaluates to {_shown(value, places)}, not the {text} stated "
@@ -54,6 +56,18 @@ def check(step: str, left: ast.Expr, right: ast.Expr, lhs: sympy.Expr, rhs: symp
         return StepResult(step, "refuted", how="stated value", lhs=pair[0], rhs=pair[1], relation="approx",
                           reason=reason, fix=f"≈ {value:.{places}f}")
     return None
+
+
+def _another_base_agrees(expression: sympy.Expr, claimed: float, unit: float) -> bool:
+    """A logarithm whose base the text may not state: the digits of a base-10 or base-2 reading leave the
+    claim in doubt, so nothing is said."""
+    if not expression.has(sympy.log):
+        return False
+    for base in (10, 2):
+        other = closed_value(expression.replace(sympy.log, lambda *a, b=base: sympy.log(*a) / sympy.log(b)))
+        if other is not None and abs(other - claimed) <= unit * (1 + 1e-9):
+            return True
+    return False
 
 
 def _shown(value: float, places: int) -> str:
