@@ -101,3 +101,11 @@ def test_a_logarithm_of_another_base_leaves_the_digits_in_doubt() -> None:
     assert last("$$\n\\log 8 \\approx 3.0\n$$\n").status != "refuted"
     assert last("$$\n\\log 2 \\approx 0.693\n$$\n").status == "verified"
     assert last("$$\n\\log 2 \\approx 0.5\n$$\n").status == "refuted"
+
+
+def test_constants_and_summation_indices_are_never_bound() -> None:
+    text = ("```python\npi = 3\ne = 2\ni = 7\n```\n\n$$\n\\pi e \\approx 8.54\n$$\n\n"
+            "$$\n\\sum_{i=1}^{3} i \\approx 6.0\n$$\n")
+    constants, total = identities(text)
+    assert constants.status == "verified", constants.message
+    assert total.status == "verified", total.message

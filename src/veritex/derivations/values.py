@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from veritex.math import ast
 from veritex.math.names import symbol_name
 
-from .astutil import replace_nodes
+from .astutil import bound_indices, replace_nodes
 from .definitions import is_name, is_number
 
 
@@ -35,7 +35,7 @@ def prose_values(statements: Sequence[ast.Statement], order: float, source: str)
     for statement in statements:
         if tuple(statement.relations) == ("=",):
             name, number = statement.sides[0], statement.sides[1]
-            if is_name(name) and is_number(number):
+            if is_name(name) and is_number(number) and name != ast.Symbol("e"):
                 out.append(Value(name, number, order, source))
     return out
 
@@ -77,12 +77,14 @@ def _literal(node: pyast.expr) -> ast.Expr | None:
 
 
 GREEK = frozenset({"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
-                   "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"})
+                   "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"})
 
 
 def _symbol(name: str) -> ast.Expr | None:
     """A one-letter or Greek Python name as a formula's symbol; `lambda_` is `\\lambda`."""
     bare = name.rstrip("_")
+    if bare == "e":  # Euler's number in the formulas, whatever a cell calls `e`
+        return None
     if len(bare) == 1 and bare.isalpha() and bare.isascii():
         return ast.Symbol(bare)
     if bare in GREEK:
@@ -106,7 +108,8 @@ def bind(side: ast.Expr, values: Sequence[Value], order: float) -> tuple[ast.Exp
     latest: dict[ast.Expr, Value] = {}
     for value in sorted((v for v in values if v.order < order), key=lambda v: v.order):
         latest[value.name] = value
-    used = [v for name, v in latest.items() if any(n == name for n in side.walk())]
+    bound = bound_indices(side)
+    used = [v for name, v in latest.items() if name not in bound and any(n == name for n in side.walk())]
     return replace_nodes(side, {v.name: v.number for v in used}), used
 
 
