@@ -17,6 +17,8 @@ _LAZY = {
     "load": ("veritex.api", "load"),
     "build": ("veritex.builder", "build"),
     "convert": ("veritex.conversion", "convert"),
+    "errata": ("veritex.errata", "errata"),
+    "Errata": ("veritex.errata", "Errata"),
     "Document": ("veritex.model", "Document"),
     "Report": ("veritex.report", "Report"),
     "expect": ("veritex.runtime", "expect"),
@@ -24,12 +26,14 @@ _LAZY = {
     "implements": ("veritex.runtime", "implements"),
 }
 
-__all__ = ["Document", "Report", "__version__", "build", "check", "convert", "expect", "implements", "load"]
+__all__ = ["Document", "Errata", "Report", "__version__", "build", "check", "convert", "errata", "expect",
+           "implements", "load"]
 
 if TYPE_CHECKING:
     from .api import load
     from .builder import build
     from .conversion import convert
+    from .errata import Errata, errata
     from .model import Document
     from .report import Report
     from .runtime.check import check

@@ -118,14 +118,24 @@ def build(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_e
               help="Where the caches are kept (no page is written).")
 @click.option("--explain", "target", metavar="LABEL|LINE",
               help="Print how one displayed formula was read and why its verdicts are what they are.")
+@click.option("--errata", "write_errata", is_flag=True,
+              help="Also write OUTDIR/errata.html and errata.json: only the refuted formulas, with evidence.")
 def check(paths: tuple[Path, ...], outdir: Path, force: bool, strict: bool, no_execute: bool, jobs: int,
           as_json: bool, cache_dir: Path | None, timeout: float | None, cache_max_size: int, tab: str | None,
-          target: str | None, **safety: Any) -> None:
+          target: str | None, write_errata: bool, **safety: Any) -> None:
     """Run documents (through the cache) and print one verdict per formula, check and expectation."""
     if target is not None:
         _explain(paths, target, no_execute, cache_dir or outdir / ".veritex-cache")
     report = _run(paths, outdir, force, strict, no_execute, jobs, as_json, cache_dir, timeout, write=False,
                   verdicts=True, cache_max_size=cache_max_size, tab=tab, **safety)
+    if write_errata:
+        from .errata import errata
+
+        found = errata(report)
+        written = found.write(outdir)
+        if not as_json:
+            click.echo(found.text())
+            click.echo("Errata: " + ", ".join(str(p) for p in written))
     sys.exit(report.exit_code)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from veritex.math import ast
@@ -29,8 +30,9 @@ from .definitions import (
 )
 from .elementwise import elementwise
 from .precision import Doubt, doubt_after_substitution, doubt_in, equation_doubt, imaginary_unit_in
+from .values import Value, bind, decimal_of
 
-PLAN_VERSION = "identity-3"
+PLAN_VERSION = "identity-4"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 
@@ -100,13 +102,17 @@ class StepPlan:
     elementwise: bool = False  # the sides were rewritten at one element of their arrays
     ranges: tuple[tuple[ast.Symbol, ast.Expr], ...] = ()  # those element indices and their sizes
     imaginary_unit: str | None = None  # the letter read as the imaginary unit (a complex document)
+    # An `\approx` a decimal: the full form with the values bound in prose and code put in, and those
+    # values described; only the stated-value check uses it.
+    bound: tuple[ast.Expr, ast.Expr] | None = None
+    bound_uses: list[str] = field(default_factory=list)
 
     def key(self) -> str:
         conditions = ";".join(str(c) for c in self.conditions)
         return "|".join([self.name, self.relation, *map(str, self.free), *map(str, self.full), conditions,
                          self.abstract or "", self.abstract_code or "", ",".join(self.arrays), ",".join(self.free_uses),
                          ",".join(self.full_uses), ",".join(self.recurrent), str(self.elementwise),
-                         str(self.ranges), self.imaginary_unit or ""])
+                         str(self.ranges), self.imaginary_unit or "", str(self.bound), ",".join(self.bound_uses)])
 
 
 @dataclass
@@ -132,7 +138,7 @@ def _sympy_version() -> str:
 
 def plan_formula(formula: ast.Formula, order: int, table: DefinitionTable, shapes: Shapes,
                  known: frozenset[str], tex: str = "", imaginary: frozenset[str] = frozenset(),
-                 lead_in: str = "") -> FormulaPlan | None:
+                 lead_in: str = "", values: Sequence[Value] = ()) -> FormulaPlan | None:
     """The plan for checking `formula` (the `order`-th of its document, written `tex`), or None when it
     claims nothing (a definition, a declaration, an inequality). `imaginary`: the letters the document
     uses as the imaginary unit; `lead_in`: the prose just before it."""
@@ -143,6 +149,8 @@ def plan_formula(formula: ast.Formula, order: int, table: DefinitionTable, shape
     several = len({s.statement for s in steps}) > 1
     introduced = equation_doubt(lead_in)
     plans = [_plan_step(step, several, order, table, shapes, tex, imaginary, introduced) for step in steps]
+    for plan in plans:
+        _bind_values(plan, values, order)
     return FormulaPlan(plans, known, shapes)
 
 
@@ -177,6 +185,17 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
             plan.free = (at_free.left, at_free.right) if at_free is not None else plan.full
             plan.elementwise, plan.ranges = True, at_full.ranges
     return plan
+
+
+def _bind_values(plan: StepPlan, values: Sequence[Value], order: int) -> None:
+    """For an `\approx` a decimal number, the full form with the values bound before it put in."""
+    if plan.relation != "approx" or plan.abstract or not values or not any(map(decimal_of, plan.full)):
+        return
+    left, used_left = bind(plan.full[0], values, order)
+    right, used_right = bind(plan.full[1], values, order)
+    if used_left or used_right:
+        plan.bound = (left, right)
+        plan.bound_uses = plan.full_uses + [v.describe() for v in used_left + used_right]
 
 
 def _recurrent(sides: tuple[ast.Expr, ast.Expr], table: DefinitionTable) -> list[str]:

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 
 from veritex.math import MathSyntaxError, ast, parse
 from veritex.math.words import declared_words
-from veritex.model import Document, Math
+from veritex.model import CodeCell, Document, Math
 from veritex.places import formula_place
 
 from .definitions import DefinitionTable, definitions_in
 from .plan import FormulaPlan, Shapes, name_of, plan_formula
 from .precision import LEAD_IN, imaginary_letters
+from .values import Value, code_values, prose_values
 
 
 @dataclass
@@ -33,12 +34,13 @@ class DocumentMath:
     known: frozenset[str] = field(default_factory=frozenset)
     imaginary: frozenset[str] = field(default_factory=frozenset)  # letters used as the imaginary unit
     lead_ins: dict[int, str] = field(default_factory=dict)  # the prose before each displayed formula
+    values: list[Value] = field(default_factory=list)  # numbers bound in prose and code literals
 
     def plan(self, read: ReadFormula) -> FormulaPlan | None:
         """The plan for one parsed formula, or None when it claims nothing."""
         assert read.formula is not None
         return plan_formula(read.formula, read.order, self.table, self.shapes, self.known, read.math.tex,
-                            self.imaginary, self.lead_ins.get(read.order, ""))
+                            self.imaginary, self.lead_ins.get(read.order, ""), self.values)
 
     def plans(self) -> list[tuple[ReadFormula, FormulaPlan]]:
         """Display formulas that claim identities, with their plans."""
@@ -61,6 +63,7 @@ def read_document_math(doc: Document) -> DocumentMath:
             formulas.append(ReadFormula(math, order, error=exc))
     table = DefinitionTable()
     declarations: list[ast.ShapeDecl] = []
+    values = _code_values(doc)
     for read in formulas:
         if read.formula is None:
             continue
@@ -68,12 +71,30 @@ def read_document_math(doc: Document) -> DocumentMath:
         source = read.math.label or formula_place(read.math)
         table.extend(definitions_in(read.formula.statements, read.order, source, read.math.tex,
                                     inline=not read.math.display))
+        if not read.math.display:
+            values.extend(prose_values(read.formula.statements, read.order,
+                                       formula_place(read.math).replace("the formula", "the prose")))
     shapes = Shapes.of(declarations)
     known = {n for n in (name_of(d.head) for d in table.definitions) if n}
     known |= {n for n in (name_of(a) for a in shapes.arrays) if n} | shapes.integers
     known |= {w for read in formulas if read.formula is not None for w in declared_words(read.formula)}
     imaginary = imaginary_letters([read.formula for read in formulas if read.formula is not None])
-    return DocumentMath(formulas, table, shapes, frozenset(known), imaginary, _lead_ins(doc))
+    return DocumentMath(formulas, table, shapes, frozenset(known), imaginary, _lead_ins(doc), values)
+
+
+def _code_values(doc: Document) -> list[Value]:
+    """Number literals assigned in Python code cells, placed between the formulas around each cell."""
+    out: list[Value] = []
+    seen = 0
+    for cell in doc.cells:
+        if isinstance(cell, CodeCell):
+            if cell.language == "python":
+                pos = cell.position
+                where = f"the code in cell {pos.cell}," if pos.cell is not None else "the code at"
+                out.extend(code_values(cell.source, seen - 0.5, where, pos.line))
+        else:
+            seen += len(cell.math)
+    return out
 
 
 def _lead_ins(doc: Document) -> dict[int, str]:

@@ -25,6 +25,7 @@ class StepResult:
     # An uninterpretable construct: its offset in the formula's TeX, when it lies in that TeX.
     offset: int | None = None
     code: str | None = None  # an unchecked step's listed reason (`veritex.derivations.reasons`)
+    fix: str | None = None  # a refuted step's likely correction, when the check has a diagnosis
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -41,8 +42,9 @@ class StepResult:
             return f"step {self.step} verified {_how_words(self.how)}".rstrip() + uses
         if self.status == "refuted":
             at = f" at {format_point(self.point)}" if self.point else ""
+            because = f"; {reason}" if reason else ""
             return f"step {self.step} fails{uses}{at}: " \
-                   f"left side {format_value(self.lhs)}, right side {format_value(self.rhs)}"
+                   f"left side {format_value(self.lhs)}, right side {format_value(self.rhs)}{because}"
         return f"step {self.step} unchecked: {reason}"
 
 

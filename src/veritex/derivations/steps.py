@@ -20,7 +20,7 @@ from veritex.math.conditions import TOLERANCES, WITHIN_RELATIVE
 from veritex.math.errors import Uninterpretable
 from veritex.math.to_sympy import condition_to_sympy, to_sympy
 
-from . import complex_reading, numeric, symbolic
+from . import complex_reading, numeric, stated_value, symbolic
 from .numeric import Abstract, Domain, NumericOutcome, Sample, Unsampleable
 from .plan import FormulaPlan, StepPlan
 from .reasons import MATRIX_ARITHMETIC, classify
@@ -66,6 +66,8 @@ def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
     levels = [(step.free, step.free_uses), (step.full, step.full_uses)]
     if step.free == step.full:
         levels = levels[1:]
+    if step.bound is not None:
+        levels.append((step.bound, step.bound_uses))
     last: StepResult | None = None
     for k, ((left, right), uses) in enumerate(levels):
         final = k == len(levels) - 1
@@ -111,9 +113,13 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
                          "stated only in prose, such as one-hot targets): vt.check tests it against code")
     if _undefined(lhs, rhs) and not final:
         return StepResult(step.name, "unchecked", reason="needs definitions", relation=step.relation)
+    approximate = step.relation == "approx"
+    if approximate:
+        digits = stated_value.check(step.name, left, right, lhs, rhs)
+        if digits is not None:
+            return digits
     if symbolic.is_zero(lhs - rhs):
         return StepResult(step.name, "verified", how="symbolic", relation=step.relation)
-    approximate = step.relation == "approx"
     tolerance = _tolerance(step.conditions, plan) if approximate else None
     points = TOLERANCE_POINTS if tolerance is not None else POINTS
     outcome, note = _sample(lhs, rhs, domain, seed, approximate, points)
