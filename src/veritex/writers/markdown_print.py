@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..model import (
+    BLOCK_TYPES,
+    INLINE_TYPES,
     Block,
     BlockBreak,
     BlockQuote,
@@ -51,6 +53,7 @@ from ..model import (
     reference_text,
 )
 from .badges import SYMBOLS
+from .dispatch import method_names
 
 FORMULA_VERDICT_KINDS = ("check", "implements", "identity")
 _ESCAPED = re.compile(r"([\\`*_\[\]<>~|])")
@@ -380,17 +383,9 @@ def _title(title: str | None) -> str:
     return ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _printers() -> tuple[dict[type, str], dict[type, str]]:
-    """Node type -> the name of its method (a subclass may override the method)."""
-    from ..model import BLOCK_TYPES, INLINE_TYPES
-
-    def table(types: tuple[type, ...]) -> dict[type, str]:
-        return {cls: f"_print_{cls.__name__}" for cls in types if hasattr(MarkdownPrinter, f"_print_{cls.__name__}")}
-
-    return table((*BLOCK_TYPES, ListItem, TableRow, TableCell)), table(INLINE_TYPES)
-
-
-_BLOCK_PRINTERS, _INLINE_PRINTERS = _printers()
+# Node type -> the name of its method (a subclass may override the method).
+_BLOCK_PRINTERS = method_names(MarkdownPrinter, "_print_", (*BLOCK_TYPES, ListItem, TableRow, TableCell))
+_INLINE_PRINTERS = method_names(MarkdownPrinter, "_print_", INLINE_TYPES)
 
 __all__ = ["GITHUB_DOLLAR", "TEX_DOLLAR", "Block", "MarkdownPrinter", "badge", "bars_as_commands", "code_span",
            "escape_text", "fenced", "verdict_table"]

@@ -53,6 +53,7 @@ from ..model import (
     walk,
 )
 from .badges import formula_verdicts, message_html
+from .dispatch import method_names
 from .highlight import code_block as highlighted_block
 from .sanitize import Keeper, clean_kept, safe_url
 from .state import PageState
@@ -385,19 +386,8 @@ def _folded(node: Directive) -> bool:
     return node.name.lower() in ("solution", "dropdown") or "dropdown" in node.options.get("class", "").split()
 
 
-def _renderers() -> dict[type, Callable[[ProseWriter, Node], str]]:
-    """Node type -> its method: looked up once, so rendering a node is one dictionary lookup."""
-    from ..model import BLOCK_TYPES, INLINE_TYPES
-
-    table: dict[type, Callable[[ProseWriter, Node], str]] = {}
-    for cls in (*BLOCK_TYPES, *INLINE_TYPES, ListItem, TableRow, TableCell):
-        method = getattr(ProseWriter, f"_render_{cls.__name__}", None)
-        if method is None:
-            raise TypeError(f"ProseWriter has no _render_{cls.__name__}")
-        table[cls] = method
-    return table
-
-
-_RENDERERS = _renderers()
+# Node type -> its method, looked up once: rendering a node is one dictionary lookup.
+_RENDERERS: dict[type, Callable[[ProseWriter, Node], str]] = {
+    cls: getattr(ProseWriter, name) for cls, name in method_names(ProseWriter, "_render_", required=True).items()}
 
 __all__ = ["ProseWriter", "escape", "render_body", "render_inline_text"]

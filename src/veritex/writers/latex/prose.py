@@ -52,6 +52,7 @@ from ...model import (
     plain_text,
     reference_text,
 )
+from ..dispatch import method_names
 from ..state import slug
 from .cells import ERROR_STYLE
 from .escape import code_text, escape, label_name, url, verbatim_safe
@@ -277,15 +278,5 @@ class LatexProse:
         return escape(str(node.value.get("text/plain", "")))
 
 
-def _renderers() -> dict[type, Callable[[LatexProse, Node], str]]:
-    from ...model import BLOCK_TYPES, INLINE_TYPES
-
-    table: dict[type, Callable[[LatexProse, Node], str]] = {}
-    for cls in (*BLOCK_TYPES, *INLINE_TYPES, ListItem, TableRow, TableCell):
-        method = getattr(LatexProse, f"_tex_{cls.__name__}", None)
-        if method is not None:
-            table[cls] = method
-    return table
-
-
-_RENDERERS = _renderers()
+_RENDERERS: dict[type, Callable[[LatexProse, Node], str]] = {
+    cls: getattr(LatexProse, name) for cls, name in method_names(LatexProse, "_tex_").items()}
