@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ..math.lexer import matching_brace
+
 MAX_EXPANSIONS = 500
 _CONTROL_WORD = re.compile(r"\\([A-Za-z]+|.)")
 _PARAM = re.compile(r"#(\d)")
@@ -54,6 +56,8 @@ def _group(tex: str, i: int) -> tuple[str, int] | None:
     """The braced group at `i` (its inside) and the index after it, or None."""
     if i >= len(tex) or tex[i] != "{":
         return None
+    close = matching_brace(tex, i)
+    return (tex[i + 1:close], close + 1) if close >= 0 else None
     depth = 0
     j = i
     while j < len(tex):
