@@ -38,7 +38,7 @@ print(x)
 ```
 """
 
-NAMESPACES = ["stamps", "math", "highlight", "templates", "identities", "identity-documents"]
+NAMESPACES = ["stamps", "math", "highlight", "templates", "identities", "identity-documents", "crosscheck-documents"]
 KINDS = ["empty", "truncated JSON", "garbage bytes", "wrong type"]
 
 

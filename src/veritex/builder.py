@@ -430,3 +430,6 @@ def _check_identities(doc: Document, options: BuildOptions) -> None:
     except ImportError:
         return
     check_identities(doc, options.cache_root)
+    from .stages.crosschecks import cross_check
+
+    cross_check(doc, options.cache_root)

@@ -89,7 +89,7 @@ def test_no_check_fails_inside_the_checker(corpora: Corpora, name: str) -> None:
     and this test fails on it."""
     failed = [f"{corpora.run(name).doc_name(doc)}:{item.position.line if item.position else '?'}: {item.message}"
               for doc in corpora.run(name).report("check").documents for item in doc.items
-              if item.kind == "identity" and _codes(item) & {CHECKER_FAILURE.code}]
+              if item.kind in ("identity", "consistency") and _codes(item) & {CHECKER_FAILURE.code}]
     assert not failed, "the checker failed inside:\n" + "\n".join(failed)
 
 

@@ -17,7 +17,7 @@ from .position import Position
 VERDICT_MIME = "application/vnd.veritex.verdict+json"
 """MIME type of the display data that carries a verdict from the kernel to the build."""
 
-VERDICT_KINDS = ("expect", "check", "implements", "identity")
+VERDICT_KINDS = ("expect", "check", "implements", "identity", "consistency")
 """Item kinds that are verdicts (counted as verified / refuted / unchecked), not diagnostics."""
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".ipynb")
@@ -25,7 +25,8 @@ SOURCE_SUFFIXES = (".md", ".markdown", ".ipynb")
 
 Status = Literal["verified", "refuted", "unchecked", "error", "warning"]
 Kind = Literal[
-    "math", "cell", "expect", "eval", "reference", "check", "implements", "identity", "document", "diagram"
+    "math", "cell", "expect", "eval", "reference", "check", "implements", "identity", "consistency", "document",
+    "diagram"
 ]
 
 

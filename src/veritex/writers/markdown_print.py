@@ -55,7 +55,7 @@ from ..model import (
 from .badges import SYMBOLS
 from .dispatch import method_names
 
-FORMULA_VERDICT_KINDS = ("check", "implements", "identity")
+FORMULA_VERDICT_KINDS = ("check", "implements", "identity", "consistency")
 _ESCAPED = re.compile(r"([\\`*_\[\]<>~|])")
 # A literal dollar in prose. Jupyter and CommonMark readers take `\$`; GitHub reads `\$` as a dollar that
 # may still open a formula after Markdown ran, and documents `<span>$</span>` for one outside math: its

@@ -10,7 +10,7 @@ from ..katex import Rendered
 from ..model import CodeCell, Document, InlineEval, Item, Math, Position, Reference
 from .highlight import HighlightCache
 
-FORMULA_VERDICT_KINDS = ("check", "implements", "identity")
+FORMULA_VERDICT_KINDS = ("check", "implements", "identity", "consistency")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,81 @@
+"""The cross-check stage: every check of `veritex.crosschecks` run over the document, its findings as
+report items of kind "consistency".
+
+A check reads prose and code as well as formulas, so the items are kept under a key made of every
+cell's source: an unchanged rebuild replays them without the math reader; any edit reads again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..cache import Store, digest
+from ..derivations.reasons import CHECKER_FAILURE
+from ..model import Document, Item, Position
+from ..places import position_at
+
+__all__ = ["cross_check"]
+NAMESPACE = "crosscheck-documents"
+FORMAT = 1
+
+
+def cross_check(doc: Document, cache_dir: Path | None) -> None:
+    """Add the cross-checks' verdicts to `doc`."""
+    store = Store(cache_dir) if cache_dir is not None else None
+    entry = store.key({"document": doc.path.resolve()}) if store is not None else ""
+    key = digest([FORMAT, sorted(doc.meta.macros.items()), [[c.cell_type, c.source] for c in doc.cells]])
+    if store is not None:
+        found = store.load(NAMESPACE, entry)
+        if found is not None and found.get("key") == key:
+            try:
+                doc.items.extend(_from_json(i, doc) for i in found["items"])
+                return
+            except (KeyError, TypeError, ValueError):
+                store.note(store.path(NAMESPACE, entry), "not a list of verdicts")
+    items, kept = _check(doc)
+    doc.items.extend(items)
+    if store is not None and kept:
+        store.save(NAMESPACE, entry, {"key": key, "items": [i.to_json() for i in items]})
+
+
+def _check(doc: Document) -> tuple[list[Item], bool]:
+    """The items, and whether they may be kept (a check that failed inside is tried again next build)."""
+    if not any(True for _ in doc.all_math()):
+        return [], True
+    from ..crosschecks import CrossContext
+    from ..crosschecks.registry import checks
+    from ..derivations.reading import read_document_math
+
+    context = CrossContext(doc, read_document_math(doc))
+    items: list[Item] = []
+    kept = True
+    for name, load in checks():
+        try:
+            findings = load()(context)
+        except Exception as exc:  # a bug in a check: named so the tests see it, never a verdict
+            reason = CHECKER_FAILURE.say(error=f"{name}: {type(exc).__name__}")
+            items.append(Item("consistency", "unchecked", reason, Position(str(doc.path), 1, 1),
+                              detail={"check": name, "code": CHECKER_FAILURE.code}))
+            kept = False
+            continue
+        for finding in findings:
+            math = finding.math
+            position = math.position
+            if position is not None and finding.offset is not None:
+                position = position_at(math.tex, finding.offset, position)
+            detail = {"check": finding.check, **finding.detail}
+            items.append(Item("consistency", finding.status, finding.message, position=position,
+                              label=math.label, detail=detail))
+    return items, kept
+
+
+def _from_json(data: dict[str, Any], doc: Document) -> Item:
+    line = data["line"]
+    position = None if line is None else Position(str(doc.path), int(line), int(data["column"] or 1),
+                                                   data.get("cell"))
+    status = data["status"]
+    if status not in ("verified", "refuted", "unchecked") or data["kind"] != "consistency":
+        raise ValueError(status)
+    return Item("consistency", status, str(data["message"]), position=position, label=data.get("label"),
+                detail=dict(data.get("detail") or {}))

@@ -1,0 +1,17 @@
+"""A cross-check for the stage's tests: it refutes every displayed formula whose TeX holds `BAD`, and
+fails inside on one holding `CRASH`."""
+
+from __future__ import annotations
+
+from veritex.crosschecks import CrossContext, Finding
+
+
+def run(context: CrossContext) -> list[Finding]:
+    out = []
+    for read in context.formulas(display=True):
+        if "CRASH" in read.math.tex:
+            raise ZeroDivisionError
+        if "BAD" in read.math.tex:
+            out.append(Finding(read.math, "refuted", "BAD is planted here", "planted",
+                               offset=read.math.tex.index("BAD"), detail={"fix": "remove BAD"}))
+    return out
