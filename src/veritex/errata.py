@@ -92,7 +92,7 @@ def _erratum(path: Path, item: Item, lines: dict[int | None, list[str]]) -> Erra
         if 0 < pos.line <= len(cell_lines):
             source = cell_lines[pos.line - 1].strip() or None
     steps = [s for s in item.detail.get("steps", []) if isinstance(s, dict)]
-    evidence = [_step_evidence(s) for s in steps if s.get("status") == "refuted"]
+    evidence = [_step_evidence(s) for s in steps if s.get("status") == "refuted"] + _finding_evidence(item.detail)
     fixes = [str(s["fix"]) for s in steps if s.get("fix")]
     reason = item.message or "refuted"
     return Erratum(place, item.kind, reason, [e for e in evidence if e], source,
@@ -110,6 +110,20 @@ def _step_evidence(step: dict[str, Any]) -> str:
     if step.get("uses"):
         parts.append("with " + ", ".join(step["uses"]))
     return ": ".join(parts[:2]) + ("; " + "; ".join(parts[2:]) if len(parts) > 2 else "")
+
+
+def _finding_evidence(detail: dict[str, Any]) -> list[str]:
+    """A cross-check's evidence: what the formula was held against, the values, the reference."""
+    out = []
+    if detail.get("against"):
+        out.append(f"against {detail['against']}")
+    values = detail.get("values")
+    if isinstance(values, dict) and values:
+        out.append("at " + ", ".join(f"{k} = {v:.6g}" if isinstance(v, int | float) else f"{k} = {v}"
+                                     for k, v in values.items()))
+    if detail.get("reference"):
+        out.append(f"reference: {detail['reference']}")
+    return out
 
 
 def _source_lines(path: Path) -> dict[int | None, list[str]]:

@@ -100,21 +100,33 @@ def explain(path: Path | str, target: str, *, execute: bool = False, cache_dir: 
 
 
 def _find(formulas: list[Math], target: str) -> Math:
+    """The displayed formula with the label or covering the line; else the first inline one on the line
+    (a cross-check may give an inline claim its verdict)."""
     displayed = [m for m in formulas if m.display]
     for math in displayed:
         if math.label == target:
             return math
     if target.isdigit():
         line = int(target)
-        for math in displayed:
-            if math.position is not None and math.position.line <= line <= math.position.line + math.tex.count("\n") + 1:
+        for math in (*displayed, *(m for m in formulas if not m.display)):
+            if _covers(math, line):
                 return math
-    raise TargetNotFound(f"no displayed formula has the label or covers the line {target!r}")
+    raise TargetNotFound(f"no formula has the label or covers the line {target!r}")
+
+
+def _covers(math: Math, line: int) -> bool:
+    pos = math.position
+    return pos is not None and pos.line <= line <= pos.line + math.tex.count("\n") + (1 if math.display else 0)
 
 
 def _about(item: Item, math: Math) -> bool:
     if item.kind == "identity":
         return item.position is not None and item.position == math.position
+    if item.kind == "consistency":  # placed inside the formula, at what it points to
+        pos, start = item.position, math.position
+        return pos is not None and start is not None and pos.cell == start.cell and _covers(math, pos.line) and (
+            pos.line > start.line or pos.column >= start.column) and (
+            math.display or pos.column <= start.column + len(math.tex))
     return math.label is not None and item.label == math.label
 
 

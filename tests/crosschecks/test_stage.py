@@ -51,3 +51,15 @@ def test_a_check_failing_inside_is_named_and_not_kept(planted: None, tmp_path: P
     assert item.status == "unchecked" and "ZeroDivisionError" in item.message
     assert item.detail["code"] == "checker-failure"
     assert not list((tmp_path / "cache").glob("crosscheck-documents/*/*.json"))
+
+
+def test_the_errata_and_explain_show_a_finding_with_its_evidence(planted: None, tmp_path: Path) -> None:
+    from veritex.explain import explain
+
+    doc = tmp_path / "doc.md"
+    doc.write_text("# T\n\n$$\nx = y + BAD\n$$ (eq:planted)\n")
+    report = veritex.build(doc, tmp_out(doc), execute=False, write=False, cache_dir=tmp_path / "cache")
+    (entry,) = veritex.errata(report).entries
+    assert entry.kind == "consistency" and entry.fix == "remove BAD" and entry.place.endswith(":4")
+    shown = explain(doc, "eq:planted", cache_dir=tmp_path / "cache").render()
+    assert "verdict: refuted (consistency" in shown and "BAD is planted here" in shown

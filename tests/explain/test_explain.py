@@ -98,7 +98,7 @@ def test_the_cli_explains_by_label_and_by_line(tmp_path: Path) -> None:
     assert "sampled at x = " in by_line.output
     missing = runner.invoke(main, ["check", "--no-execute", str(doc), "--explain", "eq:none"])
     assert missing.exit_code == 2
-    assert "no displayed formula has the label or covers the line 'eq:none'" in missing.output
+    assert "no formula has the label or covers the line 'eq:none'" in missing.output
     with pytest.raises(TargetNotFound):
         explain(doc, "1")
 
