@@ -24,6 +24,10 @@ title: Rebuilds
 
 # Rebuilds
 
+Prose far from any formula opens the page.
+
+A second paragraph, between it and the formula.
+
 A sentence of prose, and a formula that states an identity:
 
 $$
@@ -70,18 +74,32 @@ def test_an_unchanged_rebuild_loads_no_heavy_module(tmp_path: Path) -> None:
 
 
 def test_a_prose_edit_builds_no_lexer_and_reads_no_formula(tmp_path: Path) -> None:
+    """Prose away from every formula: neither the identity check nor the cross-checks read it."""
     source = tmp_path / "doc.md"
     source.write_text(DOC, encoding="utf-8")
     build([source], tmp_path / "site", execute=False)
     page_before = (tmp_path / "site" / "doc.html").read_text(encoding="utf-8")
-    source.write_text(DOC.replace("A sentence of prose", "A reworded sentence of prose"), encoding="utf-8")
+    source.write_text(DOC.replace("Prose far from", "Reworded prose far from"), encoding="utf-8")
     output, modules = _rebuild_modules(tmp_path)
     assert "0 unchanged" in output and "1 verified" in output
     # Markdown is parsed and the page rendered again; Pygments' lexers, the math reader and SymPy are not needed.
     assert "markdown_it" in modules and "jinja2" in modules
     assert not {"pygments.lexers", "pygments.formatters", "veritex.math", "sympy", "numpy"} & set(modules)
     page = (tmp_path / "site" / "doc.html").read_text(encoding="utf-8")
-    assert _timeless(page) == _timeless(page_before.replace("A sentence of prose", "A reworded sentence of prose"))
+    assert _timeless(page) == _timeless(page_before.replace("Prose far from", "Reworded prose far from"))
+
+
+def test_a_prose_edit_beside_a_formula_reads_the_formulas_but_needs_no_sympy(tmp_path: Path) -> None:
+    """The sentence that introduces a formula is what a cross-check reads (a density, a small quantity):
+    editing it reads the formulas again, but nothing in this document needs SymPy or a lexer."""
+    source = tmp_path / "doc.md"
+    source.write_text(DOC, encoding="utf-8")
+    build([source], tmp_path / "site", execute=False)
+    source.write_text(DOC.replace("A sentence of prose", "A reworded sentence of prose"), encoding="utf-8")
+    output, modules = _rebuild_modules(tmp_path)
+    assert "0 unchanged" in output and "1 verified" in output
+    assert "veritex.math" in modules
+    assert not {"pygments.lexers", "pygments.formatters", "sympy"} & set(modules)
 
 
 def _timeless(page: str) -> str:

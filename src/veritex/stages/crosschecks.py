@@ -1,12 +1,15 @@
 """The cross-check stage: every check of `veritex.crosschecks` run over the document, its findings as
 report items of kind "consistency".
 
-A check reads prose and code as well as formulas, so the items are kept under a key made of every
-cell's source: an unchanged rebuild replays them without the math reader; any edit reads again.
+A check reads prose and code as well as formulas, so the items are kept under a key made of the code, the
+formulas and the prose a check may read: the headings (sections bound what a check links) and every paragraph
+within `NEAR` paragraphs of one that holds math. An unchanged rebuild, or an edit of prose far from any
+formula, replays them without the math reader; any other edit reads the document again.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +21,17 @@ from ..places import position_at
 __all__ = ["cross_check"]
 NAMESPACE = "crosscheck-documents"
 FORMAT = 1
+NEAR = 1  # paragraphs on each side of one with math that a check may read (the sentence that names a formula)
+_MATH = re.compile(r"\$|\\begin|\\\[|\{math\}|\{eq\}")
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 
 
 def cross_check(doc: Document, cache_dir: Path | None) -> None:
     """Add the cross-checks' verdicts to `doc`."""
     store = Store(cache_dir) if cache_dir is not None else None
     entry = store.key({"document": doc.path.resolve()}) if store is not None else ""
-    key = digest([FORMAT, sorted(doc.meta.macros.items()), [[c.cell_type, c.source] for c in doc.cells]])
+    key = digest([FORMAT, sorted(doc.meta.macros.items()), [[c.cell_type, _read(c.source) if c.cell_type == "markdown"
+                                                             else c.source] for c in doc.cells]])
     if store is not None:
         found = store.load(NAMESPACE, entry)
         if found is not None and found.get("key") == key:
@@ -37,6 +44,17 @@ def cross_check(doc: Document, cache_dir: Path | None) -> None:
     doc.items.extend(items)
     if store is not None and kept:
         store.save(NAMESPACE, entry, {"key": key, "items": [i.to_json() for i in items]})
+
+
+def _read(markdown: str) -> list[str]:
+    """The prose of a markdown cell a check may read: headings, and paragraphs near math."""
+    paragraphs = _PARAGRAPHS.split(markdown)
+    near = set()
+    for k, paragraph in enumerate(paragraphs):
+        if _MATH.search(paragraph):
+            near.update(range(k - NEAR, k + NEAR + 1))
+    return [p if k in near else "\n".join(line for line in p.splitlines() if line.lstrip().startswith("#"))
+            for k, p in enumerate(paragraphs)]
 
 
 def _check(doc: Document) -> tuple[list[Item], bool]:
