@@ -49,7 +49,7 @@ def cross_check(doc: Document, cache_dir: Path | None) -> None:
 def _read(markdown: str) -> list[str]:
     """The prose of a markdown cell a check may read: headings, and paragraphs near math."""
     paragraphs = _PARAGRAPHS.split(markdown)
-    near = set()
+    near: set[int] = set()
     for k, paragraph in enumerate(paragraphs):
         if _MATH.search(paragraph):
             near.update(range(k - NEAR, k + NEAR + 1))
