@@ -1,0 +1,287 @@
+"""The quantities a Python code cell computes, read with Python's `ast` (never executed): module-level
+assignments (`y = np.sin(2 * x)`), the values a function returns (`def f(z): x1 = ...; return x1, x2`),
+and a function's own value (`def sigma(z): return 1 / (1 + np.exp(-z))`).
+
+Only straight-line arithmetic on scalars is kept: operators, `**`, number literals, the elementwise
+functions of NumPy, `math` and PyTorch, `np.pi` and `np.e`. Anything else (a matrix product, an
+index, a method call, a loop, a branch) leaves the quantity out: a reading that is not certain says
+nothing. Nothing here imports SymPy; `code_sympy` translates a quantity once a formula links to it.
+"""
+
+from __future__ import annotations
+
+import ast as pyast
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from veritex.model import CodeCell
+
+if TYPE_CHECKING:
+    import sympy
+
+MODULES = frozenset({"np", "numpy", "math", "torch", "jnp", "tf"})
+# Elementwise functions and the SymPy function each is (by name, resolved when translating).
+FUNCTIONS = {
+    "sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp", "log": "log", "sqrt": "sqrt", "tanh": "tanh",
+    "sinh": "sinh", "cosh": "cosh", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "asin": "asin",
+    "acos": "acos", "atan": "atan", "abs": "Abs", "fabs": "Abs", "absolute": "Abs", "log2": "log2",
+    "log10": "log10", "log1p": "log1p", "expm1": "expm1", "square": "square", "power": "power", "pow": "power",
+    "sigmoid": "sigmoid", "reciprocal": "reciprocal",
+}
+BUILTINS = frozenset({"abs", "pow"})
+CONSTANTS = frozenset({"pi", "e"})
+# A cell that leaves code for the reader to write: its quantities are placeholders, not the model.
+PLACEHOLDER_WORDS = ("TODO", "todo", "replace this", "your code", "YOUR CODE", "FILL", "...")
+
+
+@dataclass(frozen=True)
+class CodeQuantity:
+    name: str  # the Python name of the quantity (a variable, or the function itself)
+    expr: pyast.expr  # what it computes, with the function's local assignments followed
+    free: frozenset[str]  # the names it depends on: the function's parameters, globals
+    cell: CodeCell
+    line: int  # the line of the document where it is computed
+    function: str | None = None  # the function it is computed in
+    params: tuple[str, ...] = ()  # the function's parameters, for a function's own value
+    is_function: bool = False  # the function's own value (`def f(z): return ...`)
+    text: str = field(default="", compare=False)  # the code as written, for messages
+
+    def where(self) -> str:
+        pos = self.cell.position
+        return f"the code in cell {pos.cell}" if pos.cell is not None else f"the code at line {self.line}"
+
+    def shape(self) -> str:
+        """What it computes, the modules left out: two cells computing the same thing in NumPy and in
+        PyTorch compute one expression."""
+        return _MODULE_PREFIX.sub("", pyast.unparse(self.expr))
+
+
+_MODULE_PREFIX = re.compile(r"\b(?:" + "|".join(sorted(MODULES)) + r")\.")
+
+
+class Unreadable(Exception):
+    """Code this reading does not translate with certainty."""
+
+
+def cell_quantities(cell: CodeCell) -> list[CodeQuantity]:
+    """Every quantity the cell computes that this reading can translate."""
+    try:
+        tree = pyast.parse(cell.source)
+    except (SyntaxError, ValueError):
+        return []
+    lines = cell.source.splitlines()
+    out: list[CodeQuantity] = []
+    for node in tree.body:
+        if isinstance(node, pyast.FunctionDef):
+            out.extend(_function_quantities(node, cell, lines))
+        elif isinstance(node, pyast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if isinstance(target, pyast.Tuple) and isinstance(value, pyast.Tuple) \
+                    and len(target.elts) == len(value.elts):
+                for one, its in zip(target.elts, value.elts, strict=True):
+                    out.extend(_assigned(one, its, cell, lines, node))
+            else:
+                out.extend(_assigned(target, value, cell, lines, node))
+    return out
+
+
+def _function_quantities(fn: pyast.FunctionDef, cell: CodeCell, lines: list[str]) -> list[CodeQuantity]:
+    args = fn.args
+    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or fn.decorator_list:
+        return []
+    params = tuple(a.arg for a in args.args)
+    body = list(fn.body)
+    if body and isinstance(body[0], pyast.Expr) and isinstance(body[0].value, pyast.Constant):
+        body = body[1:]  # the docstring
+    if not body or not isinstance(body[-1], pyast.Return) or body[-1].value is None:
+        return []
+    if _placeholder(lines, fn.lineno, (fn.end_lineno or fn.lineno)):
+        return []
+    local: dict[str, pyast.expr] = {}
+    for statement in body[:-1]:
+        if isinstance(statement, pyast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], pyast.Name):
+            local[statement.targets[0].id] = _inline(statement.value, local)
+        elif isinstance(statement, pyast.AugAssign) and isinstance(statement.target, pyast.Name) \
+                and statement.target.id in local:
+            name = statement.target.id
+            local[name] = pyast.BinOp(local[name], statement.op, _inline(statement.value, local))
+        else:
+            return []  # a loop, a branch, a call for its effect: not straight-line arithmetic
+    returned = body[-1].value
+    assert returned is not None
+    out: list[CodeQuantity] = []
+    items = returned.elts if isinstance(returned, pyast.Tuple) else [returned]
+    for item in items:
+        if isinstance(item, pyast.Name) and item.id in local and item.id not in params:
+            expr = local[item.id]
+            out.extend(_quantity(item.id, expr, cell, lines, _line_of(body, item.id), fn.name, params))
+    if not isinstance(returned, pyast.Tuple):
+        out.extend(_quantity(fn.name, _inline(returned, local), cell, lines, returned.lineno, fn.name, params,
+                             is_function=True))
+    return out
+
+
+def _line_of(body: list[pyast.stmt], name: str) -> int:
+    line = body[-1].lineno
+    for statement in body:
+        if isinstance(statement, pyast.Assign | pyast.AugAssign):
+            target = statement.targets[0] if isinstance(statement, pyast.Assign) else statement.target
+            if isinstance(target, pyast.Name) and target.id == name:
+                line = statement.lineno
+    return line
+
+
+def _assigned(target: pyast.expr, value: pyast.expr, cell: CodeCell, lines: list[str],
+              node: pyast.stmt) -> list[CodeQuantity]:
+    if not isinstance(target, pyast.Name):
+        return []
+    if _placeholder(lines, node.lineno, node.end_lineno or node.lineno):
+        return []
+    return list(_quantity(target.id, value, cell, lines, node.lineno, None, ()))
+
+
+def _quantity(name: str, expr: pyast.expr, cell: CodeCell, lines: list[str], line: int, function: str | None,
+              params: tuple[str, ...], *, is_function: bool = False) -> Iterator[CodeQuantity]:
+    try:
+        free = frozenset(free_names(expr))
+    except Unreadable:
+        return
+    if not free or name in free:
+        return  # a literal is a value (read elsewhere); `x = x + 1` is an update, not a definition
+    if is_function:
+        text = f"def {name}({', '.join(params)}): return {pyast.unparse(expr)}"
+    else:
+        text = lines[line - 1].split("#", 1)[0].strip().rstrip(";").strip() if 0 < line <= len(lines) else ""
+    yield CodeQuantity(name, expr, free, cell, cell.position.line + line - 1, function, params, is_function,
+                       text)
+
+
+def _placeholder(lines: list[str], first: int, last: int) -> bool:
+    """An exercise left to the reader around these lines (the comment just before counts too)."""
+    chunk = "\n".join(lines[max(0, first - 3):last])
+    return any(word in chunk for word in PLACEHOLDER_WORDS)
+
+
+class _Inliner(pyast.NodeTransformer):
+    def __init__(self, local: Mapping[str, pyast.expr]) -> None:
+        self.local = local
+
+    def visit_Name(self, node: pyast.Name) -> pyast.expr:
+        return self.local.get(node.id, node)
+
+
+def _inline(expr: pyast.expr, local: Mapping[str, pyast.expr]) -> pyast.expr:
+    """`expr` with the function's earlier local assignments put in place of their names."""
+    if not local:
+        return expr
+    copy = pyast.parse(pyast.unparse(expr), mode="eval").body
+    return _Inliner(local).visit(copy)  # type: ignore[no-any-return]
+
+
+def free_names(expr: pyast.expr) -> set[str]:
+    """The names an expression depends on; Unreadable where it is not scalar arithmetic."""
+    out: set[str] = set()
+    _walk(expr, out)
+    return out
+
+
+def _walk(node: pyast.expr, out: set[str]) -> None:
+    if isinstance(node, pyast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+            raise Unreadable
+    elif isinstance(node, pyast.Name):
+        if node.id in MODULES:
+            raise Unreadable
+        out.add(node.id)
+    elif isinstance(node, pyast.BinOp):
+        if not isinstance(node.op, pyast.Add | pyast.Sub | pyast.Mult | pyast.Div | pyast.Pow):
+            raise Unreadable  # `@`, `//`, `%`: not what a scalar formula writes
+        _walk(node.left, out)
+        _walk(node.right, out)
+    elif isinstance(node, pyast.UnaryOp):
+        if not isinstance(node.op, pyast.USub | pyast.UAdd):
+            raise Unreadable
+        _walk(node.operand, out)
+    elif isinstance(node, pyast.Attribute):
+        if not (_module_attribute(node) and node.attr in CONSTANTS):
+            raise Unreadable
+    elif isinstance(node, pyast.Call):
+        if node.keywords or _function_name(node.func) is None:
+            raise Unreadable
+        for arg in node.args:
+            _walk(arg, out)
+    else:
+        raise Unreadable
+
+
+def _module_attribute(node: pyast.Attribute) -> bool:
+    return isinstance(node.value, pyast.Name) and node.value.id in MODULES
+
+
+def _function_name(func: pyast.expr) -> str | None:
+    if isinstance(func, pyast.Attribute) and _module_attribute(func) and func.attr in FUNCTIONS:
+        return FUNCTIONS[func.attr]
+    if isinstance(func, pyast.Name) and func.id in BUILTINS:
+        return FUNCTIONS[func.id]
+    return None
+
+
+def code_sympy(expr: pyast.expr, symbols: Mapping[str, sympy.Expr]) -> sympy.Expr:
+    """The expression in SymPy, each free name replaced by `symbols[name]`; Unreadable otherwise."""
+    import sympy
+
+    def go(node: pyast.expr) -> sympy.Expr:
+        if isinstance(node, pyast.Constant):
+            return sympy.Rational(repr(node.value)) if isinstance(node.value, float) \
+                else sympy.Integer(node.value)
+        if isinstance(node, pyast.Name):
+            if node.id not in symbols:
+                raise Unreadable
+            return symbols[node.id]
+        if isinstance(node, pyast.Attribute):
+            return sympy.pi if node.attr == "pi" else sympy.E
+        if isinstance(node, pyast.UnaryOp):
+            operand = go(node.operand)
+            return -operand if isinstance(node.op, pyast.USub) else operand
+        if isinstance(node, pyast.BinOp):
+            left, right = go(node.left), go(node.right)
+            if isinstance(node.op, pyast.Add):
+                return left + right
+            if isinstance(node.op, pyast.Sub):
+                return left - right
+            if isinstance(node.op, pyast.Mult):
+                return left * right
+            if isinstance(node.op, pyast.Div):
+                return left / right
+            return sympy.Pow(left, right)
+        if isinstance(node, pyast.Call):
+            name = _function_name(node.func)
+            args = [go(a) for a in node.args]
+            return _apply(name or "", args)
+        raise Unreadable
+
+    return go(expr)
+
+
+def _apply(name: str, args: list[sympy.Expr]) -> sympy.Expr:
+    import sympy
+
+    unary = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp, "log": sympy.log,
+             "sqrt": sympy.sqrt, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh,
+             "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan, "Abs": sympy.Abs}
+    if name in unary and len(args) == 1:
+        return unary[name](args[0])  # type: ignore[no-any-return]
+    if len(args) == 1:
+        x = args[0]
+        special = {"log2": lambda: sympy.log(x, 2), "log10": lambda: sympy.log(x, 10),
+                   "log1p": lambda: sympy.log(1 + x), "expm1": lambda: sympy.exp(x) - 1,
+                   "square": lambda: x**2, "sigmoid": lambda: 1 / (1 + sympy.exp(-x)),
+                   "reciprocal": lambda: 1 / x}
+        if name in special:
+            return special[name]()  # type: ignore[no-any-return]
+    if name == "power" and len(args) == 2:
+        return sympy.Pow(args[0], args[1])
+    raise Unreadable
