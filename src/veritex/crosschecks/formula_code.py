@@ -47,8 +47,8 @@ class Claim:
     text: str  # the statement as written
     place: int  # the formula's place among the document's cells
 
-    def keys(self) -> set[str]:
-        return self.name.keys()
+    def spellings(self) -> set[str]:
+        return _spellings(self.name)
 
 
 def run(context: CrossContext) -> list[Finding]:
@@ -58,14 +58,14 @@ def run(context: CrossContext) -> list[Finding]:
     keyed: dict[str, list[tuple[int, CodeQuantity]]] = {}
     for place, quantity in quantities:
         keyed.setdefault(python_key(quantity.name), []).append((place, quantity))
-    claims = [c for c in _claims(context) if any(k in keyed for k in c.keys())]
+    claims = [c for c in _claims(context) if any(k in keyed for k in c.spellings())]
     findings: list[Finding] = []
     for claim in claims:
-        candidates = [(place, q) for key in sorted(claim.keys()) for place, q in keyed.get(key, [])]
-        others = {c.place for c in claims if c.place != claim.place and c.keys() & claim.keys()}
-        quantity = _beside(claim, candidates, others)
-        if quantity is not None:
-            finding = _compare(claim, quantity, context.math.known)
+        candidates = [(place, q) for key in sorted(claim.spellings()) for place, q in keyed.get(key, [])]
+        others = {c.place for c in claims if c.place != claim.place and c.spellings() & claim.spellings()}
+        beside = _beside(claim, candidates, others)
+        if beside is not None:
+            finding = _compare(claim, beside, context.math.known)
             if finding is not None:
                 findings.append(finding)
     return findings
@@ -180,6 +180,11 @@ def _unbalanced(text: str) -> bool:
     return sum(text.count(c) for c in "([") > sum(text.count(c) for c in ")]")
 
 
+def _spellings(name: SymbolName) -> set[str]:
+    """Every Python spelling of the name, as keys: `x_bar`, `xbar`, `barx` for `\\bar{x}`."""
+    return name.keys()
+
+
 def _name(node: ast.Expr) -> SymbolName | None:
     try:
         return symbol_name(node)
@@ -269,7 +274,7 @@ def _link(symbols: Mapping[sympy.Symbol, SymbolName], quantity: CodeQuantity,
     parameters with the formula's, in order. None when any name is left over or matches twice."""
     if params is not None and quantity.is_function:
         if len(params) != len(quantity.params) or any(
-                python_key(p) not in n.keys() for p, n in zip(quantity.params, params, strict=True)):
+                python_key(p) not in _spellings(n) for p, n in zip(quantity.params, params, strict=True)):
             return None
     elif params is not None and set(symbols.values()) != set(params):
         return None  # values on a grid of the function's own variables, nothing else
@@ -279,7 +284,7 @@ def _link(symbols: Mapping[sympy.Symbol, SymbolName], quantity: CodeQuantity,
     taken: set[sympy.Symbol] = set()
     for code_name in sorted(quantity.free):
         key = python_key(code_name)
-        matches = [s for s, n in symbols.items() if key in n.keys()]
+        matches = [s for s, n in symbols.items() if key in _spellings(n)]
         if len(matches) != 1 or matches[0] in taken:
             return None
         link[code_name] = matches[0]
