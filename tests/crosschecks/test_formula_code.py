@@ -103,9 +103,26 @@ def test_code_belongs_to_the_nearest_formula_stating_its_name(tmp_path: Path) ->
     assert [f.status for f in _findings(tmp_path, text)] == ["verified", "verified"]
 
 
-def test_the_code_before_a_formula_counts_when_none_follows(tmp_path: Path) -> None:
-    (finding,) = _findings(tmp_path, _doc(r"y = \sin(2 t)", "y = np.sin(3*t)", before=True))
-    assert finding.status == "refuted"
+def test_the_code_before_a_formula_confirms_it_but_never_refutes_it(tmp_path: Path) -> None:
+    (finding,) = _findings(tmp_path, _doc(r"y = \sin(2 t)", "y = np.sin(2*t)", before=True))
+    assert finding.status == "verified"
+    assert _findings(tmp_path, _doc(r"y = \sin(2 t)", "y = np.sin(3*t)", before=True)) == []
+
+
+def test_a_logarithm_to_another_base_in_the_code_only_confirms(tmp_path: Path) -> None:
+    (finding,) = _findings(tmp_path, _doc(r"h = \frac{\log(1 + q)}{\log 2}", "h = np.log2(1 + q)"))
+    assert finding.status == "verified"
+    assert _findings(tmp_path, _doc(r"h = \log(1 + q)", "h = np.log2(1 + q)")) == []
+
+
+@pytest.mark.parametrize(("formula", "status"), [
+    (r"r = e^{-1.5 t}", "verified"),  # the cell's earlier assignment followed
+    (r"r = e^{-s}", "verified"),  # or the line as written
+    (r"r = e^{-2 t}", "refuted"),
+])
+def test_earlier_assignments_of_the_cell_are_followed(tmp_path: Path, formula: str, status: str) -> None:
+    (finding,) = _findings(tmp_path, _doc(formula, "s = 1.5 * t\nr = np.exp(-s)"))
+    assert finding.status == status
 
 
 def test_a_function_computed_on_a_grid_only_confirms(tmp_path: Path) -> None:

@@ -39,8 +39,9 @@ PLACEHOLDER_WORDS = ("TODO", "todo", "replace this", "your code", "YOUR CODE", "
 @dataclass(frozen=True)
 class CodeQuantity:
     name: str  # the Python name of the quantity (a variable, or the function itself)
-    expr: pyast.expr  # what it computes, with the function's local assignments followed
-    free: frozenset[str]  # the names it depends on: the function's parameters, globals
+    # What it computes, with the names it depends on: as written, then with the earlier assignments of
+    # its function (or its cell) followed (`s = 1.5 * t; r = np.exp(-s)` is also `np.exp(-1.5 * t)`).
+    readings: tuple[tuple[pyast.expr, frozenset[str]], ...]
     cell: CodeCell
     line: int  # the line of the document where it is computed
     function: str | None = None  # the function it is computed in
@@ -55,7 +56,7 @@ class CodeQuantity:
     def shape(self) -> str:
         """What it computes, the modules left out: two cells computing the same thing in NumPy and in
         PyTorch compute one expression."""
-        return _MODULE_PREFIX.sub("", pyast.unparse(self.expr))
+        return _MODULE_PREFIX.sub("", pyast.unparse(self.readings[-1][0]))
 
 
 _MODULE_PREFIX = re.compile(r"\b(?:" + "|".join(sorted(MODULES)) + r")\.")
@@ -73,18 +74,41 @@ def cell_quantities(cell: CodeCell) -> list[CodeQuantity]:
         return []
     lines = cell.source.splitlines()
     out: list[CodeQuantity] = []
+    earlier: dict[str, pyast.expr] = {}  # the cell's own earlier assignments, to follow
     for node in tree.body:
         if isinstance(node, pyast.FunctionDef):
             out.extend(_function_quantities(node, cell, lines))
         elif isinstance(node, pyast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
-            if isinstance(target, pyast.Tuple) and isinstance(value, pyast.Tuple) \
-                    and len(target.elts) == len(value.elts):
-                for one, its in zip(target.elts, value.elts, strict=True):
-                    out.extend(_assigned(one, its, cell, lines, node))
-            else:
-                out.extend(_assigned(target, value, cell, lines, node))
+            pairs = (list(zip(target.elts, value.elts, strict=True))
+                     if isinstance(target, pyast.Tuple) and isinstance(value, pyast.Tuple)
+                     and len(target.elts) == len(value.elts) else [(target, value)])
+            followed = [_inline(its, earlier) for _, its in pairs]
+            if not _placeholder(lines, node.lineno, node.end_lineno or node.lineno):
+                for (one, its), its_followed in zip(pairs, followed, strict=True):
+                    if isinstance(one, pyast.Name):
+                        out.extend(_quantity(one.id, its, its_followed, cell, lines, node.lineno, None, ()))
+            for name in _assigned_names(node):
+                earlier.pop(name, None)
+            for (one, _), its_followed in zip(pairs, followed, strict=True):
+                if isinstance(one, pyast.Name) and _readable(its_followed):
+                    earlier[one.id] = its_followed
+        else:
+            for name in _assigned_names(node):
+                earlier.pop(name, None)  # bound some other way: no longer what the earlier line says
     return out
+
+
+def _readable(expr: pyast.expr) -> bool:
+    try:
+        free_names(expr)
+    except Unreadable:
+        return False
+    return True
+
+
+def _assigned_names(node: pyast.AST) -> set[str]:
+    return {n.id for n in pyast.walk(node) if isinstance(n, pyast.Name) and isinstance(n.ctx, pyast.Store)}
 
 
 def _function_quantities(fn: pyast.FunctionDef, cell: CodeCell, lines: list[str]) -> list[CodeQuantity]:
@@ -99,14 +123,18 @@ def _function_quantities(fn: pyast.FunctionDef, cell: CodeCell, lines: list[str]
         return []
     if _placeholder(lines, fn.lineno, (fn.end_lineno or fn.lineno)):
         return []
+    written: dict[str, pyast.expr] = {}
     local: dict[str, pyast.expr] = {}
     for statement in body[:-1]:
         if isinstance(statement, pyast.Assign) and len(statement.targets) == 1 \
                 and isinstance(statement.targets[0], pyast.Name):
-            local[statement.targets[0].id] = _inline(statement.value, local)
+            name = statement.targets[0].id
+            written[name] = statement.value
+            local[name] = _inline(statement.value, local)
         elif isinstance(statement, pyast.AugAssign) and isinstance(statement.target, pyast.Name) \
                 and statement.target.id in local:
             name = statement.target.id
+            written.pop(name, None)
             local[name] = pyast.BinOp(local[name], statement.op, _inline(statement.value, local))
         else:
             return []  # a loop, a branch, a call for its effect: not straight-line arithmetic
@@ -116,11 +144,11 @@ def _function_quantities(fn: pyast.FunctionDef, cell: CodeCell, lines: list[str]
     items = returned.elts if isinstance(returned, pyast.Tuple) else [returned]
     for item in items:
         if isinstance(item, pyast.Name) and item.id in local and item.id not in params:
-            expr = local[item.id]
-            out.extend(_quantity(item.id, expr, cell, lines, _line_of(body, item.id), fn.name, params))
+            out.extend(_quantity(item.id, written.get(item.id, local[item.id]), local[item.id], cell, lines,
+                                 _line_of(body, item.id), fn.name, params))
     if not isinstance(returned, pyast.Tuple):
-        out.extend(_quantity(fn.name, _inline(returned, local), cell, lines, returned.lineno, fn.name, params,
-                             is_function=True))
+        out.extend(_quantity(fn.name, returned, _inline(returned, local), cell, lines, returned.lineno, fn.name,
+                             params, is_function=True))
     return out
 
 
@@ -134,29 +162,26 @@ def _line_of(body: list[pyast.stmt], name: str) -> int:
     return line
 
 
-def _assigned(target: pyast.expr, value: pyast.expr, cell: CodeCell, lines: list[str],
-              node: pyast.stmt) -> list[CodeQuantity]:
-    if not isinstance(target, pyast.Name):
-        return []
-    if _placeholder(lines, node.lineno, node.end_lineno or node.lineno):
-        return []
-    return list(_quantity(target.id, value, cell, lines, node.lineno, None, ()))
-
-
-def _quantity(name: str, expr: pyast.expr, cell: CodeCell, lines: list[str], line: int, function: str | None,
-              params: tuple[str, ...], *, is_function: bool = False) -> Iterator[CodeQuantity]:
-    try:
-        free = frozenset(free_names(expr))
-    except Unreadable:
+def _quantity(name: str, written: pyast.expr, followed: pyast.expr, cell: CodeCell, lines: list[str],
+              line: int, function: str | None, params: tuple[str, ...], *,
+              is_function: bool = False) -> Iterator[CodeQuantity]:
+    readings: list[tuple[pyast.expr, frozenset[str]]] = []
+    for expr in (written, followed):
+        try:
+            free = frozenset(free_names(expr))
+        except Unreadable:
+            continue
+        # A literal is a value (read elsewhere); `x = x + 1` is an update, not a definition.
+        if free and name not in free and all(free != f for _, f in readings):
+            readings.append((expr, free))
+    if not readings:
         return
-    if not free or name in free:
-        return  # a literal is a value (read elsewhere); `x = x + 1` is an update, not a definition
     if is_function:
-        text = f"def {name}({', '.join(params)}): return {pyast.unparse(expr)}"
+        text = f"def {name}({', '.join(params)}): return {pyast.unparse(written)}"
     else:
         text = lines[line - 1].split("#", 1)[0].strip().rstrip(";").strip() if 0 < line <= len(lines) else ""
-    yield CodeQuantity(name, expr, free, cell, cell.position.line + line - 1, function, params, is_function,
-                       text)
+    yield CodeQuantity(name, tuple(readings), cell, cell.position.line + line - 1, function, params,
+                       is_function, text)
 
 
 def _placeholder(lines: list[str], first: int, last: int) -> bool:

@@ -11,6 +11,7 @@ twice differently near the formula, a matrix, an index, a call this reading does
 
 from __future__ import annotations
 
+import ast as pyast
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -80,7 +81,13 @@ def _quantities(context: CrossContext) -> list[tuple[int, CodeQuantity]]:
     return out
 
 
-def _beside(claim: Claim, candidates: Sequence[tuple[int, CodeQuantity]], others: set[int]) -> CodeQuantity | None:
+@dataclass(frozen=True)
+class Beside:
+    quantity: CodeQuantity
+    follows: bool  # the code follows the formula (the code that implements it), rather than precedes it
+
+
+def _beside(claim: Claim, candidates: Sequence[tuple[int, CodeQuantity]], others: set[int]) -> Beside | None:
     """The code beside the formula: the computations of its name in the code cells that follow it
     (up to `REACH` cells, and not past another formula stating the same name), else in those that
     precede it. All of them must compute the same expression (two different ones: which one is meant
@@ -95,7 +102,7 @@ def _beside(claim: Claim, candidates: Sequence[tuple[int, CodeQuantity]], others
     near = after or before
     if not near or len({q.shape() for _, q in near}) > 1:
         return None
-    return min(near, key=lambda pq: abs(pq[0] - claim.place))[1]
+    return Beside(min(near, key=lambda pq: abs(pq[0] - claim.place))[1], bool(after))
 
 
 # ---- the formulas ------------------------------------------------------------------------------------
@@ -200,7 +207,7 @@ def _bold(node: ast.Expr) -> bool:
 # ---- the comparison ----------------------------------------------------------------------------------
 
 
-def _compare(claim: Claim, quantity: CodeQuantity, known: Iterable[str]) -> Finding | None:
+def _compare(claim: Claim, beside: Beside, known: Iterable[str]) -> Finding | None:
     from veritex.math.to_sympy import to_sympy
 
     try:
@@ -212,17 +219,28 @@ def _compare(claim: Claim, quantity: CodeQuantity, known: Iterable[str]) -> Find
     symbols = _formula_symbols(claim.rhs, formula, known, claim.scope)
     if symbols is None:
         return None
-    link = _link(symbols, quantity, claim.params)
-    if link is None:
-        return None
-    try:
-        code = code_sympy(quantity.expr, link)
-    except Unreadable:
-        return None
-    # A formula in running prose may be an example ("the area under $f(x) = x^2$"), and a function's
-    # values computed on a grid may be another function's: such links confirm, never refute.
-    firm = claim.math.display and (claim.params is None or quantity.is_function)
-    return _verdict(claim, quantity, formula, code, firm)
+    quantity = beside.quantity
+    for expr, free in quantity.readings:
+        link = _link(symbols, free, quantity, claim.params)
+        if link is None:
+            continue
+        try:
+            code = code_sympy(expr, link)
+        except Unreadable:
+            return None
+        return _verdict(claim, quantity, formula, code, _firm(claim, beside, expr))
+    return None
+
+
+def _firm(claim: Claim, beside: Beside, expr: pyast.expr) -> bool:
+    """Whether a difference may be called a mistake. A formula in running prose may be an example
+    ("the area under $f(x) = x^2$"); code before a formula may be what an earlier one describes; a
+    function's values computed on a grid may be another function's; a logarithm to base 2 or 10 in the
+    code may be what the text's `\\log` means. Such links confirm, never refute."""
+    quantity = beside.quantity
+    other_base = any(isinstance(n, pyast.Attribute) and n.attr in ("log2", "log10") for n in pyast.walk(expr))
+    return (claim.math.display and beside.follows and not other_base
+            and (claim.params is None or quantity.is_function))
 
 
 ELEMENTARY = frozenset({"Add", "Mul", "Pow", "sin", "cos", "tan", "exp", "log", "tanh", "sinh", "cosh", "asin",
@@ -268,7 +286,7 @@ def _formula_symbols(rhs: ast.Expr, formula: sympy.Expr, known: Iterable[str],
     return {s: named[s] for s in free if isinstance(s, sympy.Symbol)}
 
 
-def _link(symbols: Mapping[sympy.Symbol, SymbolName], quantity: CodeQuantity,
+def _link(symbols: Mapping[sympy.Symbol, SymbolName], free: frozenset[str], quantity: CodeQuantity,
           params: tuple[SymbolName, ...] | None) -> dict[str, sympy.Expr] | None:
     """The code's free names matched one to one with the formula's free symbols; a function's
     parameters with the formula's, in order. None when any name is left over or matches twice."""
@@ -278,11 +296,11 @@ def _link(symbols: Mapping[sympy.Symbol, SymbolName], quantity: CodeQuantity,
             return None
     elif params is not None and set(symbols.values()) != set(params):
         return None  # values on a grid of the function's own variables, nothing else
-    if len(symbols) != len(quantity.free):
+    if len(symbols) != len(free):
         return None
     link: dict[str, sympy.Expr] = {}
     taken: set[sympy.Symbol] = set()
-    for code_name in sorted(quantity.free):
+    for code_name in sorted(free):
         key = python_key(code_name)
         matches = [s for s, n in symbols.items() if key in _spellings(n)]
         if len(matches) != 1 or matches[0] in taken:
