@@ -65,6 +65,17 @@ def test_names_agree_after_normalisation(tmp_path: Path, formula: str, code: str
     assert finding.status == status, finding.message
 
 
+def test_calls_of_the_documents_own_functions_are_read_as_their_bodies(tmp_path: Path) -> None:
+    helper = "def act(u):\n    return np.maximum(0, u)\n\n"
+    text = _doc(r"h_1 = \max(0, 2 - 3x)", helper + "def layer(x):\n    h_1 = act(2 - 3 * x)\n    h_2 = act(x)\n"
+                "    return 2 * h_1 + h_2")
+    (finding,) = _findings(tmp_path, text)
+    assert finding.status == "verified"  # a value on the way, not returned, is computed all the same
+    text = _doc(r"h_1 = \max(0, 2 + 3x)", helper + "def layer(x):\n    h_1 = act(2 - 3 * x)\n    return h_1")
+    (finding,) = _findings(tmp_path, text)
+    assert finding.status == "refuted" and "at x = 1 the formula gives 5 and the code 0" in finding.message
+
+
 @pytest.mark.parametrize(("formula", "code"), [
     (r"y = \sin(2 t)", "z = np.cos(2*t)"),  # another name
     (r"y = \sin(2 t)", "y = np.cos(2*t) + c"),  # another free variable

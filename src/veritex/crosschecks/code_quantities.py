@@ -28,7 +28,7 @@ FUNCTIONS = {
     "sinh": "sinh", "cosh": "cosh", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "asin": "asin",
     "acos": "acos", "atan": "atan", "abs": "Abs", "fabs": "Abs", "absolute": "Abs", "log2": "log2",
     "log10": "log10", "log1p": "log1p", "expm1": "expm1", "square": "square", "power": "power", "pow": "power",
-    "sigmoid": "sigmoid", "reciprocal": "reciprocal",
+    "sigmoid": "sigmoid", "reciprocal": "reciprocal", "maximum": "Max", "minimum": "Min", "relu": "relu",
 }
 BUILTINS = frozenset({"abs", "pow"})
 CONSTANTS = frozenset({"pi", "e"})
@@ -66,8 +66,18 @@ class Unreadable(Exception):
     """Code this reading does not translate with certainty."""
 
 
-def cell_quantities(cell: CodeCell) -> list[CodeQuantity]:
-    """Every quantity the cell computes that this reading can translate."""
+@dataclass(frozen=True)
+class UserFunction:
+    """A function the document's code defines as one straight-line expression of its parameters."""
+
+    params: tuple[str, ...]
+    expr: pyast.expr
+
+
+def cell_quantities(cell: CodeCell, functions: dict[str, UserFunction] | None = None) -> list[CodeQuantity]:
+    """Every quantity the cell computes that this reading can translate. `functions`: the functions
+    defined by the cells before, whose calls are read as their bodies; the cell's own are added to it."""
+    functions = {} if functions is None else functions
     try:
         tree = pyast.parse(cell.source)
     except (SyntaxError, ValueError):
@@ -77,7 +87,8 @@ def cell_quantities(cell: CodeCell) -> list[CodeQuantity]:
     earlier: dict[str, pyast.expr] = {}  # the cell's own earlier assignments, to follow
     for node in tree.body:
         if isinstance(node, pyast.FunctionDef):
-            out.extend(_function_quantities(node, cell, lines))
+            functions.pop(node.name, None)
+            out.extend(_function_quantities(node, cell, lines, functions))
         elif isinstance(node, pyast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
             pairs = (list(zip(target.elts, value.elts, strict=True))
@@ -87,15 +98,18 @@ def cell_quantities(cell: CodeCell) -> list[CodeQuantity]:
             if not _placeholder(lines, node.lineno, node.end_lineno or node.lineno):
                 for (one, its), its_followed in zip(pairs, followed, strict=True):
                     if isinstance(one, pyast.Name):
-                        out.extend(_quantity(one.id, its, its_followed, cell, lines, node.lineno, None, ()))
+                        out.extend(_quantity(one.id, its, its_followed, cell, lines, node.lineno, None, (),
+                                             functions))
             for name in _assigned_names(node):
                 earlier.pop(name, None)
+                functions.pop(name, None)
             for (one, _), its_followed in zip(pairs, followed, strict=True):
                 if isinstance(one, pyast.Name) and _readable(its_followed):
                     earlier[one.id] = its_followed
         else:
             for name in _assigned_names(node):
                 earlier.pop(name, None)  # bound some other way: no longer what the earlier line says
+                functions.pop(name, None)
     return out
 
 
@@ -111,7 +125,8 @@ def _assigned_names(node: pyast.AST) -> set[str]:
     return {n.id for n in pyast.walk(node) if isinstance(n, pyast.Name) and isinstance(n.ctx, pyast.Store)}
 
 
-def _function_quantities(fn: pyast.FunctionDef, cell: CodeCell, lines: list[str]) -> list[CodeQuantity]:
+def _function_quantities(fn: pyast.FunctionDef, cell: CodeCell, lines: list[str],
+                         functions: dict[str, UserFunction]) -> list[CodeQuantity]:
     args = fn.args
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or fn.decorator_list:
         return []
@@ -141,14 +156,16 @@ def _function_quantities(fn: pyast.FunctionDef, cell: CodeCell, lines: list[str]
     returned = body[-1].value
     assert returned is not None
     out: list[CodeQuantity] = []
-    items = returned.elts if isinstance(returned, pyast.Tuple) else [returned]
-    for item in items:
-        if isinstance(item, pyast.Name) and item.id in local and item.id not in params:
-            out.extend(_quantity(item.id, written.get(item.id, local[item.id]), local[item.id], cell, lines,
-                                 _line_of(body, item.id), fn.name, params))
+    for name in local:  # every value the function computes, returned or on the way
+        if name not in params:
+            out.extend(_quantity(name, written.get(name, local[name]), local[name], cell, lines,
+                                 _line_of(body, name), fn.name, params, functions))
     if not isinstance(returned, pyast.Tuple):
-        out.extend(_quantity(fn.name, returned, _inline(returned, local), cell, lines, returned.lineno, fn.name,
-                             params, is_function=True))
+        value = _expand(_inline(returned, local), functions)
+        out.extend(_quantity(fn.name, returned, value, cell, lines, returned.lineno, fn.name, params, functions,
+                             is_function=True))
+        if _readable(value) and not _assigned_names(fn) & set(params):
+            functions[fn.name] = UserFunction(params, value)
     return out
 
 
@@ -163,10 +180,10 @@ def _line_of(body: list[pyast.stmt], name: str) -> int:
 
 
 def _quantity(name: str, written: pyast.expr, followed: pyast.expr, cell: CodeCell, lines: list[str],
-              line: int, function: str | None, params: tuple[str, ...], *,
+              line: int, function: str | None, params: tuple[str, ...], functions: Mapping[str, UserFunction], *,
               is_function: bool = False) -> Iterator[CodeQuantity]:
     readings: list[tuple[pyast.expr, frozenset[str]]] = []
-    for expr in (written, followed):
+    for expr in (_expand(written, functions), _expand(followed, functions)):
         try:
             free = frozenset(free_names(expr))
         except Unreadable:
@@ -204,6 +221,28 @@ def _inline(expr: pyast.expr, local: Mapping[str, pyast.expr]) -> pyast.expr:
         return expr
     copy = pyast.parse(pyast.unparse(expr), mode="eval").body
     return _Inliner(local).visit(copy)  # type: ignore[no-any-return]
+
+
+class _Expander(pyast.NodeTransformer):
+    def __init__(self, functions: Mapping[str, UserFunction]) -> None:
+        self.functions = functions
+
+    def visit_Call(self, node: pyast.Call) -> pyast.expr:
+        self.generic_visit(node)
+        called = self.functions.get(node.func.id) if isinstance(node.func, pyast.Name) else None
+        if called is None or node.keywords or len(node.args) != len(called.params) \
+                or any(isinstance(a, pyast.Starred) for a in node.args):
+            return node
+        return _inline(called.expr, dict(zip(called.params, node.args, strict=True)))
+
+
+def _expand(expr: pyast.expr, functions: Mapping[str, UserFunction]) -> pyast.expr:
+    """`expr` with each call of a function the document defined before replaced by its body."""
+    if not functions or not any(isinstance(n, pyast.Call) and isinstance(n.func, pyast.Name)
+                                and n.func.id in functions for n in pyast.walk(expr)):
+        return expr
+    copy = pyast.parse(pyast.unparse(expr), mode="eval").body
+    return _Expander(functions).visit(copy)  # type: ignore[no-any-return]
 
 
 def free_names(expr: pyast.expr) -> set[str]:
@@ -309,4 +348,8 @@ def _apply(name: str, args: list[sympy.Expr]) -> sympy.Expr:
             return special[name]()  # type: ignore[no-any-return]
     if name == "power" and len(args) == 2:
         return sympy.Pow(args[0], args[1])
+    if name in ("Max", "Min") and len(args) == 2:
+        return sympy.Max(*args) if name == "Max" else sympy.Min(*args)
+    if name == "relu" and len(args) == 1:
+        return sympy.Max(0, args[0])
     raise Unreadable

@@ -24,7 +24,7 @@ from veritex.math import MathSyntaxError, ast, parse
 from veritex.math.errors import Uninterpretable
 from veritex.model import CodeCell, Math
 
-from .code_quantities import CodeQuantity, Unreadable, cell_quantities, code_sympy
+from .code_quantities import CodeQuantity, Unreadable, UserFunction, cell_quantities, code_sympy
 from .context import CrossContext
 from .finding import Finding
 
@@ -75,9 +75,10 @@ def run(context: CrossContext) -> list[Finding]:
 def _quantities(context: CrossContext) -> list[tuple[int, CodeQuantity]]:
     """Every quantity the document's code computes, with its cell's place."""
     out: list[tuple[int, CodeQuantity]] = []
+    functions: dict[str, UserFunction] = {}
     for place, cell in enumerate(context.doc.cells):
         if isinstance(cell, CodeCell) and cell.language == "python":
-            out.extend((place, q) for q in cell_quantities(cell))
+            out.extend((place, q) for q in cell_quantities(cell, functions))
     return out
 
 
@@ -244,7 +245,7 @@ def _firm(claim: Claim, beside: Beside, expr: pyast.expr) -> bool:
 
 
 ELEMENTARY = frozenset({"Add", "Mul", "Pow", "sin", "cos", "tan", "exp", "log", "tanh", "sinh", "cosh", "asin",
-                        "acos", "atan", "Abs"})
+                        "acos", "atan", "Abs", "Max", "Min"})
 
 
 def _elementary(expr: sympy.Expr) -> bool:
