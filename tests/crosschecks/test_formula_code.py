@@ -114,6 +114,13 @@ def test_code_belongs_to_the_nearest_formula_stating_its_name(tmp_path: Path) ->
     assert [f.status for f in _findings(tmp_path, text)] == ["verified", "verified"]
 
 
+def test_a_second_formula_of_the_name_before_the_code_takes_the_link(tmp_path: Path) -> None:
+    text = ("We compare\n\n$$\ny = \\sin(2 t)\n$$\n\nwith the other choice\n\n$$\ny = \\cos(2 t)\n$$\n\n"
+            "```python\nimport numpy as np\ny = np.cos(2*t)\n```\n")
+    (finding,) = _findings(tmp_path, text)
+    assert finding.status == "verified" and finding.math.tex.strip() == "y = \\cos(2 t)"
+
+
 def test_the_code_before_a_formula_confirms_it_but_never_refutes_it(tmp_path: Path) -> None:
     (finding,) = _findings(tmp_path, _doc(r"y = \sin(2 t)", "y = np.sin(2*t)", before=True))
     assert finding.status == "verified"

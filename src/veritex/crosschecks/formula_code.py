@@ -47,6 +47,7 @@ class Claim:
     scope: ast.Node
     text: str  # the statement as written
     place: int  # the formula's place among the document's cells
+    order: tuple[int, int]  # the formula's place among the document's formulas, the statement's in it
 
     def spellings(self) -> set[str]:
         return _spellings(self.name)
@@ -63,7 +64,7 @@ def run(context: CrossContext) -> list[Finding]:
     findings: list[Finding] = []
     for claim in claims:
         candidates = [(place, q) for key in sorted(claim.spellings()) for place, q in keyed.get(key, [])]
-        others = {c.place for c in claims if c.place != claim.place and c.spellings() & claim.spellings()}
+        others = [c for c in claims if c.order != claim.order and c.spellings() & claim.spellings()]
         beside = _beside(claim, candidates, others)
         if beside is not None:
             finding = _compare(claim, beside, context.math.known)
@@ -88,18 +89,21 @@ class Beside:
     follows: bool  # the code follows the formula (the code that implements it), rather than precedes it
 
 
-def _beside(claim: Claim, candidates: Sequence[tuple[int, CodeQuantity]], others: set[int]) -> Beside | None:
+def _beside(claim: Claim, candidates: Sequence[tuple[int, CodeQuantity]], others: list[Claim]) -> Beside | None:
     """The code beside the formula: the computations of its name in the code cells that follow it
     (up to `REACH` cells, and not past another formula stating the same name), else in those that
     precede it. All of them must compute the same expression (two different ones: which one is meant
     is not certain); the nearest is the one named."""
-    def between(a: int, b: int) -> bool:
-        return any(a < o < b for o in others)
+    def restated_before(place: int) -> bool:  # another formula of the name between this one and the code
+        return any(o.order > claim.order and o.place < place for o in others)
+
+    def restated_after(place: int) -> bool:
+        return any(o.order < claim.order and o.place > place for o in others)
 
     fitting = [(p, q) for p, q in candidates if (not q.is_function if claim.params is None
                                                  else q.is_function or q.function is None)]
-    after = [(p, q) for p, q in fitting if claim.place < p <= claim.place + REACH and not between(claim.place, p)]
-    before = [(p, q) for p, q in fitting if claim.place - REACH <= p < claim.place and not between(p, claim.place)]
+    after = [(p, q) for p, q in fitting if claim.place < p <= claim.place + REACH and not restated_before(p)]
+    before = [(p, q) for p, q in fitting if claim.place - REACH <= p < claim.place and not restated_after(p)]
     near = after or before
     if not near or len({q.shape() for _, q in near}) > 1:
         return None
@@ -117,10 +121,10 @@ def _claims(context: CrossContext) -> Iterator[Claim]:
             tex, formula = _reread(read.math.tex, context)
         if formula is None:
             continue
-        for statement in formula.statements:
+        for index, statement in enumerate(formula.statements):
             if statement.relations not in (("=",), ("def",)) or statement.conditions:
                 continue
-            claim = _claim(read.math, tex, statement, formula, places.get(id(read.math), -1))
+            claim = _claim(read.math, tex, statement, formula, places.get(id(read.math), -1), (read.order, index))
             if claim is not None and not _mentions_array(statement, context.math.shapes.arrays):
                 yield claim
 
@@ -152,7 +156,8 @@ def _formula_places(context: CrossContext) -> dict[int, int]:
     return places
 
 
-def _claim(math: Math, tex: str, statement: ast.Statement, scope: ast.Node, place: int) -> Claim | None:
+def _claim(math: Math, tex: str, statement: ast.Statement, scope: ast.Node, place: int,
+           order: tuple[int, int]) -> Claim | None:
     lhs, rhs = statement.sides
     params: tuple[SymbolName, ...] | None = None
     head = lhs
@@ -168,7 +173,7 @@ def _claim(math: Math, tex: str, statement: ast.Statement, scope: ast.Node, plac
     name = _name(head)
     if name is None or _bold(rhs) or _bold(lhs):
         return None
-    return Claim(math, name, params, rhs, scope, _written(tex, lhs, rhs), place)
+    return Claim(math, name, params, rhs, scope, _written(tex, lhs, rhs), place, order)
 
 
 _CLOSING = re.compile(r"\s*(?:\\(?:right|bigr|Bigr|biggr|Biggr)\s*)?(?:[)\]|]|\\\}|\\rangle)")
