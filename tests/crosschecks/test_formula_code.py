@@ -83,7 +83,7 @@ def test_calls_of_the_documents_own_functions_are_read_as_their_bodies(tmp_path:
     (r"y = a t", "y = A @ t"),  # a matrix product
     (r"y = a t", "y = np.mean(a * t)"),  # a reduction this reading does not translate
     (r"y = a t", "y = a[0] * t"),  # an index
-    (r"y = \sin(2 t)", "# TODO: replace this line\ny = np.cos(2*t)"),  # an exercise left to the reader
+    (r"y = \sin(2 t)", "# TODO: write the model\nu = 1\nv = 2\nw = 3\ny = np.cos(2*t)"),  # an exercise
     (r"y = \sin(2 t)", "def f(t):\n    y = np.cos(2*t)\n    if t > 0:\n        y = -y\n    return y"),
     (r"\sigma(z) = \frac{1}{1 + e^{-z}}", "def sigma(x):\n    return 1 / (1 + np.exp(x))"),  # other parameter
     (r"y = \mathbf{w} t", "y = w * t"),  # a vector

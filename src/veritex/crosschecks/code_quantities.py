@@ -33,7 +33,7 @@ FUNCTIONS = {
 BUILTINS = frozenset({"abs", "pow"})
 CONSTANTS = frozenset({"pi", "e"})
 # A cell that leaves code for the reader to write: its quantities are placeholders, not the model.
-PLACEHOLDER_WORDS = ("TODO", "todo", "replace this", "your code", "YOUR CODE", "FILL", "...")
+PLACEHOLDER = re.compile(r"\bTODO\b|\btodo\b|[Rr]eplace this|[Yy]our code|YOUR CODE|\bFILL ?ME\b|\bFILL IN\b")
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,8 @@ def cell_quantities(cell: CodeCell, functions: dict[str, UserFunction] | None = 
     """Every quantity the cell computes that this reading can translate. `functions`: the functions
     defined by the cells before, whose calls are read as their bodies; the cell's own are added to it."""
     functions = {} if functions is None else functions
+    if PLACEHOLDER.search(cell.source):
+        return []  # an exercise: what it computes is a stand-in for what the reader is to write
     try:
         tree = pyast.parse(cell.source)
     except (SyntaxError, ValueError):
@@ -95,11 +97,9 @@ def cell_quantities(cell: CodeCell, functions: dict[str, UserFunction] | None = 
                      if isinstance(target, pyast.Tuple) and isinstance(value, pyast.Tuple)
                      and len(target.elts) == len(value.elts) else [(target, value)])
             followed = [_inline(its, earlier) for _, its in pairs]
-            if not _placeholder(lines, node.lineno, node.end_lineno or node.lineno):
-                for (one, its), its_followed in zip(pairs, followed, strict=True):
-                    if isinstance(one, pyast.Name):
-                        out.extend(_quantity(one.id, its, its_followed, cell, lines, node.lineno, None, (),
-                                             functions))
+            for (one, its), its_followed in zip(pairs, followed, strict=True):
+                if isinstance(one, pyast.Name):
+                    out.extend(_quantity(one.id, its, its_followed, cell, lines, node.lineno, None, (), functions))
             for name in _assigned_names(node):
                 earlier.pop(name, None)
                 functions.pop(name, None)
@@ -135,8 +135,6 @@ def _function_quantities(fn: pyast.FunctionDef, cell: CodeCell, lines: list[str]
     if body and isinstance(body[0], pyast.Expr) and isinstance(body[0].value, pyast.Constant):
         body = body[1:]  # the docstring
     if not body or not isinstance(body[-1], pyast.Return) or body[-1].value is None:
-        return []
-    if _placeholder(lines, fn.lineno, (fn.end_lineno or fn.lineno)):
         return []
     written: dict[str, pyast.expr] = {}
     local: dict[str, pyast.expr] = {}
@@ -199,12 +197,6 @@ def _quantity(name: str, written: pyast.expr, followed: pyast.expr, cell: CodeCe
         text = lines[line - 1].split("#", 1)[0].strip().rstrip(";").strip() if 0 < line <= len(lines) else ""
     yield CodeQuantity(name, tuple(readings), cell, cell.position.line + line - 1, function, params,
                        is_function, text)
-
-
-def _placeholder(lines: list[str], first: int, last: int) -> bool:
-    """An exercise left to the reader around these lines (the comment just before counts too)."""
-    chunk = "\n".join(lines[max(0, first - 3):last])
-    return any(word in chunk for word in PLACEHOLDER_WORDS)
 
 
 class _Inliner(pyast.NodeTransformer):
