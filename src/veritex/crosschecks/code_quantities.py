@@ -345,3 +345,37 @@ def _apply(name: str, args: list[sympy.Expr]) -> sympy.Expr:
     if name == "relu" and len(args) == 1:
         return sympy.Max(0, args[0])
     raise Unreadable
+
+
+_MATRIX_CALL = re.compile(r"\[\s*\[|\b(?:eye|identity|matrix|outer|diag|inv|kron)\s*\(|@|\.T\b")
+_SHAPED = frozenset({"zeros", "ones", "empty", "full", "rand", "randn", "normal", "uniform", "random", "randint"})
+
+
+def matrix_names(cell: CodeCell) -> set[str]:
+    """The names a cell binds to something that is (or may be) a matrix: `np.array([[...]])`, `np.eye(n)`,
+    `np.zeros((n, m))`, `A @ B`, `x.reshape(...)`. Elementwise arithmetic on them is not the matrix
+    arithmetic of a formula, so a link through them says nothing."""
+    try:
+        tree = pyast.parse(cell.source)
+    except (SyntaxError, ValueError):
+        return set()
+    out: set[str] = set()
+    for node in pyast.walk(tree):
+        if isinstance(node, pyast.Assign | pyast.AnnAssign) and node.value is not None:
+            text = pyast.unparse(node.value)
+            if _MATRIX_CALL.search(text) or any(_shaped(c) for c in pyast.walk(node.value)
+                                                if isinstance(c, pyast.Call)):
+                targets = node.targets if isinstance(node, pyast.Assign) else [node.target]
+                out.update(n.id for t in targets for n in pyast.walk(t) if isinstance(n, pyast.Name))
+    return out
+
+
+def _shaped(call: pyast.Call) -> bool:
+    """`np.zeros((3, 4))`, `np.random.randn(3, 4)`, `rng.normal(size=(n, d))`: two dimensions or more."""
+    name = call.func.attr if isinstance(call.func, pyast.Attribute) else ""
+    if name not in _SHAPED:
+        return False
+    shapes = [*call.args[:1], *(k.value for k in call.keywords if k.arg in ("size", "shape"))]
+    if any(isinstance(s, pyast.Tuple | pyast.List) and len(s.elts) >= 2 for s in shapes):
+        return True
+    return name in ("rand", "randn") and len(call.args) >= 2

@@ -24,7 +24,7 @@ from veritex.math import MathSyntaxError, ast, parse
 from veritex.math.errors import Uninterpretable
 from veritex.model import CodeCell, Math
 
-from .code_quantities import CodeQuantity, Unreadable, UserFunction, cell_quantities, code_sympy
+from .code_quantities import CodeQuantity, Unreadable, UserFunction, cell_quantities, code_sympy, matrix_names
 from .context import CrossContext
 from .finding import Finding
 
@@ -77,9 +77,13 @@ def _quantities(context: CrossContext) -> list[tuple[int, CodeQuantity]]:
     """Every quantity the document's code computes, with its cell's place."""
     out: list[tuple[int, CodeQuantity]] = []
     functions: dict[str, UserFunction] = {}
+    matrices: set[str] = set()
     for place, cell in enumerate(context.doc.cells):
         if isinstance(cell, CodeCell) and cell.language == "python":
             out.extend((place, q) for q in cell_quantities(cell, functions))
+            matrices |= matrix_names(cell)
+    if matrices:  # a quantity computed from a matrix: its products are not the formula's
+        out = [(place, q) for place, q in out if not any(free & matrices for _, free in q.readings)]
     return out
 
 
@@ -337,7 +341,8 @@ def _verdict(claim: Claim, quantity: CodeQuantity, formula: sympy.Expr, code: sy
                f"{_number(left)} and the code {_number(right)}.")
     return Finding(claim.math, "refuted", message, CHECK, detail={
         **detail, "values": {"point": point, "formula": left, "code": right},
-        "fix": f"make the formula and the code agree (the code computes {quantity.text})"})
+        "fix": f"write the formula as the code computes it ({quantity.text}), or change the code to what the "
+               "formula says"})
 
 
 def _shown_point(formula: sympy.Expr, code: sympy.Expr, point: Mapping[str, float], left: float,
