@@ -128,6 +128,12 @@ def test_a_second_formula_of_the_name_before_the_code_takes_the_link(tmp_path: P
     assert finding.status == "verified" and finding.math.tex.strip() == "y = \\cos(2 t)"
 
 
+def test_code_in_another_section_belongs_to_another_topic(tmp_path: Path) -> None:
+    assert _findings(tmp_path, _doc(r"y = \sin(2 t)", "y = np.sin(3*t)")) != []
+    text = _doc(r"y = \sin(2 t)", "y = np.sin(3*t)").replace("```python", "## Another model\n\n```python")
+    assert _findings(tmp_path, text) == []
+
+
 def test_the_code_before_a_formula_confirms_it_but_never_refutes_it(tmp_path: Path) -> None:
     (finding,) = _findings(tmp_path, _doc(r"y = \sin(2 t)", "y = np.sin(2*t)", before=True))
     assert finding.status == "verified"

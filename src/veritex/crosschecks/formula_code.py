@@ -48,6 +48,7 @@ class Claim:
     text: str  # the statement as written
     place: int  # the formula's place among the document's cells
     order: tuple[int, int]  # the formula's place among the document's formulas, the statement's in it
+    row: int  # the formula's first line, counted from its cell's first line
 
     def spellings(self) -> set[str]:
         return _spellings(self.name)
@@ -62,8 +63,10 @@ def run(context: CrossContext) -> list[Finding]:
         keyed.setdefault(python_key(quantity.name), []).append((place, quantity))
     claims = [c for c in _claims(context) if any(k in keyed for k in c.spellings())]
     findings: list[Finding] = []
+    headings = _headings(context)
     for claim in claims:
-        candidates = [(place, q) for key in sorted(claim.spellings()) for place, q in keyed.get(key, [])]
+        candidates = [(place, q) for key in sorted(claim.spellings()) for place, q in keyed.get(key, [])
+                      if not _across_a_heading(claim, place, headings)]
         others = [c for c in claims if c.order != claim.order and c.spellings() & claim.spellings()]
         beside = _beside(claim, candidates, others)
         if beside is not None:
@@ -85,6 +88,30 @@ def _quantities(context: CrossContext) -> list[tuple[int, CodeQuantity]]:
     if matrices:  # a quantity computed from a matrix: its products are not the formula's
         out = [(place, q) for place, q in out if not any(free & matrices for _, free in q.readings)]
     return out
+
+
+def _headings(context: CrossContext) -> dict[int, list[int]]:
+    """The lines of each markdown cell that start a section (`# ...`), as rows counted from the cell's
+    first line."""
+    out: dict[int, list[int]] = {}
+    for place, cell in enumerate(context.doc.cells):
+        if not isinstance(cell, CodeCell):
+            rows = [row for row, line in enumerate(cell.source.splitlines()) if _HEADING.match(line)]
+            if rows:
+                out[place] = rows
+    return out
+
+
+_HEADING = re.compile(r"#{1,6}\s")
+
+
+def _across_a_heading(claim: Claim, place: int, headings: dict[int, list[int]]) -> bool:
+    """Whether a section starts between the formula and the code: the code then belongs to another topic."""
+    low, high = sorted((claim.place, place))
+    if any(p in headings for p in range(low + 1, high)):
+        return True
+    rows = headings.get(claim.place, [])
+    return any(row > claim.row if place > claim.place else row <= claim.row for row in rows)
 
 
 @dataclass(frozen=True)
@@ -128,7 +155,8 @@ def _claims(context: CrossContext) -> Iterator[Claim]:
         for index, statement in enumerate(formula.statements):
             if statement.relations not in (("=",), ("def",)) or statement.conditions:
                 continue
-            claim = _claim(read.math, tex, statement, formula, places.get(id(read.math), -1), (read.order, index))
+            place, row = places.get(id(read.math), (-1, 0))
+            claim = _claim(read.math, tex, statement, formula, place, (read.order, index), row)
             if claim is not None and not _mentions_array(statement, context.math.shapes.arrays):
                 yield claim
 
@@ -151,17 +179,19 @@ def _mentions_array(statement: ast.Statement, arrays: frozenset[ast.Expr]) -> bo
                                 and head_key(n) in arrays for side in statement.sides for n in side.walk())
 
 
-def _formula_places(context: CrossContext) -> dict[int, int]:
-    places: dict[int, int] = {}
+def _formula_places(context: CrossContext) -> dict[int, tuple[int, int]]:
+    """Each formula's cell and its row in the cell."""
+    places: dict[int, tuple[int, int]] = {}
     for place, cell in enumerate(context.doc.cells):
         if not isinstance(cell, CodeCell):
             for math in cell.math:
-                places[id(math)] = place
+                row = math.position.line - cell.position.line if math.position and cell.position else 0
+                places[id(math)] = (place, row)
     return places
 
 
 def _claim(math: Math, tex: str, statement: ast.Statement, scope: ast.Node, place: int,
-           order: tuple[int, int]) -> Claim | None:
+           order: tuple[int, int], row: int) -> Claim | None:
     lhs, rhs = statement.sides
     params: tuple[SymbolName, ...] | None = None
     head = lhs
@@ -177,7 +207,7 @@ def _claim(math: Math, tex: str, statement: ast.Statement, scope: ast.Node, plac
     name = _name(head)
     if name is None or _bold(rhs) or _bold(lhs):
         return None
-    return Claim(math, name, params, rhs, scope, _written(tex, lhs, rhs), place, order)
+    return Claim(math, name, params, rhs, scope, _written(tex, lhs, rhs), place, order, row)
 
 
 _CLOSING = re.compile(r"\s*(?:\\(?:right|bigr|Bigr|biggr|Biggr)\s*)?(?:[)\]|]|\\\}|\\rangle)")
@@ -325,7 +355,7 @@ def _verdict(claim: Claim, quantity: CodeQuantity, formula: sympy.Expr, code: sy
     from veritex.derivations.numeric import Domain, sample_identity
 
     outcome = sample_identity(formula, code, Domain(), seed=17, points=8)
-    link = f"{quantity.where()} (line {quantity.line}: {quantity.text})"
+    link = f"{quantity.where()}, line {quantity.line}: {quantity.text}"
     detail = {"against": link, "code": quantity.text, "code_cell": quantity.cell.position.cell,
               "code_line": quantity.line}
     if outcome.status == "holds":
