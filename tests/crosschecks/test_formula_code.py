@@ -87,6 +87,7 @@ def test_calls_of_the_documents_own_functions_are_read_as_their_bodies(tmp_path:
     (r"y = \sin(2 t)", "def f(t):\n    y = np.cos(2*t)\n    if t > 0:\n        y = -y\n    return y"),
     (r"\sigma(z) = \frac{1}{1 + e^{-z}}", "def sigma(x):\n    return 1 / (1 + np.exp(x))"),  # other parameter
     (r"y = \mathbf{w} t", "y = w * t"),  # a vector
+    (r"y = 2 t", "y = 10**10**10 * t"),  # a number too large to compute exactly
 ])
 def test_nothing_is_said_where_the_link_is_not_certain(tmp_path: Path, formula: str, code: str) -> None:
     assert _findings(tmp_path, _doc(formula, code)) == []

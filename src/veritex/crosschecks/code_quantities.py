@@ -31,6 +31,7 @@ FUNCTIONS = {
     "sigmoid": "sigmoid", "reciprocal": "reciprocal", "maximum": "Max", "minimum": "Min", "relu": "relu",
 }
 BUILTINS = frozenset({"abs", "pow"})
+MAX_LITERAL_EXPONENT = 64
 CONSTANTS = frozenset({"pi", "e"})
 # A cell that leaves code for the reader to write: its quantities are placeholders, not the model.
 PLACEHOLDER = re.compile(r"\bTODO\b|\btodo\b|[Rr]eplace this|[Yy]our code|YOUR CODE|\bFILL ?ME\b|\bFILL IN\b")
@@ -43,7 +44,7 @@ class CodeQuantity:
     # its function (or its cell) followed (`s = 1.5 * t; r = np.exp(-s)` is also `np.exp(-1.5 * t)`).
     readings: tuple[tuple[pyast.expr, frozenset[str]], ...]
     cell: CodeCell
-    line: int  # the line of the document where it is computed
+    line: int  # the line where it is computed (of the document, or of its notebook cell)
     function: str | None = None  # the function it is computed in
     params: tuple[str, ...] = ()  # the function's parameters, for a function's own value
     is_function: bool = False  # the function's own value (`def f(z): return ...`)
@@ -312,6 +313,8 @@ def code_sympy(expr: pyast.expr, symbols: Mapping[str, sympy.Expr]) -> sympy.Exp
                 return left * right
             if isinstance(node.op, pyast.Div):
                 return left / right
+            if left.is_Number and right.is_Number and abs(right) > MAX_LITERAL_EXPONENT:
+                raise Unreadable  # `10**10**10` computed exactly would never end
             return sympy.Pow(left, right)
         if isinstance(node, pyast.Call):
             name = _function_name(node.func)

@@ -352,9 +352,12 @@ def _link(symbols: Mapping[sympy.Symbol, SymbolName], free: frozenset[str], quan
 
 def _verdict(claim: Claim, quantity: CodeQuantity, formula: sympy.Expr, code: sympy.Expr,
              firm: bool) -> Finding | None:
-    from veritex.derivations.numeric import Domain, sample_identity
+    from veritex.derivations.numeric import Abstract, Domain, Unsampleable, sample_identity
 
-    outcome = sample_identity(formula, code, Domain(), seed=17, points=8)
+    try:
+        outcome = sample_identity(formula, code, Domain(), seed=17, points=8)
+    except (Abstract, Unsampleable, TypeError, ValueError):
+        return None  # not evaluable at points: nothing to say
     link = f"{quantity.where()}, line {quantity.line}: {quantity.text}"
     detail = {"against": link, "code": quantity.text, "code_cell": quantity.cell.position.cell,
               "code_line": quantity.line}
