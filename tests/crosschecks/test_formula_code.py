@@ -99,7 +99,8 @@ def test_a_declared_matrix_is_not_read_as_a_number(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("binding", ["A = np.array([[1.0, 2.0], [3.0, 4.0]])", "A = np.eye(3)",
-                                     "A = np.random.randn(3, 3)", "A = rng.normal(size=(3, 2))", "A = B @ C"])
+                                     "A = np.random.randn(3, 3)", "A = rng.normal(size=(3, 2))", "A = B @ C",
+                                     "A = np.array(((1, 2), (3, 4)))", "A = ((1, 2), (3, 4))"])
 def test_a_name_the_code_binds_to_a_matrix_is_not_read_as_a_number(tmp_path: Path, binding: str) -> None:
     assert _findings(tmp_path, _doc("y = A^2 t", binding + "\ny = A**3 * t")) == []
     assert _findings(tmp_path, _doc("y = a^2 t", "a = np.ones(3)\ny = a**3 * t"))[0].status == "refuted"

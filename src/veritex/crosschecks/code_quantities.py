@@ -350,7 +350,8 @@ def _apply(name: str, args: list[sympy.Expr]) -> sympy.Expr:
     raise Unreadable
 
 
-_MATRIX_CALL = re.compile(r"\[\s*\[|\b(?:eye|identity|matrix|outer|diag|inv|kron)\s*\(|@|\.T\b")
+_MATRIX_CALL = re.compile(r"\[\s*\[|\b(?:array|asarray|tensor|Tensor)\(\s*[\[(]\s*[\[(]"
+                          r"|\b(?:eye|identity|matrix|outer|diag|inv|kron)\s*\(|@|\.T\b")
 _SHAPED = frozenset({"zeros", "ones", "empty", "full", "rand", "randn", "normal", "uniform", "random", "randint"})
 
 
@@ -366,8 +367,10 @@ def matrix_names(cell: CodeCell) -> set[str]:
     for node in pyast.walk(tree):
         if isinstance(node, pyast.Assign | pyast.AnnAssign) and node.value is not None:
             text = pyast.unparse(node.value)
-            if _MATRIX_CALL.search(text) or any(_shaped(c) for c in pyast.walk(node.value)
-                                                if isinstance(c, pyast.Call)):
+            nested = isinstance(node.value, pyast.Tuple | pyast.List) and any(
+                isinstance(e, pyast.Tuple | pyast.List) for e in node.value.elts)
+            if nested or _MATRIX_CALL.search(text) or any(_shaped(c) for c in pyast.walk(node.value)
+                                                          if isinstance(c, pyast.Call)):
                 targets = node.targets if isinstance(node, pyast.Assign) else [node.target]
                 out.update(n.id for t in targets for n in pyast.walk(t) if isinstance(n, pyast.Name))
     return out
