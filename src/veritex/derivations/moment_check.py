@@ -114,10 +114,8 @@ def _sign_culprits(step: MomentStep, seed: int) -> tuple[str, ...]:
 
 def _distribution(step: MomentStep, rng: random.Random) -> Distribution:
     if not step.independent or len(step.random) > 4:
-        size = OUTCOMES
-        weights = [rng.randint(1, 9) for _ in range(size)]
-        return Distribution(weights, {name: [float(rng.randint(-5, 5)) for _ in range(size)]
-                                      for name in step.random})
+        return Distribution([rng.randint(1, 9) for _ in range(OUTCOMES)],
+                            {name: [float(rng.randint(-5, 5)) for _ in range(OUTCOMES)] for name in step.random})
     factors = [[rng.randint(1, 9) for _ in range(FACTOR_OUTCOMES)] for _ in step.random]
     own = [[float(rng.randint(-5, 5)) for _ in range(FACTOR_OUTCOMES)] for _ in step.random]
     weights: list[int] = []

@@ -387,12 +387,26 @@ class Reader:
             if _is_e(factor) and factor.name not in self.words.undefined_operators:  # type: ignore[attr-defined]
                 if k + 1 >= len(factors) or _opening(self.tex, factor, factors[k + 1]) not in ("(", "["):
                     raise Unreadable("E without a bracketed argument")
-                terms.append(self._moment("E", (factors[k + 1],)))
+                terms.append(self._expectation(factor, factors[k + 1]))
                 k += 2
                 continue
             terms.append(self.read(factor, inside))
             k += 1
         return Term("*", tuple(terms)) if len(terms) > 1 else terms[0]
+
+    def _expectation(self, head: ast.Expr, arg: ast.Expr) -> Term:
+        """`E[U^2]`, or `E[U]^2`: the parser hangs the power on the bracket's content, so the brackets
+        written before the exponent decide which it is."""
+        if isinstance(arg, ast.Power) and arg.exponent.span != (0, 0):
+            before = self.tex[head.span[1]:arg.exponent.span[0]]
+            if _depth(before) == 0:
+                exponent = self.read(arg.exponent, inside=False)
+                if exponent.random:
+                    raise Unreadable("a random exponent")
+                return Term("^", (self._moment("E", (arg.base,)), exponent))
+            if _depth(before) < 0:
+                raise Unreadable("brackets that do not match")
+        return self._moment("E", (arg,))
 
     def _binop(self, node: ast.BinOp, inside: bool) -> Term:
         left, right = self.read(node.left, inside), self.read(node.right, inside)
@@ -405,6 +419,11 @@ class Reader:
         if node.op == "/":
             return Term("/", (left, right))
         raise Unreadable(node.op)
+
+
+def _depth(text: str) -> int:
+    """Brackets opened and not closed in `text`."""
+    return sum(text.count(c) for c in "([") - sum(text.count(c) for c in ")]")
 
 
 def _add(names: list[str], name: str) -> None:
@@ -446,7 +465,8 @@ def read_pair(left: ast.Expr, right: ast.Expr, tex: str, words: MomentVocabulary
     refutable = refutable and not bound and not set(reader.outside) - set(reader.inside)
     if not (_has_moment(lhs) and _has_moment(rhs)):
         refutable = False  # `Cov(X, Y) = 0`: true of some distributions, a claim about those the text means
-    substituted, uses = None, ()
+    substituted: tuple[Term, Term] | None = None
+    uses: tuple[str, ...] = ()
     if reader.defined and table is not None:
         again = Reader(words, tex, table, order, substitute=True)
         try:

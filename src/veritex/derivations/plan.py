@@ -153,10 +153,8 @@ def plan_formula(formula: ast.Formula, order: int, table: DefinitionTable, shape
         return None
     several = len({s.statement for s in steps}) > 1
     introduced = equation_doubt(lead_in)
-    plans = [_moment_step(step, several, order, table, tex, moments, lead_in) if introduced is None else None
-             for step in steps]
-    plans = [plan or _plan_step(step, several, order, table, shapes, tex, imaginary, introduced)
-             for plan, step in zip(plans, steps, strict=True)]
+    plans = [(_moment_step(step, several, order, table, tex, moments, lead_in) if introduced is None else None)
+             or _plan_step(step, several, order, table, shapes, tex, imaginary, introduced) for step in steps]
     for plan in plans:
         _bind_values(plan, values, order)
     return FormulaPlan(plans, known, shapes)
