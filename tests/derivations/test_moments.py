@@ -172,12 +172,12 @@ def test_no_moment_notation_costs_nothing(tmp_path: Path) -> None:
 
 
 def test_the_vocabulary_comes_from_operators_and_prose() -> None:
-    formulas = [parse(r"\mathbb{E}[A] = 0"), parse(r"W + 1")]
+    formulas = [(0, parse(r"\mathbb{E}[A] = 0")), (1, parse(r"W + 1"))]
     words = vocabulary(formulas, "Let $B$ and $C$ be random variables. The random variable $D$ ...",
                        DefinitionTable())
     assert words.random == frozenset({"A", "D"})
     assert not words.correlation
-    assert vocabulary([parse(r"x = y")], "", DefinitionTable()).random == frozenset()
+    assert vocabulary([(0, parse(r"x = y"))], "", DefinitionTable()).random == frozenset()
 
 
 def test_the_context_rules() -> None:

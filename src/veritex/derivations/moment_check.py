@@ -45,6 +45,9 @@ class Undefined(Exception):
 class Distribution:
     weights: list[int]  # of each outcome; its probability is the weight over their sum
     values: dict[str, list[float]]  # each variable's value at each outcome
+    # A stated pmf: each variable's values (`x_1, x_2, ...`), and each outcome's index into them.
+    supports: dict[str, list[float]] = field(default_factory=dict)
+    cells: dict[tuple[int, ...], int] = field(default_factory=dict)
 
     @property
     def probabilities(self) -> list[float]:
@@ -52,6 +55,12 @@ class Distribution:
         return [w / total for w in self.weights]
 
     def describe(self) -> str:
+        if self.supports:
+            values = "; ".join(f"{name} takes ({', '.join(_num(v) for v in vals)})"
+                               for name, vals in self.supports.items())
+            weights = ", ".join(f"{'/'.join(str(k + 1) for k in cell)}: {self.weights[n]}"
+                                for cell, n in self.cells.items())
+            return f"{values}; weights of each combination of indices {weights}"
         columns = ", ".join(f"{name} = ({', '.join(_num(v) for v in vals)})" for name, vals in self.values.items())
         return f"{len(self.weights)} outcomes with weights ({', '.join(map(str, self.weights))}): {columns}"
 
@@ -112,7 +121,35 @@ def _sign_culprits(step: MomentStep, seed: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+PMF_SIZE = 3
+"""Values of each variable of a stated pmf; the same for all, so that `y_i` is defined (and wrong)."""
+
+
 def _distribution(step: MomentStep, rng: random.Random) -> Distribution:
+    distribution = _drawn(step, rng)
+    for name in step.centered:
+        mean = _mean(distribution.values[name], distribution)
+        distribution.values[name] = [v - mean for v in distribution.values[name]]
+        if name in distribution.supports:
+            distribution.supports[name] = [v - mean for v in distribution.supports[name]]
+    return distribution
+
+
+def _drawn(step: MomentStep, rng: random.Random) -> Distribution:
+    if step.pmf is not None:
+        names = step.pmf.variables
+        supports = {name: [float(rng.randint(-5, 5)) for _ in range(PMF_SIZE)] for name in names}
+        own = [[rng.randint(1, 9) for _ in range(PMF_SIZE)] for _ in names]
+        cells: dict[tuple[int, ...], int] = {}
+        weights: list[int] = []
+        values: dict[str, list[float]] = {name: [] for name in names}
+        for cell in itertools.product(range(PMF_SIZE), repeat=len(names)):
+            cells[cell] = len(weights)
+            independent = step.independent or len(names) == 1
+            weights.append(math.prod(own[k][c] for k, c in enumerate(cell)) if independent else rng.randint(1, 9))
+            for k, name in enumerate(names):
+                values[name].append(supports[name][cell[k]])
+        return Distribution(weights, values, supports, cells)
     if not step.independent or len(step.random) > 4:
         return Distribution([rng.randint(1, 9) for _ in range(OUTCOMES)],
                             {name: [float(rng.randint(-5, 5)) for _ in range(OUTCOMES)] for name in step.random})
@@ -136,23 +173,39 @@ def _constants(names: tuple[str, ...], trial: int, rng: random.Random, signs: di
     return out
 
 
-def evaluate(term: Term, distribution: Distribution, constants: dict[str, float]) -> Value:
-    """A term's value: a number, or for a random quantity its value at each outcome."""
+def evaluate(term: Term, distribution: Distribution, constants: dict[str, float],
+             at: dict[str, int] | None = None) -> Value:
+    """A term's value: a number, or for a random quantity its value at each outcome. `at`: the values of
+    the indices of the sums being evaluated."""
     op, args = term.op, term.args
+    at = at or {}
     if op == "num":
         return term.value
+    if op == "sum":
+        letters = term.name.split(",")
+        total = 0.0
+        for values in itertools.product(range(PMF_SIZE), repeat=len(letters)):
+            total += _scalar(evaluate(args[0], distribution, constants, {**at, **dict(zip(letters, values,
+                                                                                          strict=True))}))
+        return total
+    if op == "value":
+        name, index = term.name.split("@")
+        return distribution.supports[name][at[index]]
+    if op == "prob":
+        cell = tuple(at[i] for i in term.name.split(","))
+        return distribution.weights[distribution.cells[cell]] / sum(distribution.weights)
     if op == "const":
         return constants[term.name]
     if op == "rv":
         return list(distribution.values[term.name])
     if op in ("E", "Var", "sd"):
-        x = evaluate(args[0], distribution, constants)
+        x = evaluate(args[0], distribution, constants, at)
         if op == "E":
             return _mean(x, distribution)
         variance = _cov(x, x, distribution)
         return variance if op == "Var" else math.sqrt(variance)
     if op in ("Cov", "corr"):
-        x, y = (evaluate(a, distribution, constants) for a in args)
+        x, y = (evaluate(a, distribution, constants, at) for a in args)
         cov = _cov(x, y, distribution)
         if op == "Cov":
             return cov
@@ -160,7 +213,7 @@ def evaluate(term: Term, distribution: Distribution, constants: dict[str, float]
         if vx < 1e-9 or vy < 1e-9:
             raise Undefined("a zero variance")
         return cov / math.sqrt(vx * vy)
-    values = [evaluate(a, distribution, constants) for a in args]
+    values = [evaluate(a, distribution, constants, at) for a in args]
     return _elementwise(op, values)
 
 
@@ -236,7 +289,7 @@ def _summary(step: MomentStep, distribution: Distribution) -> dict[str, float]:
 
 
 def _num(value: float) -> str:
-    return f"{value:.6g}"
+    return f"{0.0 if abs(value) < 1e-12 else value:.6g}"
 
 
 def describe_counterexample(step: MomentStep, outcome: MomentOutcome, constants: bool = True) -> str:
@@ -245,10 +298,15 @@ def describe_counterexample(step: MomentStep, outcome: MomentOutcome, constants:
     parts = [f"{name} = {_num(v)}" for name, v in outcome.constants.items()] if constants else []
     moments = ", ".join(f"{k} = {_num(v)}" for k, v in outcome.summary.items())
     variables = ", ".join(step.random)
-    joint = "independent" if step.independent and len(step.random) > 1 else \
-        "jointly distributed" if len(step.random) > 1 else "distributed"
+    if step.pmf is not None:
+        sizes = " × ".join(str(PMF_SIZE) for _ in step.pmf.variables)
+        joint = f"with a {'joint ' if len(step.pmf.variables) > 1 else ''}pmf on {sizes} values"
+    else:
+        joint = "independent" if step.independent and len(step.random) > 1 else \
+            "jointly distributed" if len(step.random) > 1 else "distributed"
+    centered = f" ({', '.join(step.centered)} of mean zero, as the text assumes)" if step.centered else ""
     where = f"{', '.join(parts)} and " if parts else ""
-    return f"{where}{variables} {joint} with {moments}"
+    return f"{where}{variables} {joint}{centered}, where {moments}"
 
 
 def likely_fix(outcome: MomentOutcome) -> str | None:
@@ -279,4 +337,5 @@ def check_step(name: str, relation: str, step: MomentStep, seed: int) -> StepRes
                       code=MOMENTS_NOT_GENERAL.code)
 
 
-MOMENT_WORDS = {"E": "E", "Var": "Var", "Cov": "Cov", "corr": "the correlation", "sd": "the standard deviation"}
+MOMENT_WORDS = {"E": "E", "Var": "Var", "Cov": "Cov", "corr": "the correlation", "sd": "the standard deviation",
+                "sum": "a sum over a pmf"}

@@ -73,12 +73,28 @@ NEAR = 4
 
 
 @dataclass(frozen=True)
+class Pmf:
+    """A probability mass function the prose states: "$X$ takes the values $x_i$ with probabilities $p_i$",
+    "taking on values $(x_i, y_j)$ with probability $p_{ij}$". Sums over its indices are expectations."""
+
+    variables: tuple[str, ...]  # `X`, `Y`
+    values: tuple[str, ...]  # the letters of their values: `x`, `y`
+    indices: tuple[str, ...]  # the index of each: `i`, `j`
+    probability: str  # `p`
+
+
+@dataclass(frozen=True)
 class MomentVocabulary:
     """What a document's moment notation means: its random variables and its names for a correlation."""
 
     random: frozenset[str] = frozenset()  # display names: `X`, `X_1`
     correlation: frozenset[str] = frozenset()  # function names read as a correlation: `rho`, `corr`
     undefined_operators: frozenset[str] = field(default_factory=frozenset)  # operator names it defines itself
+    pmfs: tuple[Pmf, ...] = ()
+    first_use: tuple[tuple[str, int], ...] = ()  # the first formula applying each operator
+
+    def used_before(self, name: str, order: int) -> bool:
+        return any(n == name and k < order for n, k in self.first_use)
 
     def __bool__(self) -> bool:
         return bool(self.random)
@@ -95,6 +111,8 @@ class MomentStep:
     independent: bool  # the text says the variables are independent: each is drawn on its own
     refutable: bool  # the text states the claim for any distribution, with no condition left unread
     shown: tuple[str, str] = ("", "")  # the sides as written
+    pmf: Pmf | None = None  # sums over this pmf's indices appear: the variables take its values
+    centered: tuple[str, ...] = ()  # variables the text gives mean zero ("assuming $\\mu_X = 0$")
     # With the variables the document defines just before (`Y = aX + b`) put in: it may verify, never refute.
     substituted: tuple[Term, Term] | None = None
     uses: tuple[str, ...] = ()  # those definitions, described
@@ -102,7 +120,7 @@ class MomentStep:
     def key(self) -> str:
         return "|".join([str(self.left), str(self.right), ",".join(self.random), ",".join(self.constants),
                          str(self.independent), str(self.refutable), *self.shown, str(self.substituted),
-                         ",".join(self.uses)])
+                         ",".join(self.uses), str(self.pmf), ",".join(self.centered)])
 
 
 class Unreadable(Exception):
@@ -115,15 +133,21 @@ _RANDOM_IN_PROSE = re.compile(r"random\s+variables?\s*((?:\$[^$]+\$(?:\s*(?:,|an
 _CORRELATION_WORD = re.compile(r"\bcorrelation", re.I)
 
 
-def vocabulary(formulas: Iterable[ast.Formula], prose: str, table: DefinitionTable) -> MomentVocabulary:
-    """The random variables and correlation names of a document, from its formulas and its prose."""
-    formulas = list(formulas)
+def vocabulary(numbered: Iterable[tuple[int, ast.Formula]], prose: str, table: DefinitionTable) -> MomentVocabulary:
+    """The random variables and correlation names of a document, from its formulas (each with its place in
+    the document) and its prose."""
+    numbered = list(numbered)
+    formulas = [f for _, f in numbered]
     random: set[str] = set()
+    first: dict[str, int] = {}
     correlated_by_definition = False
-    for formula in formulas:
+    for order, formula in numbered:
         for node in _nodes(formula):
             for arg in _operator_args(node):
                 random.update(display_name(s) for s in _capitals(arg))
+            name = _applied_name(node)
+            if name is not None:
+                first.setdefault(name, order)
             if isinstance(node, ast.Statement) and _defines_rho_by_covariance(node):
                 correlated_by_definition = True
     for match in _RANDOM_IN_PROSE.finditer(prose):
@@ -139,7 +163,35 @@ def vocabulary(formulas: Iterable[ast.Formula], prose: str, table: DefinitionTab
     if correlated_by_definition or says_correlation and _rho_always_on_two(formulas):
         correlation.add("rho")
     own = frozenset(defined & (EXPECTATION_NAMES | VARIANCE_NAMES | COVARIANCE_NAMES))
-    return MomentVocabulary(frozenset(random), frozenset(correlation), own)
+    return MomentVocabulary(frozenset(random), frozenset(correlation), own, _pmfs(prose, random),
+                            tuple(first.items()))
+
+
+def _applied_name(node: ast.Node) -> str | None:
+    """The operator a node applies (`Var`, `Cov`, `rho`), for the first use of each."""
+    if isinstance(node, ast.Apply) and isinstance(node.function, ast.Symbol):
+        return display_name(node.function)
+    return None
+
+
+_JOINT_PMF = re.compile(r"values?\s+\$\(\s*([a-z])_\{?([a-z])\}?\s*,\s*([a-z])_\{?([a-z])\}?\s*\)\$\s+with\s+"
+                        r"probabilit(?:y|ies)\s+\$([a-z])_\{\s*([a-z])\s*,?\s*([a-z])\s*\}\$")
+_PMF = re.compile(r"values?\s+\$([a-z])_\{?([a-z])\}?\$\s+with\s+probabilit(?:y|ies)\s+\$([a-z])_\{?([a-z])\}?\$")
+
+
+def _pmfs(prose: str, random: set[str]) -> tuple[Pmf, ...]:
+    """The pmfs the prose states for the document's random variables (a value letter's capital)."""
+    out: list[Pmf] = []
+    for m in _JOINT_PMF.finditer(prose):
+        x, i, y, j, p, a, b = m.groups()
+        if (a, b) == (i, j) and i != j and x != y and {x.upper(), y.upper()} <= random and p not in (x, y):
+            out.append(Pmf((x.upper(), y.upper()), (x, y), (i, j), p))
+    for m in _PMF.finditer(prose):
+        x, i, p, a = m.groups()
+        if a == i and x.upper() in random and p != x:
+            out.append(Pmf((x.upper(),), (x,), (i,), p))
+    return tuple(dict.fromkeys(out))
+
 
 
 def _nodes(formula: ast.Formula) -> Iterator[ast.Node]:
@@ -236,6 +288,8 @@ class Reader:
         self.outside: list[str] = []  # constants written outside every moment
         self.moments = 0
         self.defined: list[str] = []  # names the document binds: they keep a statement from being refuted
+        self.bound: dict[str, Pmf] = {}  # indices of the sums being read, and their pmf
+        self.pmf: Pmf | None = None
 
     def side(self, node: ast.Expr) -> Term:
         term = self.read(node, inside=False)
@@ -268,6 +322,8 @@ class Reader:
             return Term("sqrt", (self.read(node.radicand, inside),))
         if isinstance(node, ast.Abs):
             return Term("abs", (self.read(node.body, inside),))
+        if isinstance(node, ast.BigOp):
+            return self._sum(node)
         if isinstance(node, ast.Power):
             exponent = self.read(node.exponent, inside)
             if exponent.random:
@@ -313,9 +369,13 @@ class Reader:
     def _undefined(self, node: ast.Expr) -> None:
         """A letter the document defines (`Y = aX + b`) may be sampled freely to verify (what holds for every
         `Y` holds for that one), never to refute."""
-        if self.table is not None and (self.table.lookup("symbol", node, self.order) is not None
-                                       or self.table.lookup("function", node, self.order) is not None):
-            _add(self.defined, display_name(node))
+        if self.table is None:
+            return
+        for kind in ("symbol", "function"):
+            found = self.table.lookup(kind, node, self.order)  # type: ignore[arg-type]
+            # A definition made in passing in running prose (`consider $Y = aX + b$`) binds only nearby.
+            if found is not None and (not found.inline or self.order - found.order <= NEAR):
+                _add(self.defined, display_name(node))
 
     def _notation(self, node: ast.Expr) -> None:
         """`\\mu_X = a`, `\\mu_X = \\mu_Y = 0` stated before: the notation is bound to a value or a condition,
@@ -326,7 +386,56 @@ class Reader:
         if found is not None and not any(_operator_args(n) for n in found.body.walk()):
             _add(self.defined, display_name(node))
 
+    def _sum(self, node: ast.BigOp) -> Term:
+        """`\\sum_{i, j} (x_i - \\mu_X)(y_j - \\mu_Y) p_{ij}`: a sum over a stated pmf's indices, every one."""
+        if node.op != "sum" or node.lower is not None or node.upper is not None or node.domain is not None:
+            raise Unreadable("a sum with a range")
+        index = node.index
+        items = index.items if isinstance(index, ast.Tuple) else (index,)
+        letters = [i.name for i in items if isinstance(i, ast.Symbol) and i.font is None and not i.accents]
+        fitting = [p for p in self.words.pmfs if set(letters) <= set(p.indices)]
+        pmf = min(fitting, key=lambda p: len(p.indices), default=None)  # `\\sum_i x_i p_i`: X's own pmf
+        if pmf is None or len(letters) != len(items) or set(letters) & set(self.bound) \
+                or (self.pmf is not None and self.pmf != pmf):
+            raise Unreadable("a sum over no stated pmf")
+        self.pmf = pmf
+        self.moments += 1
+        self.bound.update((i, pmf) for i in letters)
+        try:
+            body = self.read(node.body, inside=True)
+        finally:
+            for i in letters:
+                del self.bound[i]
+        return Term("sum", (body,), name=",".join(letters))
+
+    def _pmf_leaf(self, node: ast.Subscript) -> Term | None:
+        """`x_i`, `y_j`, `p_{ij}` inside a sum over the pmf: a value at an index, a probability."""
+        base, index = node.base, node.index
+        if not isinstance(base, ast.Symbol) or base.font is not None or base.accents:
+            return None
+        pmfs = [p for p in self.words.pmfs if base.name in p.values or base.name == p.probability]
+        if not pmfs:
+            return None
+        items = index.items if isinstance(index, ast.Tuple) else index.factors if isinstance(index, ast.Juxt) \
+            else (index,)
+        letters = [i.name if isinstance(i, ast.Symbol) else "" for i in items]
+        if not letters or any(i not in self.bound for i in letters):
+            raise Unreadable(f"{display_name(node)} outside a sum over its pmf")
+        pmf = self.bound[letters[0]]
+        if base.name == pmf.probability:
+            if len(letters) != len(pmf.variables):
+                raise Unreadable("a probability with the wrong number of indices")
+            return Term("prob", name=",".join(letters))
+        if base.name not in pmf.values or len(letters) != 1:
+            raise Unreadable(display_name(node))
+        variable = pmf.variables[pmf.values.index(base.name)]
+        _add(self.random, variable)
+        return Term("value", name=f"{variable}@{letters[0]}")
+
     def _subscript(self, node: ast.Subscript, inside: bool) -> Term:
+        leaf = self._pmf_leaf(node)
+        if leaf is not None:
+            return leaf
         base = node.base
         if isinstance(base, ast.Symbol) and base.name in ("\\mu", "\\sigma") and not base.accents \
                 and any(True for _ in _capitals(node.index)):
@@ -457,14 +566,20 @@ def read_pair(left: ast.Expr, right: ast.Expr, tex: str, words: MomentVocabulary
         return None
     if not reader.moments or not reader.random:
         return None
-    independent, refutable = read_context(context)
+    said = read_context(context)
     # `Var(X) = 8p`: a constant only outside every moment describes one distribution; a letter the document
     # binds may not be sampled freely to refute, unless the sentence takes it anew ("for any random
     # variables $X, Y$ and numbers $a$ and $b$").
     bound = set(reader.defined) - introduced(context)
-    refutable = refutable and not bound and not set(reader.outside) - set(reader.inside)
+    # A sum over a stated pmf against a moment is general by its form: the pmf is any pmf.
+    general = said.general or (reader.pmf is not None and any(t.op == "sum" for t in lhs.walk())
+                               != any(t.op == "sum" for t in rhs.walk()))
+    refutable = general and said.conditions_read and not bound and not set(reader.outside) - set(reader.inside)
     if not (_has_moment(lhs) and _has_moment(rhs)):
         refutable = False  # `Cov(X, Y) = 0`: true of some distributions, a claim about those the text means
+    if reader.pmf is not None and set(reader.random) - set(reader.pmf.variables):
+        return None
+    independent = said.independent
     substituted: tuple[Term, Term] | None = None
     uses: tuple[str, ...] = ()
     if reader.defined and table is not None:
@@ -480,12 +595,26 @@ def read_pair(left: ast.Expr, right: ast.Expr, tex: str, words: MomentVocabulary
         reader.inside += [n for n in again.inside if n not in reader.inside]
         reader.outside += [n for n in again.outside if n not in reader.outside]
     constants = tuple(dict.fromkeys(reader.inside + reader.outside))
+    centered = tuple(v for v in reader.random if v in said.centered)
     return MomentStep(lhs, rhs, tuple(reader.random), constants, independent, refutable,
-                      (_written(tex, left), _written(tex, right)), substituted, uses)
+                      (_written(tex, left), _written(tex, right)), reader.pmf, centered, substituted, uses)
+
+
+_DEFINING = re.compile(r"\bdefin|\bdenote|\bwe (?:call|write)\b", re.I)
+
+
+def restates(lhs: ast.Expr, words: MomentVocabulary, order: int, lead_in: str) -> bool:
+    """`\\rho(X, Y) = ...` reads as a definition of rho; it is a claim where the document applied rho before
+    and the prose does not introduce it as a definition ("we see that this is")."""
+    if not isinstance(lhs, ast.Apply) or not isinstance(lhs.function, ast.Symbol) or _DEFINING.search(lead_in):
+        return False
+    name = display_name(lhs.function)
+    known = name in words.correlation or lhs.function.name in VARIANCE_NAMES | COVARIANCE_NAMES
+    return known and words.used_before(name, order)
 
 
 def _has_moment(term: Term) -> bool:
-    return any(t.op in MOMENTS for t in term.walk())
+    return any(t.op in MOMENTS or t.op == "sum" for t in term.walk())
 
 
 def _written(tex: str, node: ast.Expr) -> str:
@@ -520,12 +649,33 @@ def introduced(text: str) -> set[str]:
     return out
 
 
-def read_context(text: str) -> tuple[bool, bool]:
-    """(independent, refutable) from the prose around a claim: independence is sampled as such; a claim
-    may be refuted only when the prose states it generally ("for any random variables X, Y"), names no
-    distribution or condition, and holds no other formula than lists of names."""
+@dataclass(frozen=True)
+class Context:
+    """What the prose around a claim says about it."""
+
+    independent: bool  # the variables are independent: each is drawn on its own
+    general: bool  # stated for any random variables ("for any", "for all", "in general")
+    conditions_read: bool  # no distribution or condition named in words, and every formula in it understood
+    centered: frozenset[str] = frozenset()  # variables given mean zero (`\mu_X = \mu_Y = 0`)
+
+
+_MEAN = r"(?:\\mu_\{?[A-Z]\}?|(?:\\mathbb\{E\}|E)\s*\[\s*[A-Z]\s*\])"
+_CENTERING = re.compile(rf"^\s*{_MEAN}(?:\s*=\s*{_MEAN})*\s*=\s*0\s*$")
+
+
+def read_context(text: str) -> Context:
+    """The prose around a claim: independence is sampled as such; a claim may be refuted only when the prose
+    states it generally ("for any random variables X, Y"), names no distribution or condition in words, and
+    holds no other formula than lists of names and means set to zero (which are applied)."""
     independent = bool(_INDEPENDENT.search(text)) and "dependent" not in _INDEPENDENT.sub("", text).lower()
-    conditions = _CONDITION_WORDS.search(_INDEPENDENT.sub("", text))
-    formulas_only_names = all(_NAMES_ONLY.match(t) for t in _INLINE.findall(text))
-    refutable = bool(_UNIVERSAL.search(text)) and conditions is None and formulas_only_names
-    return independent, refutable
+    words = _CONDITION_WORDS.search(_INDEPENDENT.sub("", text)) is None
+    centered: set[str] = set()
+    understood = True
+    for tex in _INLINE.findall(text):
+        if _NAMES_ONLY.match(tex):
+            continue
+        if _CENTERING.match(tex):
+            centered.update(re.findall(r"[A-Z]", re.sub(r"\\mathbb\{E\}", "", tex)))
+            continue
+        understood = False
+    return Context(independent, bool(_UNIVERSAL.search(text)), words and understood, frozenset(centered - {"E"}))

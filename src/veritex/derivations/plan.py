@@ -17,7 +17,7 @@ from veritex.math import ast
 from veritex.math.names import subscripted_name, symbol_name
 
 from .astutil import bound_indices, display_name, symbols_in
-from .claims import Step, claims_of
+from .claims import Step, claims_of, first_step_defines
 from .definitions import (
     Definition,
     DefinitionKind,
@@ -29,7 +29,7 @@ from .definitions import (
     substitute,
 )
 from .elementwise import elementwise
-from .moments import MomentStep, MomentVocabulary, read_pair
+from .moments import MomentStep, MomentVocabulary, read_pair, restates
 from .precision import Doubt, doubt_after_substitution, doubt_in, equation_doubt, imaginary_unit_in
 from .values import Value, bind, decimal_of
 
@@ -149,6 +149,8 @@ def plan_formula(formula: ast.Formula, order: int, table: DefinitionTable, shape
     variables and correlation names."""
     defined_functions = {d.key for d in table.definitions if d.kind == "function"}
     steps = claims_of(formula, defined_functions)
+    if moments:
+        steps = _restated(formula, steps, order, table, tex, moments, lead_in)
     if not steps:
         return None
     several = len({s.statement for s in steps}) > 1
@@ -191,6 +193,25 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
             plan.free = (at_free.left, at_free.right) if at_free is not None else plan.full
             plan.elementwise, plan.ranges = True, at_full.ranges
     return plan
+
+
+def _restated(formula: ast.Formula, steps: list[Step], order: int, table: DefinitionTable, tex: str,
+              words: MomentVocabulary, lead_in: str) -> list[Step]:
+    """A first step that looks like a definition of a moment the document already uses (`\\rho(X, Y) = ...`
+    after rho's definition) is a claim, when the moment reading decides it."""
+    from .moment_check import decide  # no SymPy: the check is plain arithmetic
+
+    defined = {d.key for d in table.definitions if d.kind == "function"}
+    out = list(steps)
+    for number, statement in enumerate(formula.statements):
+        if len(statement.sides) < 2 or not first_step_defines(statement, defined) \
+                or not restates(statement.sides[0], words, order, lead_in):
+            continue
+        left, relation, right = next(iter(statement.steps()))
+        read = read_pair(left, right, tex, words, lead_in, table, order) if relation == "=" else None
+        if read is not None and decide(read, order).status != "undecided":
+            out.append(Step(number, 1, left, relation, right, statement.conditions))
+    return sorted(out, key=lambda s: (s.statement, s.index))
 
 
 def _moment_step(step: Step, several: bool, order: int, table: DefinitionTable, tex: str,

@@ -81,8 +81,8 @@ def read_document_math(doc: Document) -> DocumentMath:
     known |= {n for n in (name_of(a) for a in shapes.arrays) if n} | shapes.integers
     known |= {w for read in formulas if read.formula is not None for w in declared_words(read.formula)}
     imaginary = imaginary_letters([read.formula for read in formulas if read.formula is not None])
-    parsed = [read.formula for read in formulas if read.formula is not None]
-    moments = vocabulary(parsed, _prose(doc), table) if any(map(mentions_moments, parsed)) else None
+    numbered = [(read.order, read.formula) for read in formulas if read.formula is not None]
+    moments = vocabulary(numbered, _prose(doc), table) if any(mentions_moments(f) for _, f in numbered) else None
     return DocumentMath(formulas, table, shapes, frozenset(known), imaginary, _lead_ins(doc), values, moments)
 
 
