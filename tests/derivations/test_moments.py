@@ -110,7 +110,7 @@ def test_independence_is_sampled_as_such_and_never_assumed(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(("lead_in", "formula"), [
     ("Let $U$ be the number of heads, so that", r"\operatorname{Var}(U + V) = \operatorname{Var}(U)"),
-    ("For any random variable $U$ with $\\mu_U = 0$,", r"\operatorname{Var}(U) = E[U]"),
+    ("For any random variable $U$ with $\\mu_U = 2$,", r"\operatorname{Var}(U) = E[U]"),  # a condition unread
     ("For any Bernoulli random variable $U$,", r"\operatorname{Var}(U) = E[U] - E[U]^2"),
     ("For any random variable $U$,", r"\operatorname{Var}(U) = 4q^2"),  # a constant outside every moment
     ("For any random variables $U$ and $V$,", r"0 = \mathrm{Cov}(U, V)"),  # true of some distributions
@@ -119,6 +119,13 @@ def test_a_claim_about_particular_distributions_is_never_refuted(tmp_path: Path,
     item = one(tmp_path, lead_in, formula)
     assert item.status == "unchecked", item.message
     assert reasons.MOMENTS_NOT_GENERAL.code in {s.get("code") for s in item.detail["steps"]}
+
+
+def test_means_the_prose_sets_to_zero_are_applied(tmp_path: Path) -> None:
+    lead_in = "For any random variables $U$ and $V$, assuming $\\mu_U = E[V] = 0$,"
+    assert one(tmp_path, lead_in, r"2E[UV] = 2\mathrm{Cov}(U, V)").status == "verified"
+    wrong = one(tmp_path, lead_in, r"E[U^2] = \mathrm{Var}(U) + E[V]^2 + 1")
+    assert wrong.status == "refuted" and "of mean zero, as the text assumes" in wrong.message
 
 
 def test_a_variable_the_document_defines_verifies_through_its_definition_and_is_never_refuted(
@@ -159,7 +166,7 @@ def test_an_inline_affine_correlation_claim_that_forgets_the_sign_is_refuted(tmp
 def test_an_inline_claim_is_verified_step_by_step_and_a_condition_in_its_sentence_keeps_it_from_refutation(
         tmp_path: Path) -> None:
     chain = f"{GENERAL} $\\mathrm{{Cov}}(cU + d, V) = \\mathrm{{Cov}}(U, cV) = c\\mathrm{{Cov}}(U, V)$.\n\n"
-    conditioned = "For any random variables $U$ and $V$ with $\\mu_U = 0$, $E[UV] = \\mathrm{Cov}(U, V) + 1$.\n"
+    conditioned = "For any random variables $U$ and $V$ with $\\mu_U = 2$, $E[UV] = \\mathrm{Cov}(U, V) + 1$.\n"
     (item,) = consistency(tmp_path, chain + conditioned)
     assert item.status == "verified" and "(every step)" in item.message
 
@@ -181,12 +188,17 @@ def test_the_vocabulary_comes_from_operators_and_prose() -> None:
 
 
 def test_the_context_rules() -> None:
-    assert read_context("For any random variables $U, V$ and numbers $c$ and $d$,") == (False, True)
-    assert read_context("If $U$ and $V$ are independent, for any numbers") == (True, True)
-    assert read_context("Suppose $U$ is not independent of $V$; for any numbers") == (False, False)
-    assert read_context("For all positive $c$,") == (False, False)
-    assert read_context("For any $c > 0$,") == (False, False)
-    assert read_context("Then") == (False, False)
+    def said(text: str) -> tuple[bool, bool, bool, set[str]]:
+        found = read_context(text)
+        return found.independent, found.general, found.conditions_read, set(found.centered)
+
+    assert said("For any random variables $U, V$ and numbers $c$ and $d$,") == (False, True, True, set())
+    assert said("If $U$ and $V$ are independent, for any numbers") == (True, True, True, set())
+    assert said("Suppose $U$ is not independent of $V$; for any numbers") == (False, True, False, set())
+    assert said("For all positive $c$,") == (False, True, False, set())
+    assert said("For any $c > 0$,") == (False, True, False, set())
+    assert said("assuming that $\\mu_U = \\mu_V = 0$, this is") == (False, False, True, {"U", "V"})
+    assert said("Then") == (False, False, True, set())
 
 
 def test_a_side_that_is_still_random_is_not_read() -> None:
@@ -204,3 +216,35 @@ def test_decide_finds_the_sign_that_breaks_a_claim() -> None:
     assert step is not None and step.constants == ("c",) and step.refutable
     outcome = decide(step)
     assert outcome.status == "refuted" and outcome.constants["c"] < 0 and outcome.positive_only == ("c",)
+
+
+# -- sums over a pmf the prose states -------------------------------------------------------------------------
+
+
+PMF = ("Let $U$ and $V$ be random variables taking values $(u_k, v_l)$ with probability $q_{kl}$, and "
+       "$\\mathrm{Cov}(U, V)$ their covariance.\n\n")
+
+
+def test_a_sum_over_a_stated_pmf_is_an_expectation(tmp_path: Path) -> None:
+    right = PMF + "For such variables\n\n$$\n\\mathrm{Cov}(U, V) = \\sum_{k, l} (u_k - \\mu_U)(v_l - \\mu_V) q_{kl}\n$$\n"
+    (item,) = identities(tmp_path, right)
+    assert item.status == "verified" and "distributions of U, V" in item.message, item.message
+
+
+def test_a_pmf_sum_with_the_wrong_index_is_refuted_under_the_means_the_prose_gives(tmp_path: Path) -> None:
+    lead_in = "Taking the means to be zero, $\\mu_U = \\mu_V = 0$, this reads\n\n"
+    wrong = PMF + lead_in + "$$\n\\mathrm{Cov}(U, V) = \\sum_{k, l} u_k v_k q_{kl}\n$$\n"
+    (item,) = identities(tmp_path, wrong)
+    assert item.status == "refuted", item.message
+    assert "joint pmf on 3 × 3 values" in item.message and "mean zero, as the text assumes" in item.message
+    right = PMF + lead_in + "$$\n\\mathrm{Cov}(U, V) = \\sum_{k, l} u_k v_l q_{kl}\n$$\n"
+    assert [i.status for i in identities(tmp_path, right)] == ["verified"]
+    # A sum over the stated pmf is any pmf by its form: refuted with no "for any" in the prose.
+    unsaid = PMF + "This reads\n\n$$\n\\mathrm{Cov}(U, V) = \\sum_{k, l} u_k v_l q_{kl} + 1\n$$\n"
+    assert [i.status for i in identities(tmp_path, unsaid)] == ["refuted"]
+
+
+def test_a_first_use_that_defines_a_moment_is_a_definition_not_a_claim(tmp_path: Path) -> None:
+    text = ("Let $U$ and $V$ be random variables taking values $(u_k, v_l)$ with probability $q_{kl}$. We define "
+            "the covariance as\n\n$$\n\\mathrm{Cov}(U, V) = \\sum_{k, l} u_k v_k q_{kl}\n$$\n")
+    assert identities(tmp_path, text) == []

@@ -139,17 +139,7 @@ def _drawn(step: MomentStep, rng: random.Random) -> Distribution:
     if step.pmf is not None:
         names = step.pmf.variables
         supports = {name: [float(rng.randint(-5, 5)) for _ in range(PMF_SIZE)] for name in names}
-        own = [[rng.randint(1, 9) for _ in range(PMF_SIZE)] for _ in names]
-        cells: dict[tuple[int, ...], int] = {}
-        weights: list[int] = []
-        values: dict[str, list[float]] = {name: [] for name in names}
-        for cell in itertools.product(range(PMF_SIZE), repeat=len(names)):
-            cells[cell] = len(weights)
-            independent = step.independent or len(names) == 1
-            weights.append(math.prod(own[k][c] for k, c in enumerate(cell)) if independent else rng.randint(1, 9))
-            for k, name in enumerate(names):
-                values[name].append(supports[name][cell[k]])
-        return Distribution(weights, values, supports, cells)
+        return _pmf_distribution(step, names, supports, rng)
     if not step.independent or len(step.random) > 4:
         return Distribution([rng.randint(1, 9) for _ in range(OUTCOMES)],
                             {name: [float(rng.randint(-5, 5)) for _ in range(OUTCOMES)] for name in step.random})
@@ -162,6 +152,23 @@ def _drawn(step: MomentStep, rng: random.Random) -> Distribution:
         for k, name in enumerate(step.random):
             values[name].append(own[k][outcome[k]])
     return Distribution(weights, values)
+
+
+def _pmf_distribution(step: MomentStep, names: tuple[str, ...], supports: dict[str, list[float]],
+                      rng: random.Random) -> Distribution:
+    """Every combination of the variables' values is an outcome, with its own weight (or, independent, the
+    product of each variable's own)."""
+    own = [[rng.randint(1, 9) for _ in range(PMF_SIZE)] for _ in names]
+    independent = step.independent or len(names) == 1
+    cells: dict[tuple[int, ...], int] = {}
+    weights: list[int] = []
+    values: dict[str, list[float]] = {name: [] for name in names}
+    for cell in itertools.product(range(PMF_SIZE), repeat=len(names)):
+        cells[cell] = len(weights)
+        weights.append(math.prod(own[k][c] for k, c in enumerate(cell)) if independent else rng.randint(1, 9))
+        for k, name in enumerate(names):
+            values[name].append(supports[name][cell[k]])
+    return Distribution(weights, values, supports, cells)
 
 
 def _constants(names: tuple[str, ...], trial: int, rng: random.Random, signs: dict[str, int]) -> dict[str, float]:
@@ -184,9 +191,9 @@ def evaluate(term: Term, distribution: Distribution, constants: dict[str, float]
     if op == "sum":
         letters = term.name.split(",")
         total = 0.0
-        for values in itertools.product(range(PMF_SIZE), repeat=len(letters)):
-            total += _scalar(evaluate(args[0], distribution, constants, {**at, **dict(zip(letters, values,
-                                                                                          strict=True))}))
+        for indices in itertools.product(range(PMF_SIZE), repeat=len(letters)):
+            inner = {**at, **dict(zip(letters, indices, strict=True))}
+            total += _scalar(evaluate(args[0], distribution, constants, inner))
         return total
     if op == "value":
         name, index = term.name.split("@")
