@@ -73,6 +73,8 @@ def test_each_moment_is_its_definition_on_a_small_distribution() -> None:
     r"\mu_U + \mu_V = \mu_{U + V}",
     r"E\left[(U - \mu_U)^2\right] = \sigma_U^2",
     r"E(U)^2 + \mathbb{E}[U]^2 = 2 E[U]E[U]",
+    r"c^2 \operatorname{Var}(U) = \mathbb{V}[cU]",
+    r"\operatorname{sd}(cU - d) = |c|\,\sigma_U",
 ])
 def test_an_identity_that_holds_for_every_distribution_is_verified(tmp_path: Path, formula: str) -> None:
     item = one(tmp_path, GENERAL, formula)

@@ -210,7 +210,7 @@ def evaluate(term: Term, distribution: Distribution, constants: dict[str, float]
         if op == "E":
             return _mean(x, distribution)
         variance = _cov(x, x, distribution)
-        return variance if op == "Var" else math.sqrt(variance)
+        return variance if op == "Var" else math.sqrt(max(variance, 0.0))  # -1e-17 is a zero variance
     if op in ("Cov", "corr"):
         x, y = (evaluate(a, distribution, constants, at) for a in args)
         cov = _cov(x, y, distribution)

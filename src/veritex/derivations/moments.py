@@ -28,6 +28,7 @@ EXPECTATION_NAMES = frozenset({"E"})
 VARIANCE_NAMES = frozenset({"Var", "var", "Variance"})
 COVARIANCE_NAMES = frozenset({"Cov", "cov", "Covariance"})
 CORRELATION_WORDS = frozenset({"corr", "Corr", "cor", "Cor"})
+DEVIATION_NAMES = frozenset({"sd", "SD", "std", "Std"})
 SIGN_NAMES = frozenset({"sign", "sgn"})
 _UPRIGHT = (None, "rm", "op", "text", "bb")
 _WORD_FONTS = ("rm", "op", "text")
@@ -203,10 +204,10 @@ def _operator_args(node: ast.Node) -> list[ast.Expr]:
     if isinstance(node, ast.Expectation):
         return [node.body]
     if isinstance(node, ast.Apply) and isinstance(node.function, ast.Symbol) and node.function.name in (
-            EXPECTATION_NAMES | VARIANCE_NAMES | COVARIANCE_NAMES | CORRELATION_WORDS):
+            EXPECTATION_NAMES | VARIANCE_NAMES | COVARIANCE_NAMES | CORRELATION_WORDS | DEVIATION_NAMES):
         return list(node.args)
     if isinstance(node, ast.Juxt):
-        return [b for a, b in zip(node.factors, node.factors[1:], strict=False) if _is_e(a)]
+        return [b for a, b in zip(node.factors, node.factors[1:], strict=False) if _is_e(a) or _is_bb_v(a)]
     return []
 
 
@@ -252,6 +253,10 @@ def _rho_always_on_two(formulas: list[ast.Formula]) -> bool:
     bare = sum(1 for f in formulas for n in _nodes(f) if isinstance(n, ast.Symbol) and n.name == "\\rho")
     applied = sum(1 for f in formulas for n in _nodes(f) if _is_rho(n))
     return seen and bare == applied  # a bare `\rho` elsewhere is something else (a density, a rate)
+
+
+def _is_bb_v(node: ast.Node) -> bool:
+    return isinstance(node, ast.Symbol) and node.name == "V" and node.font == "bb"
 
 
 def _is_e(node: ast.Node) -> bool:
@@ -476,6 +481,8 @@ class Reader:
         if display_name(function) in self.words.correlation and n == 2 \
                 and (function.font in _WORD_FONTS or name == "\\rho"):
             return self._covariance("corr", node.args)
+        if name in DEVIATION_NAMES and function.font in _WORD_FONTS and n == 1:
+            return self._moment("sd", node.args)
         if name in SIGN_NAMES and function.font in _WORD_FONTS and n == 1:
             return Term("sign", (self.read(node.args[0], inside),))
         raise Unreadable(display_name(function))
@@ -497,6 +504,10 @@ class Reader:
                 if k + 1 >= len(factors) or _opening(self.tex, factor, factors[k + 1]) not in ("(", "["):
                     raise Unreadable("E without a bracketed argument")
                 terms.append(self._expectation(factor, factors[k + 1]))
+                k += 2
+                continue
+            if _is_bb_v(factor) and k + 1 < len(factors) and _opening(self.tex, factor, factors[k + 1]) == "[":
+                terms.append(self._moment("Var", (factors[k + 1],)))  # `\\mathbb{V}[X]`
                 k += 2
                 continue
             terms.append(self.read(factor, inside))
