@@ -27,7 +27,7 @@ def run(context: CrossContext) -> list[Finding]:
     words = context.math.moments
     if not words:
         return []
-    sentences = _sentences(context)
+    cells = _cells(context)
     findings: list[Finding] = []
     for read in context.formulas(display=False):
         formula = read.formula
@@ -37,7 +37,8 @@ def run(context: CrossContext) -> list[Finding]:
         statement = formula.statements[0]
         if len(statement.sides) < 2 or any(r != "=" for r in statement.relations) or statement.conditions:
             continue
-        sentence = sentences.get(id(read.math), "")
+        cell = cells.get(id(read.math))
+        sentence = _sentence(cell, read.math) if cell is not None else ""
         steps = [read_pair(a, b, read.math.tex, words, sentence, context.math.table, read.order)
                  for a, b in zip(statement.sides, statement.sides[1:], strict=False)]
         if any(s is None for s in steps):
@@ -82,14 +83,9 @@ def _refuted(math: Math, step: MomentStep, outcome: MomentOutcome) -> Finding:
     return Finding(math, "refuted", message, CHECK, offset=offset if offset > 0 else None, detail=detail)
 
 
-def _sentences(context: CrossContext) -> dict[int, str]:
-    """The sentence (or list item) around each inline formula, by the formula's identity."""
-    out: dict[int, str] = {}
-    for cell in context.markdown_cells():
-        for math in cell.math:
-            if not math.display:
-                out[id(math)] = _sentence(cell, math)
-    return out
+def _cells(context: CrossContext) -> dict[int, MarkdownCell]:
+    """The cell of each inline formula, by the formula's identity."""
+    return {id(math): cell for cell in context.markdown_cells() for math in cell.math if not math.display}
 
 
 def _sentence(cell: MarkdownCell, math: Math) -> str:
