@@ -169,10 +169,13 @@ def _kind(read: ReadFormula, document: DocumentMath, plan: FormulaPlan | None) -
         if relations & _INEQUALITIES:
             return "inequality or relation (not checked)"
         return "expression with no claim"
-    kinds = [_STEP_KINDS.get(s.abstract_code or "", "approximation" if s.relation == "approx" else "identity")
+    kinds = ["identity about moments of random variables" if s.moments is not None else
+             _STEP_KINDS.get(s.abstract_code or "", "approximation" if s.relation == "approx" else "identity")
              for s in plan.steps]
     kind = " and ".join(dict.fromkeys(kinds))
-    return f"definition of {heads}, then {kind}" if defines else kind
+    # A moment the document uses already (`\rho(X, Y) = ...`), restated as a claim rather than defined.
+    restated = plan.steps[0].moments is not None and plan.steps[0].name.endswith("1 → 2")
+    return f"definition of {heads}, then {kind}" if defines and not restated else kind
 
 
 def _sources(read: ReadFormula, document: DocumentMath) -> list[str]:

@@ -15,6 +15,7 @@ from .finding import Finding
 
 CHECK_MODULES: tuple[str, ...] = (
     "veritex.crosschecks.formula_code",
+    "veritex.crosschecks.moment_identities",
 )
 
 

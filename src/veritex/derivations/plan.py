@@ -17,7 +17,7 @@ from veritex.math import ast
 from veritex.math.names import subscripted_name, symbol_name
 
 from .astutil import bound_indices, display_name, symbols_in
-from .claims import Step, claims_of
+from .claims import Step, claims_of, first_step_defines
 from .definitions import (
     Definition,
     DefinitionKind,
@@ -29,10 +29,11 @@ from .definitions import (
     substitute,
 )
 from .elementwise import elementwise
+from .moments import MomentStep, MomentVocabulary, read_pair, restates
 from .precision import Doubt, doubt_after_substitution, doubt_in, equation_doubt, imaginary_unit_in
 from .values import Value, bind, decimal_of
 
-PLAN_VERSION = "identity-4"
+PLAN_VERSION = "identity-5-rv"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 
@@ -106,13 +107,15 @@ class StepPlan:
     # values described; only the stated-value check uses it.
     bound: tuple[ast.Expr, ast.Expr] | None = None
     bound_uses: list[str] = field(default_factory=list)
+    moments: MomentStep | None = None  # read as a statement about moments of random variables
 
     def key(self) -> str:
         conditions = ";".join(str(c) for c in self.conditions)
         return "|".join([self.name, self.relation, *map(str, self.free), *map(str, self.full), conditions,
                          self.abstract or "", self.abstract_code or "", ",".join(self.arrays), ",".join(self.free_uses),
                          ",".join(self.full_uses), ",".join(self.recurrent), str(self.elementwise),
-                         str(self.ranges), self.imaginary_unit or "", str(self.bound), ",".join(self.bound_uses)])
+                         str(self.ranges), self.imaginary_unit or "", str(self.bound), ",".join(self.bound_uses),
+                         self.moments.key() if self.moments is not None else ""])
 
 
 @dataclass
@@ -138,17 +141,22 @@ def _sympy_version() -> str:
 
 def plan_formula(formula: ast.Formula, order: int, table: DefinitionTable, shapes: Shapes,
                  known: frozenset[str], tex: str = "", imaginary: frozenset[str] = frozenset(),
-                 lead_in: str = "", values: Sequence[Value] = ()) -> FormulaPlan | None:
+                 lead_in: str = "", values: Sequence[Value] = (),
+                 moments: MomentVocabulary | None = None) -> FormulaPlan | None:
     """The plan for checking `formula` (the `order`-th of its document, written `tex`), or None when it
     claims nothing (a definition, a declaration, an inequality). `imaginary`: the letters the document
-    uses as the imaginary unit; `lead_in`: the prose just before it."""
+    uses as the imaginary unit; `lead_in`: the prose just before it; `moments`: the document's random
+    variables and correlation names."""
     defined_functions = {d.key for d in table.definitions if d.kind == "function"}
     steps = claims_of(formula, defined_functions)
+    if moments:
+        steps = _restated(formula, steps, order, table, tex, moments, lead_in)
     if not steps:
         return None
     several = len({s.statement for s in steps}) > 1
     introduced = equation_doubt(lead_in)
-    plans = [_plan_step(step, several, order, table, shapes, tex, imaginary, introduced) for step in steps]
+    plans = [(_moment_step(step, several, order, table, tex, moments, lead_in) if introduced is None else None)
+             or _plan_step(step, several, order, table, shapes, tex, imaginary, introduced) for step in steps]
     for plan in plans:
         _bind_values(plan, values, order)
     return FormulaPlan(plans, known, shapes)
@@ -184,6 +192,41 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
             plan.full = (at_full.left, at_full.right)
             plan.free = (at_free.left, at_free.right) if at_free is not None else plan.full
             plan.elementwise, plan.ranges = True, at_full.ranges
+    return plan
+
+
+def _restated(formula: ast.Formula, steps: list[Step], order: int, table: DefinitionTable, tex: str,
+              words: MomentVocabulary, lead_in: str) -> list[Step]:
+    """A first step that looks like a definition of a moment the document already uses (`\\rho(X, Y) = ...`
+    after rho's definition) is a claim, when the moment reading decides it."""
+    from .moment_check import decide  # no SymPy: the check is plain arithmetic
+
+    defined = {d.key for d in table.definitions if d.kind == "function"}
+    out = list(steps)
+    for number, statement in enumerate(formula.statements):
+        if len(statement.sides) < 2 or not first_step_defines(statement, defined) \
+                or not restates(statement.sides[0], words, order, lead_in):
+            continue
+        left, relation, right = next(iter(statement.steps()))
+        read = read_pair(left, right, tex, words, lead_in, table, order) if relation == "=" else None
+        if read is not None and decide(read, order).status != "undecided":
+            out.append(Step(number, 1, left, relation, right, statement.conditions))
+    return sorted(out, key=lambda s: (s.statement, s.index))
+
+
+def _moment_step(step: Step, several: bool, order: int, table: DefinitionTable, tex: str,
+                 words: MomentVocabulary | None, lead_in: str) -> StepPlan | None:
+    """A step about expectations, variances, covariances or correlations, read as such when every part of
+    it is understood (`moments.py`); decided on random finite distributions (`moment_check.py`)."""
+    if not words or step.relation != "=" or step.conditions:
+        return None
+    local = _with_local_definitions(table, step.conditions, order)
+    read = read_pair(step.left, step.right, tex, words, lead_in, local, order)
+    if read is None:
+        return None
+    sides = (step.left, step.right)
+    plan = StepPlan(step.name(several), step.relation, sides, sides, step.conditions)
+    plan.moments = read
     return plan
 
 

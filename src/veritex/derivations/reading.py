@@ -13,6 +13,7 @@ from veritex.model import CodeCell, Document, Math
 from veritex.places import formula_place
 
 from .definitions import DefinitionTable, definitions_in
+from .moments import MomentVocabulary, mentions_moments, vocabulary
 from .plan import FormulaPlan, Shapes, name_of, plan_formula
 from .precision import LEAD_IN, imaginary_letters
 from .values import Value, code_values, prose_values
@@ -35,12 +36,13 @@ class DocumentMath:
     imaginary: frozenset[str] = field(default_factory=frozenset)  # letters used as the imaginary unit
     lead_ins: dict[int, str] = field(default_factory=dict)  # the prose before each displayed formula
     values: list[Value] = field(default_factory=list)  # numbers bound in prose and code literals
+    moments: MomentVocabulary | None = None  # random variables and correlation names, when it has moments
 
     def plan(self, read: ReadFormula) -> FormulaPlan | None:
         """The plan for one parsed formula, or None when it claims nothing."""
         assert read.formula is not None
         return plan_formula(read.formula, read.order, self.table, self.shapes, self.known, read.math.tex,
-                            self.imaginary, self.lead_ins.get(read.order, ""), self.values)
+                            self.imaginary, self.lead_ins.get(read.order, ""), self.values, self.moments)
 
     def plans(self) -> list[tuple[ReadFormula, FormulaPlan]]:
         """Display formulas that claim identities, with their plans."""
@@ -79,7 +81,13 @@ def read_document_math(doc: Document) -> DocumentMath:
     known |= {n for n in (name_of(a) for a in shapes.arrays) if n} | shapes.integers
     known |= {w for read in formulas if read.formula is not None for w in declared_words(read.formula)}
     imaginary = imaginary_letters([read.formula for read in formulas if read.formula is not None])
-    return DocumentMath(formulas, table, shapes, frozenset(known), imaginary, _lead_ins(doc), values)
+    numbered = [(read.order, read.formula) for read in formulas if read.formula is not None]
+    moments = vocabulary(numbered, _prose(doc), table) if any(mentions_moments(f) for _, f in numbered) else None
+    return DocumentMath(formulas, table, shapes, frozenset(known), imaginary, _lead_ins(doc), values, moments)
+
+
+def _prose(doc: Document) -> str:
+    return "\n\n".join(cell.source for cell in doc.markdown_cells())
 
 
 def _code_values(doc: Document) -> list[Value]:

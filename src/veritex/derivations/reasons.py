@@ -64,6 +64,12 @@ MATRIX_ARITHMETIC = Reason("matrix-arithmetic", "a matrix written out combined w
 DEFINED_LATER = Reason("defined-later", "a function the document defines only further down is applied here: "
                        "definitions flow forward only, and it is never read as a product",
                        "applies {name}, which the document defines only further down")
+MOMENTS_NOT_GENERAL = Reason("moments-not-general", "a statement about expectations, variances, covariances "
+                             "or correlations that does not hold for every distribution: it describes a "
+                             "particular distribution or relies on a condition the text gives in words; it is "
+                             "refuted only when the text states it for any random variables",
+                             "reads {name} as moments of random variables; the sides differ on some "
+                             "distributions, and the text does not state it for any random variables")
 CHECKER_FAILURE = Reason("checker-failure", "the check met a case it does not handle (a veritex bug to report); "
                          "the formula is left unchecked and the tests fail on it",
                          "the check could not read this formula ({error}); please report it")
@@ -84,8 +90,8 @@ OTHER = Reason("other", "any other reason the checker states in its own words")
 
 REASONS: tuple[Reason, ...] = (OPERATOR, DERIVATIVE_AT_POINT, BRACKET_APPLICATION, IMAGINARY_UNIT,
                                INTERMEDIATE_VARIABLES, NOT_AN_IDENTITY, BARE_SUM, INDEX_CAPTURE,
-                               EQUATION_TO_SOLVE, MATRIX_ARITHMETIC, DEFINED_LATER, CHECKER_FAILURE, OUTSIDE_SUBSET,
-                               NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, HOLDS_FOR_SOME,
+                               EQUATION_TO_SOLVE, MATRIX_ARITHMETIC, DEFINED_LATER, MOMENTS_NOT_GENERAL,
+                               CHECKER_FAILURE, OUTSIDE_SUBSET, NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, HOLDS_FOR_SOME,
                                APPROXIMATION, OTHER)
 
 _OPENINGS: tuple[tuple[str, Reason], ...] = (

@@ -20,7 +20,7 @@ from veritex.math.conditions import TOLERANCES, WITHIN_RELATIVE
 from veritex.math.errors import Uninterpretable
 from veritex.math.to_sympy import condition_to_sympy, to_sympy
 
-from . import complex_reading, numeric, stated_value, symbolic
+from . import complex_reading, moment_check, numeric, stated_value, symbolic
 from .numeric import Abstract, Domain, NumericOutcome, Sample, Unsampleable
 from .plan import FormulaPlan, StepPlan
 from .reasons import MATRIX_ARITHMETIC, classify
@@ -63,6 +63,8 @@ def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
         return result
     if step.imaginary_unit is not None:
         return complex_reading.check(step, plan, seed)
+    if step.moments is not None:
+        return moment_check.check_step(step.name, step.relation, step.moments, seed)
     levels = [(step.free, step.free_uses), (step.full, step.full_uses)]
     if step.free == step.full:
         levels = levels[1:]
