@@ -12,6 +12,7 @@ import hashlib
 import importlib.metadata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from veritex.math import ast
 from veritex.math.names import subscripted_name, symbol_name
@@ -32,7 +33,10 @@ from .elementwise import elementwise
 from .precision import Doubt, doubt_after_substitution, doubt_in, equation_doubt, imaginary_unit_in
 from .values import Value, bind, decimal_of
 
-PLAN_VERSION = "identity-4"
+if TYPE_CHECKING:
+    from .regime import Regime
+
+PLAN_VERSION = "identity-5-approx"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 
@@ -106,13 +110,15 @@ class StepPlan:
     # values described; only the stated-value check uses it.
     bound: tuple[ast.Expr, ast.Expr] | None = None
     bound_uses: list[str] = field(default_factory=list)
+    regime: Regime | None = None  # an `\approx` step: the small quantities the text states (`regime.py`)
 
     def key(self) -> str:
         conditions = ";".join(str(c) for c in self.conditions)
         return "|".join([self.name, self.relation, *map(str, self.free), *map(str, self.full), conditions,
                          self.abstract or "", self.abstract_code or "", ",".join(self.arrays), ",".join(self.free_uses),
                          ",".join(self.full_uses), ",".join(self.recurrent), str(self.elementwise),
-                         str(self.ranges), self.imaginary_unit or "", str(self.bound), ",".join(self.bound_uses)])
+                         str(self.ranges), self.imaginary_unit or "", str(self.bound), ",".join(self.bound_uses),
+                         str(self.regime or "")])
 
 
 @dataclass

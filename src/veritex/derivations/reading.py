@@ -15,6 +15,7 @@ from veritex.places import formula_place
 from .definitions import DefinitionTable, definitions_in
 from .plan import FormulaPlan, Shapes, name_of, plan_formula
 from .precision import LEAD_IN, imaginary_letters
+from .regime import StatedRegime, regime_at, stated_regimes
 from .values import Value, code_values, prose_values
 
 
@@ -35,12 +36,17 @@ class DocumentMath:
     imaginary: frozenset[str] = field(default_factory=frozenset)  # letters used as the imaginary unit
     lead_ins: dict[int, str] = field(default_factory=dict)  # the prose before each displayed formula
     values: list[Value] = field(default_factory=list)  # numbers bound in prose and code literals
+    regimes: list[StatedRegime] = field(default_factory=list)  # quantities the prose calls small or large
 
     def plan(self, read: ReadFormula) -> FormulaPlan | None:
         """The plan for one parsed formula, or None when it claims nothing."""
         assert read.formula is not None
-        return plan_formula(read.formula, read.order, self.table, self.shapes, self.known, read.math.tex,
+        plan = plan_formula(read.formula, read.order, self.table, self.shapes, self.known, read.math.tex,
                             self.imaginary, self.lead_ins.get(read.order, ""), self.values)
+        if plan is not None and self.regimes:
+            for step in plan.steps:
+                step.regime = regime_at(self.regimes, read.order) if step.relation == "approx" else None
+        return plan
 
     def plans(self) -> list[tuple[ReadFormula, FormulaPlan]]:
         """Display formulas that claim identities, with their plans."""
@@ -79,7 +85,8 @@ def read_document_math(doc: Document) -> DocumentMath:
     known |= {n for n in (name_of(a) for a in shapes.arrays) if n} | shapes.integers
     known |= {w for read in formulas if read.formula is not None for w in declared_words(read.formula)}
     imaginary = imaginary_letters([read.formula for read in formulas if read.formula is not None])
-    return DocumentMath(formulas, table, shapes, frozenset(known), imaginary, _lead_ins(doc), values)
+    return DocumentMath(formulas, table, shapes, frozenset(known), imaginary, _lead_ins(doc), values,
+                        stated_regimes(doc))
 
 
 def _code_values(doc: Document) -> list[Value]:

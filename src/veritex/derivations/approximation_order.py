@@ -1,0 +1,226 @@
+"""Approximation steps read by their order in the quantities the text calls small.
+
+`A \\approx B`, with `r` and `g` stated small, is read as a truncated expansion: every small quantity
+is scaled by one ε (`r = ε r̂`, `g = ε ĝ`), the other names and the ratios r̂, ĝ are drawn at random,
+and both sides are expanded in powers of ε. The order the step claims is the highest order that a
+term of `B` keeps (the leading order of each of its terms, so `x_0(T+1) + x_0 r g (T+1)/(r-g)` claims
+order 1 and `x_0/(r-g)` only its leading order). The step is verified when `A` and `B` agree through
+that order, and refuted only when they agree at their leading order and differ at an order `B`
+itself claims, at every point drawn. Sides that differ already at leading order rest on another
+regime (a large quantity, a different limit) and are left unchecked, as are sides that are not
+power series in ε (logarithms, roots of a small quantity) and steps that name a quantity the text
+calls large.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+
+from .reasons import APPROXIMATION_NOT_SERIES, APPROXIMATION_OTHER_REGIME, Reason
+from .regime import Regime
+from .results import StepResult
+
+POINTS = 3
+"""Random points at which the expansions are compared; a refutation needs all of them."""
+SMALL_SCALE = 0.01
+"""ε at which the evidence point is shown (r = ε r̂): values of the size a reader calls small."""
+MAX_OPS = 400
+"""Sides larger than this are not expanded symbolically for the message (the verdict is numeric)."""
+INTEGER_LETTERS = frozenset({"i", "j", "k", "l", "m", "n", "t", "N", "K", "T"})
+"""Letters that usually count something: drawn as integers (`(-1)^n`, `\\binom{T}{2}`)."""
+_UNSURE = (sympy.Abs, sympy.sign, sympy.Piecewise, sympy.floor, sympy.ceiling, sympy.Max, sympy.Min,
+           sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, sympy.Indexed)
+
+
+class _NotSeries(Exception):
+    """A side is not a power series in ε at a point drawn."""
+
+
+@dataclass(frozen=True)
+class _Expansion:
+    coefficients: dict[int, sympy.Expr]  # order -> coefficient (rational numbers)
+    lowest: int
+
+
+def check(step: str, lhs: sympy.Expr, rhs: sympy.Expr, regime: Regime | None, seed: int) -> StepResult | None:
+    """The verdict on `lhs \\approx rhs` by order in the regime's small quantities, or None when the
+    step involves none of them (or something the ordinary check should report, an undefined function)."""
+    if regime is None or not regime.small:
+        return None
+    bare = {s.name: s for s in (lhs.free_symbols | rhs.free_symbols) if isinstance(s, sympy.Symbol)}
+    lhs, rhs = _products_for_scalars(lhs, bare), _products_for_scalars(rhs, bare)
+    symbols = {s for s in (lhs.free_symbols | rhs.free_symbols) if isinstance(s, sympy.Symbol)}
+    small = sorted((s for s in symbols if s.name in regime.small), key=str)
+    if not small:
+        return None
+    if any(isinstance(n, sympy.core.function.AppliedUndef) for e in (lhs, rhs) for n in sympy.preorder_traversal(e)):
+        return None
+    names = _names(small)
+    where = f" ({regime.where})" if regime.where else ""
+    large = sorted(s.name for s in symbols if s.name in regime.large)
+    if large:
+        return _unchecked(step, APPROXIMATION_OTHER_REGIME, names=names, where=where,
+                          why=f"the text also calls {', '.join(large)} large")
+    if any(e.has(*_UNSURE) for e in (lhs, rhs)):
+        return _unchecked(step, APPROXIMATION_NOT_SERIES, names=names, where=where,
+                          why="it holds an absolute value, a sum or a piecewise part")
+    epsilon = sympy.Dummy("epsilon", positive=True)
+    scaled = {s: epsilon * s for s in small}
+    left, right = lhs.xreplace(scaled), rhs.xreplace(scaled)
+    terms = sympy.Add.make_args(right)
+    others = sorted(symbols - set(small), key=str)
+    rng = random.Random(seed)
+    found: list[tuple[int, int, sympy.Expr, sympy.Expr, dict[sympy.Symbol, sympy.Rational]]] = []
+    claimed = None
+    for _ in range(POINTS):
+        point = _draw(small, others, rng)
+        try:
+            order = max(_expand(t.xreplace(point), epsilon, None).lowest for t in terms)
+            a = _expand(left.xreplace(point), epsilon, order)
+            b = _expand(right.xreplace(point), epsilon, order)
+        except _NotSeries as exc:
+            return _unchecked(step, APPROXIMATION_NOT_SERIES, names=names, where=where, why=str(exc))
+        if claimed is not None and order != claimed:
+            return _unchecked(step, APPROXIMATION_NOT_SERIES, names=names, where=where,
+                              why="the order its right side keeps depends on the point drawn")
+        claimed = order
+        lowest = min(a.lowest, b.lowest)
+        differing = [k for k in range(lowest, order + 1)
+                     if sympy.simplify(a.coefficients.get(k, 0) - b.coefficients.get(k, 0)) != 0]
+        if not differing:
+            continue
+        first = differing[0]
+        if first == lowest:
+            return _unchecked(step, APPROXIMATION_OTHER_REGIME, names=names, where=where,
+                              why="its sides differ already at leading order")
+        found.append((first, order, a.coefficients.get(first, sympy.Integer(0)),
+                      b.coefficients.get(first, sympy.Integer(0)), point))
+    assert claimed is not None
+    if not found:
+        return StepResult(step, "verified", relation="approx",
+                          how=f"approximation to {_order_words(claimed)} in the small {names}{where}, "
+                              f"expanded at {POINTS} random points")
+    if len(found) < POINTS or len({f[0] for f in found}) != 1:
+        return _unchecked(step, APPROXIMATION_OTHER_REGIME, names=names, where=where,
+                          why="its sides agree at some points drawn and not at others")
+    return _refuted(step, lhs, rhs, small, epsilon, found[0], names, where)
+
+
+def _refuted(step: str, lhs: sympy.Expr, rhs: sympy.Expr, small: list[sympy.Symbol], epsilon: sympy.Dummy,
+             found: tuple[int, int, sympy.Expr, sympy.Expr, dict[sympy.Symbol, sympy.Rational]],
+             names: str, where: str) -> StepResult:
+    order, claimed, _, _, point = found
+    kept = _term(rhs, small, epsilon, order)
+    true = _term(lhs, small, epsilon, order)
+    shown = {s: (v * SMALL_SCALE if s in small else v) for s, v in point.items()}
+    try:
+        values = (float(lhs.xreplace(shown)), float(rhs.xreplace(shown)))
+    except (TypeError, ValueError, ZeroDivisionError):
+        values = (None, None)
+    if kept is not None and true is not None:
+        terms = f"its {_order_words(order)} term is {sympy.sstr(kept)}, but the left side's is {sympy.sstr(true)}"
+    else:
+        terms = f"its {_order_words(order)} term differs from the left side's"
+    reason = (f"with {names} small{where}, the right side keeps terms through {_order_words(claimed)}, and "
+              f"{terms}: the step loses more than the small quantities allow")
+    fix = f"the {_order_words(order)} term {sympy.sstr(true)}" if true is not None else None
+    return StepResult(step, "refuted", how=f"approximation order in the small {names}", relation="approx",
+                      reason=reason, point={str(s): float(v) for s, v in shown.items()}, lhs=values[0],
+                      rhs=values[1], fix=fix)
+
+
+def _term(expr: sympy.Expr, small: list[sympy.Symbol], epsilon: sympy.Dummy, order: int) -> sympy.Expr | None:
+    """The part of `expr` of degree `order` in the small quantities, in the reader's symbols."""
+    if sympy.count_ops(expr) > MAX_OPS:
+        return None
+    scaled = expr.xreplace({s: epsilon * s for s in small})
+    try:
+        series = sympy.series(scaled, epsilon, 0, order + 1).removeO()
+        coefficient = sympy.expand(series).coeff(epsilon, order)
+    except (ValueError, NotImplementedError, TypeError, ZeroDivisionError):
+        return None
+    if coefficient.has(epsilon):
+        return None
+    return sympy.factor(sympy.cancel(coefficient))
+
+
+def _expand(expr: sympy.Expr, epsilon: sympy.Dummy, through: int | None) -> _Expansion:
+    """The Laurent coefficients of `expr` (numbers but for ε) through order `through`; only the
+    leading one when `through` is None."""
+    if not expr.has(epsilon):
+        value = sympy.nsimplify(expr) if expr.is_number else expr
+        if value == 0:
+            return _Expansion({}, 10**6)
+        return _Expansion({0: value}, 0)
+    try:
+        leading = expr.as_leading_term(epsilon)
+        coefficient, lowest = leading.as_coeff_exponent(epsilon)
+    except (ValueError, NotImplementedError, TypeError, ZeroDivisionError) as exc:
+        raise _NotSeries("its expansion cannot be taken") from exc
+    if not (lowest.is_integer and coefficient.is_number and coefficient != 0) or coefficient.has(sympy.log):
+        raise _NotSeries("a side has a logarithm or a fractional power of a small quantity")
+    lowest = int(lowest)
+    if through is None:
+        return _Expansion({lowest: coefficient}, lowest)
+    try:
+        series = sympy.series(expr, epsilon, 0, through + 1).removeO()
+    except (ValueError, NotImplementedError, TypeError, ZeroDivisionError) as exc:
+        raise _NotSeries("its expansion cannot be taken") from exc
+    coefficients: dict[int, sympy.Expr] = {}
+    for term in sympy.Add.make_args(sympy.expand(series)):
+        c, k = term.as_coeff_exponent(epsilon)
+        if c.has(epsilon) or not k.is_integer or not c.is_number or c.has(sympy.log):
+            raise _NotSeries("a side has a logarithm or a fractional power of a small quantity")
+        coefficients[int(k)] = coefficients.get(int(k), sympy.Integer(0)) + c
+    return _Expansion(coefficients, lowest)
+
+
+def _draw(small: list[sympy.Symbol], others: list[sympy.Symbol],
+          rng: random.Random) -> dict[sympy.Symbol, sympy.Rational]:
+    """Distinct positive rationals (integers >= 2 for counting letters), so ratios such as r̂ - ĝ
+    are never degenerate by construction."""
+    used: set[Fraction] = set()
+    point: dict[sympy.Symbol, sympy.Rational] = {}
+    for s in [*small, *others]:
+        while True:
+            if s.name in INTEGER_LETTERS and s not in small:
+                value = Fraction(rng.randint(2, 9))
+            else:
+                value = Fraction(rng.randint(3, 29), rng.randint(2, 9))
+            if value not in used:
+                break
+        used.add(value)
+        point[s] = sympy.Rational(value.numerator, value.denominator)
+    return point
+
+
+def _products_for_scalars(expr: sympy.Expr, bare: dict[str, sympy.Symbol]) -> sympy.Expr:
+    """`r g(T+1)` where `g` is also used bare in the step (`r - g`) and nothing defines a function `g`:
+    the letter is a number, and the parentheses multiply, as a reader reads them."""
+
+    def scalar(node: sympy.Basic) -> bool:
+        return isinstance(node, sympy.core.function.AppliedUndef) and str(node.func) in bare \
+            and len(node.args) == 1
+
+    def powered(node: sympy.Expr) -> sympy.Expr:  # `g(T+1)^2` is g (T+1)^2 once `g` is a number
+        return bare[str(node.base.func)] * node.base.args[0] ** node.exp
+
+    expr = expr.replace(lambda n: isinstance(n, sympy.Pow) and scalar(n.base), powered)
+    return expr.replace(scalar, lambda n: bare[str(n.func)] * n.args[0])
+
+
+def _names(small: list[sympy.Symbol]) -> str:
+    names = [s.name for s in small]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _order_words(order: int) -> str:
+    return f"order {order}"
+
+
+def _unchecked(step: str, reason: Reason, **fields: str) -> StepResult:
+    return StepResult(step, "unchecked", reason=reason.say(**fields), relation="approx", code=reason.code)
