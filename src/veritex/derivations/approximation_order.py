@@ -69,11 +69,42 @@ def check(step: str, lhs: sympy.Expr, rhs: sympy.Expr, regime: Regime | None, se
         return _unchecked(step, APPROXIMATION_NOT_SERIES, names=names, where=where,
                           why="it holds an absolute value, a sum or a piecewise part")
     epsilon = sympy.Dummy("epsilon", positive=True)
-    scaled = {s: epsilon * s for s in small}
-    left, right = lhs.xreplace(scaled), rhs.xreplace(scaled)
-    terms = sympy.Add.make_args(right)
     others = sorted(symbols - set(small), key=str)
     rng = random.Random(seed)
+    uniform = _compare(lhs, rhs, small, others, {s: 1 for s in small}, epsilon, rng)
+    if uniform.why is not None:
+        reason = APPROXIMATION_NOT_SERIES if uniform.kind == "not-series" else APPROXIMATION_OTHER_REGIME
+        return _unchecked(step, reason, names=names, where=where, why=uniform.why)
+    if uniform.kind == "agree":
+        return StepResult(step, "verified", relation="approx",
+                          how=f"approximation to {_order_words(uniform.claimed)} in the small {names}{where}, "
+                              f"expanded at {POINTS} random points")
+    # A truncation can be right when one small quantity is much smaller than another (h of the size of
+    # σ²): refuted only when no such ordering of the small quantities makes it consistent.
+    for smaller in small if len(small) > 1 else ():
+        weights = {s: 2 if s == smaller else 1 for s in small}
+        if _compare(lhs, rhs, small, others, weights, epsilon, rng).kind == "agree":
+            return _unchecked(step, APPROXIMATION_OTHER_REGIME, names=names, where=where,
+                              why=f"its sides agree through the order it keeps when {smaller} is much smaller "
+                                  "than the other small quantities")
+    assert uniform.found is not None
+    return _refuted(step, lhs, rhs, small, epsilon, uniform.found, names, where)
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    kind: str  # "agree", "differ", "not-series", "other"
+    claimed: int = 0
+    why: str | None = None  # for "not-series" and "other"
+    found: tuple[int, int, sympy.Expr, sympy.Expr, dict[sympy.Symbol, sympy.Rational]] | None = None
+
+
+def _compare(lhs: sympy.Expr, rhs: sympy.Expr, small: list[sympy.Symbol], others: list[sympy.Symbol],
+             weights: dict[sympy.Symbol, int], epsilon: sympy.Dummy, rng: random.Random) -> _Comparison:
+    """Both sides expanded in ε with each small quantity scaled by ε to its weight, at POINTS points."""
+    scaled = {s: epsilon ** weights[s] * s for s in small}
+    left, right = lhs.xreplace(scaled), rhs.xreplace(scaled)
+    terms = sympy.Add.make_args(right)
     found: list[tuple[int, int, sympy.Expr, sympy.Expr, dict[sympy.Symbol, sympy.Rational]]] = []
     claimed = None
     for _ in range(POINTS):
@@ -83,10 +114,9 @@ def check(step: str, lhs: sympy.Expr, rhs: sympy.Expr, regime: Regime | None, se
             a = _expand(left.xreplace(point), epsilon, order)
             b = _expand(right.xreplace(point), epsilon, order)
         except _NotSeries as exc:
-            return _unchecked(step, APPROXIMATION_NOT_SERIES, names=names, where=where, why=str(exc))
+            return _Comparison("not-series", why=str(exc))
         if claimed is not None and order != claimed:
-            return _unchecked(step, APPROXIMATION_NOT_SERIES, names=names, where=where,
-                              why="the order its right side keeps depends on the point drawn")
+            return _Comparison("not-series", why="the order its right side keeps depends on the point drawn")
         claimed = order
         lowest = min(a.lowest, b.lowest)
         differing = [k for k in range(lowest, order + 1)
@@ -95,19 +125,15 @@ def check(step: str, lhs: sympy.Expr, rhs: sympy.Expr, regime: Regime | None, se
             continue
         first = differing[0]
         if first == lowest:
-            return _unchecked(step, APPROXIMATION_OTHER_REGIME, names=names, where=where,
-                              why="its sides differ already at leading order")
+            return _Comparison("other", why="its sides differ already at leading order")
         found.append((first, order, a.coefficients.get(first, sympy.Integer(0)),
                       b.coefficients.get(first, sympy.Integer(0)), point))
     assert claimed is not None
     if not found:
-        return StepResult(step, "verified", relation="approx",
-                          how=f"approximation to {_order_words(claimed)} in the small {names}{where}, "
-                              f"expanded at {POINTS} random points")
+        return _Comparison("agree", claimed)
     if len(found) < POINTS or len({f[0] for f in found}) != 1:
-        return _unchecked(step, APPROXIMATION_OTHER_REGIME, names=names, where=where,
-                          why="its sides agree at some points drawn and not at others")
-    return _refuted(step, lhs, rhs, small, epsilon, found[0], names, where)
+        return _Comparison("other", why="its sides agree at some points drawn and not at others")
+    return _Comparison("differ", claimed, found=found[0])
 
 
 def _refuted(step: str, lhs: sympy.Expr, rhs: sympy.Expr, small: list[sympy.Symbol], epsilon: sympy.Dummy,
@@ -117,17 +143,18 @@ def _refuted(step: str, lhs: sympy.Expr, rhs: sympy.Expr, small: list[sympy.Symb
     kept = _term(rhs, small, epsilon, order)
     true = _term(lhs, small, epsilon, order)
     shown = {s: (v * SMALL_SCALE if s in small else v) for s, v in point.items()}
+    values: tuple[float | None, float | None]
     try:
         values = (float(lhs.xreplace(shown)), float(rhs.xreplace(shown)))
     except (TypeError, ValueError, ZeroDivisionError):
         values = (None, None)
     if kept is not None and true is not None:
-        terms = f"its {_order_words(order)} term is {sympy.sstr(kept)}, but the left side's is {sympy.sstr(true)}"
+        terms = f"its {_order_words(order)} term is {_shown(kept)}, but the left side's is {_shown(true)}"
     else:
         terms = f"its {_order_words(order)} term differs from the left side's"
     reason = (f"with {names} small{where}, the right side keeps terms through {_order_words(claimed)}, and "
               f"{terms}: the step loses more than the small quantities allow")
-    fix = f"the {_order_words(order)} term {sympy.sstr(true)}" if true is not None else None
+    fix = f"the {_order_words(order)} term {_shown(true)}" if true is not None else None
     return StepResult(step, "refuted", how=f"approximation order in the small {names}", relation="approx",
                       reason=reason, point={str(s): float(v) for s, v in shown.items()}, lhs=values[0],
                       rhs=values[1], fix=fix)
@@ -224,3 +251,8 @@ def _order_words(order: int) -> str:
 
 def _unchecked(step: str, reason: Reason, **fields: str) -> StepResult:
     return StepResult(step, "unchecked", reason=reason.say(**fields), relation="approx", code=reason.code)
+
+
+def _shown(expr: sympy.Expr) -> str:
+    """A term as a reader writes it (`r - g`, not `-g + r`)."""
+    return sympy.sstr(expr, order="old")
