@@ -120,7 +120,7 @@ def _compare(lhs: sympy.Expr, rhs: sympy.Expr, small: list[sympy.Symbol], others
         claimed = order
         lowest = min(a.lowest, b.lowest)
         differing = [k for k in range(lowest, order + 1)
-                     if sympy.simplify(a.coefficients.get(k, 0) - b.coefficients.get(k, 0)) != 0]
+                     if _nonzero(a.coefficients.get(k, sympy.Integer(0)) - b.coefficients.get(k, sympy.Integer(0)))]
         if not differing:
             continue
         first = differing[0]
@@ -183,6 +183,9 @@ def _expand(expr: sympy.Expr, epsilon: sympy.Dummy, through: int | None) -> _Exp
         if value == 0:
             return _Expansion({}, 10**6)
         return _Expansion({0: value}, 0)
+    rational = _rational_expansion(expr, epsilon, through)
+    if rational is not None:
+        return rational
     try:
         leading = expr.as_leading_term(epsilon)
         coefficient, lowest = leading.as_coeff_exponent(epsilon)
@@ -204,6 +207,33 @@ def _expand(expr: sympy.Expr, epsilon: sympy.Dummy, through: int | None) -> _Exp
             raise _NotSeries("a side has a logarithm or a fractional power of a small quantity")
         coefficients[int(k)] = coefficients.get(int(k), sympy.Integer(0)) + c
     return _Expansion(coefficients, lowest)
+
+
+def _rational_expansion(expr: sympy.Expr, epsilon: sympy.Dummy, through: int | None) -> _Expansion | None:
+    """The Laurent coefficients of a rational function of ε with rational coefficients, by dividing
+    power series (fast, exact); None for anything else (SymPy's series then)."""
+    if not expr.is_rational_function(epsilon):
+        return None
+    numerator, denominator = sympy.fraction(sympy.together(expr))
+    try:
+        top = sympy.Poly(numerator, epsilon, domain="QQ")
+        bottom = sympy.Poly(denominator, epsilon, domain="QQ")
+    except (sympy.PolynomialError, sympy.CoercionFailed):
+        return None
+    if top.is_zero:
+        return _Expansion({}, 10**6)
+    a = [top.coeff_monomial(epsilon**k) for k in range(top.degree() + 1)]
+    b = [bottom.coeff_monomial(epsilon**k) for k in range(bottom.degree() + 1)]
+    shift_a = next(k for k, c in enumerate(a) if c != 0)
+    shift_b = next(k for k, c in enumerate(b) if c != 0)
+    a, b = a[shift_a:], b[shift_b:]
+    lowest = shift_a - shift_b
+    count = 1 if through is None else max(1, through - lowest + 1)
+    quotient: list[sympy.Rational] = []
+    for k in range(count):  # a = b q, term by term
+        known = sum((b[j] * quotient[k - j] for j in range(1, min(k, len(b) - 1) + 1)), sympy.Integer(0))
+        quotient.append(((a[k] if k < len(a) else 0) - known) / b[0])
+    return _Expansion({lowest + k: q for k, q in enumerate(quotient) if q != 0}, lowest)
 
 
 def _draw(small: list[sympy.Symbol], others: list[sympy.Symbol],
@@ -238,6 +268,12 @@ def _products_for_scalars(expr: sympy.Expr, bare: dict[str, sympy.Symbol]) -> sy
 
     expr = expr.replace(lambda n: isinstance(n, sympy.Pow) and scalar(n.base), powered)
     return expr.replace(scalar, lambda n: bare[str(n.func)] * n.args[0])
+
+
+def _nonzero(value: sympy.Expr) -> bool:
+    if value.is_Rational:
+        return bool(value != 0)
+    return bool(sympy.simplify(value) != 0)
 
 
 def _names(small: list[sympy.Symbol]) -> str:

@@ -151,3 +151,4 @@ def _name(tex: str) -> str | None:
     if not isinstance(node, ast.Symbol | ast.Subscript):
         return None
     return name_of(node)
+
