@@ -103,3 +103,20 @@ def test_a_truncation_right_when_one_small_quantity_is_much_smaller_is_not_refut
     step = approx("Here $h$ and $s$ are small.", r"(1 + h)(1 + s) + s^2 \approx 1 + h + s + s^2")
     assert step["status"] == "unchecked" and step["code"] == "approximation-other-regime", step
     assert "much smaller" in step["reason"]
+
+
+def test_a_truncated_series_is_read_against_what_it_expands() -> None:
+    # `A = S + \dots \approx B`: the dots cannot be read, but the chain claims A ≈ B.
+    good = approx("For small $h$:", r"\frac{1}{1-h} = 1 + h + h^2 + \dots \approx 1 + h")
+    assert good["status"] == "verified", good
+    wrong = approx("For small $h$:", r"\frac{1}{1-h} = 1 + h + h^2 + \dots \approx 1 + 2h")
+    assert wrong["status"] == "refuted", wrong
+
+
+def test_statements_of_size_in_their_usual_wordings() -> None:
+    prose = ("Let $\\epsilon$ be small. For small values of $h$ it holds. As $u \\to 0$ it vanishes. "
+             "Here $|v| \\ll 1$ and $w$ is large, as $N \\to \\infty$. The $p$-value is smaller.")
+    doc = read_markdown(prose + "\n\n$$y \\approx 1$$\n", Path("doc.md"))
+    found = regime_at(stated_regimes(doc), len(list(doc.all_math())) - 1)
+    assert found is not None
+    assert found.small == ("epsilon", "h", "u", "v") and found.large == ("N", "w")

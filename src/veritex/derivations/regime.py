@@ -1,7 +1,7 @@
 """The small quantities a document names in its prose, and how far each statement reaches.
 
 An approximation step (`\\approx`) is read against the regime the text states: "$r$ and $g$ are
-typically small", "for small $x$", "$|h| \\ll 1$". A quantity the text calls large ("for large
+typically small", "for small $x$", "$|h| \\ll 1$", "as $h \\to 0$". A quantity the text calls large ("for large
 $n$", "$T \\gg 1$", "$n \\to \\infty$") is recorded too, since an approximation that leans on it is
 not a small-quantity expansion. A statement holds from where it is made to the end of its section
 (the next heading of the same or a higher level). Nothing here imports SymPy.
@@ -28,6 +28,7 @@ _FOR = re.compile(r"\b(?:for|with|when|if)\s+(?:a\s+|an\s+)?(?:very\s+|sufficien
 _HEADING = re.compile(r"^(#{1,6})\s")
 _MUCH = re.compile(r"^\s*(\|?)(?P<name>[^|<>]+?)\1\s*\\(?P<rel>ll|gg)\s*1\s*$")
 _TO_INFINITY = re.compile(r"^\s*(?P<name>[^|<>]+?)\s*\\(?:to|rightarrow)\s*\\infty\s*$")
+_TO_ZERO = re.compile(r"^\s*(?P<name>[^|<>]+?)\s*\\(?:to|rightarrow)\s*0\s*$")
 SMALL_WORDS = frozenset({"small", "tiny"})
 
 
@@ -117,12 +118,12 @@ def _statements(lines: list[str]) -> list[tuple[int, frozenset[str], frozenset[s
                 out.append((rows[match.end() - 1], small, names - small))
     for k, tex in enumerate(formulas):
         much = _MUCH.match(tex)
-        infinite = _TO_INFINITY.match(tex)
-        name = _name(much.group("name")) if much else _name(infinite.group("name")) if infinite else None
+        limit = _TO_ZERO.match(tex) or _TO_INFINITY.match(tex)
+        name = _name((much or limit).group("name")) if much or limit else None
         if name is None:
             continue
         spot = prose.index(f"⟨{k}⟩")
-        if much and much.group("rel") == "ll":
+        if (much and much.group("rel") == "ll") or (limit and limit.re is _TO_ZERO):
             out.append((rows[spot], frozenset({name}), frozenset()))
         else:
             out.append((rows[spot], frozenset(), frozenset({name})))
