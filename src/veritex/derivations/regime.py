@@ -119,7 +119,8 @@ def _statements(lines: list[str]) -> list[tuple[int, frozenset[str], frozenset[s
     for k, tex in enumerate(formulas):
         much = _MUCH.match(tex)
         limit = _TO_ZERO.match(tex) or _TO_INFINITY.match(tex)
-        name = _name((much or limit).group("name")) if much or limit else None
+        stated = much or limit
+        name = _name(stated.group("name")) if stated is not None else None
         if name is None:
             continue
         spot = prose.index(f"⟨{k}⟩")
