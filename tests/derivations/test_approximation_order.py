@@ -115,8 +115,15 @@ def test_a_truncated_series_is_read_against_what_it_expands() -> None:
 
 def test_statements_of_size_in_their_usual_wordings() -> None:
     prose = ("Let $\\epsilon$ be small. For small values of $h$ it holds. As $u \\to 0$ it vanishes. "
-             "Here $|v| \\ll 1$ and $w$ is large, as $N \\to \\infty$. The $p$-value is smaller.")
+             "Here $|v| \\ll 1$ and $w$ is large, as $N \\to \\infty$. The $p$-value is smaller. "
+              "It holds when $T$ is relatively small compared to $1/a$.")
     doc = read_markdown(prose + "\n\n$$y \\approx 1$$\n", Path("doc.md"))
     found = regime_at(stated_regimes(doc), len(list(doc.all_math())) - 1)
     assert found is not None
     assert found.small == ("epsilon", "h", "u", "v") and found.large == ("N", "w")
+
+
+def test_a_function_nothing_defines_is_never_read_as_a_product() -> None:
+    # `f` is used bare and applied, but only a quantity the text calls small is read as a number.
+    step = approx("For small $h$:", r"f(x + h) \approx f + h x")
+    assert step["status"] == "unchecked" and step["code"] == "never-defined", step

@@ -51,7 +51,8 @@ def check(step: str, lhs: sympy.Expr, rhs: sympy.Expr, regime: Regime | None, se
     step involves none of them (or something the ordinary check should report, an undefined function)."""
     if regime is None or not regime.small:
         return None
-    bare = {s.name: s for s in (lhs.free_symbols | rhs.free_symbols) if isinstance(s, sympy.Symbol)}
+    bare = {s.name: s for s in (lhs.free_symbols | rhs.free_symbols)
+            if isinstance(s, sympy.Symbol) and s.name in regime.small}
     lhs, rhs = _products_for_scalars(lhs, bare), _products_for_scalars(rhs, bare)
     symbols = {s for s in (lhs.free_symbols | rhs.free_symbols) if isinstance(s, sympy.Symbol)}
     small = sorted((s for s in symbols if s.name in regime.small), key=str)
@@ -256,8 +257,8 @@ def _draw(small: list[sympy.Symbol], others: list[sympy.Symbol],
 
 
 def _products_for_scalars(expr: sympy.Expr, bare: dict[str, sympy.Symbol]) -> sympy.Expr:
-    """`r g(T+1)` where `g` is also used bare in the step (`r - g`) and nothing defines a function `g`:
-    the letter is a number, and the parentheses multiply, as a reader reads them."""
+    """`r g(T+1)` where the text calls `g` a small number, uses it bare in the step (`r - g`) and defines
+    no function `g`: the parentheses multiply, as a reader reads them."""
 
     def scalar(node: sympy.Basic) -> bool:
         return isinstance(node, sympy.core.function.AppliedUndef) and str(node.func) in bare \

@@ -21,7 +21,8 @@ _INLINE = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]+?)\$(?!\$)")
 _NAMES = r"⟨(\d+)⟩(?:\s*(?:,\s*and|,|and)\s*⟨(\d+)⟩)*"
 _QUALIFIER = (r"(?:(?:typically|very|sufficiently|assumed|both|all|usually|often|quite|relatively|taken|to|be|"
               r"always|here|numbers?|values?|quantities)\s+){0,3}")
-_SIZE = r"(small|large|tiny|huge)"
+_SIZE = r"(small|large|tiny|huge)(?!\s+(?:compared|relative|than|next|with\s+respect|in\s+comparison))"
+"""A size relative to something else ("small compared to $1/(rg)$") is not a regime of its own."""
 _STATED = re.compile(_NAMES + r"\s+(?:is|are|be|remains?|stays?)\s+" + _QUALIFIER + _SIZE + r"\b", re.IGNORECASE)
 _FOR = re.compile(r"\b(?:for|with|when|if)\s+(?:a\s+|an\s+)?(?:very\s+|sufficiently\s+)?" + _SIZE
                   + r"\s+(?:values?\s+of\s+)?" + _NAMES, re.IGNORECASE)
