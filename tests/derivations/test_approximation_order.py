@@ -35,7 +35,7 @@ def test_a_correct_first_order_approximation_is_verified() -> None:
 def test_a_zeroth_order_approximation_is_accepted_when_the_leading_terms_agree() -> None:
     step = approx(SMALL, r"\frac{c}{a - b + a b} \approx \frac{c}{a - b}")
     assert step["status"] == "verified", step
-    assert "order -1" in step["how"]
+    assert "leading order (order -1)" in step["how"]
 
 
 def test_a_lost_factor_is_refuted_at_the_order_the_step_claims() -> None:

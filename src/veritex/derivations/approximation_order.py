@@ -78,7 +78,7 @@ def check(step: str, lhs: sympy.Expr, rhs: sympy.Expr, regime: Regime | None, se
         return _unchecked(step, reason, names=names, where=where, why=uniform.why)
     if uniform.kind == "agree":
         return StepResult(step, "verified", relation="approx",
-                          how=f"approximation to {_order_words(uniform.claimed)} in the small {names}{where}, "
+                          how=f"approximation to {uniform.words()} in the small {names}{where}, "
                               f"expanded at {POINTS} random points")
     # A truncation can be right when one small quantity is much smaller than another (h of the size of
     # σ²): refuted only when no such ordering of the small quantities makes it consistent.
@@ -96,8 +96,12 @@ def check(step: str, lhs: sympy.Expr, rhs: sympy.Expr, regime: Regime | None, se
 class _Comparison:
     kind: str  # "agree", "differ", "not-series", "other"
     claimed: int = 0
+    leading: bool = False  # the right side keeps only its leading order
     why: str | None = None  # for "not-series" and "other"
     found: tuple[int, int, sympy.Expr, sympy.Expr, dict[sympy.Symbol, sympy.Rational]] | None = None
+
+    def words(self) -> str:
+        return f"leading order ({_order_words(self.claimed)})" if self.leading else _order_words(self.claimed)
 
 
 def _compare(lhs: sympy.Expr, rhs: sympy.Expr, small: list[sympy.Symbol], others: list[sympy.Symbol],
@@ -131,7 +135,7 @@ def _compare(lhs: sympy.Expr, rhs: sympy.Expr, small: list[sympy.Symbol], others
                       b.coefficients.get(first, sympy.Integer(0)), point))
     assert claimed is not None
     if not found:
-        return _Comparison("agree", claimed)
+        return _Comparison("agree", claimed, leading=claimed == b.lowest)
     if len(found) < POINTS or len({f[0] for f in found}) != 1:
         return _Comparison("other", why="its sides agree at some points drawn and not at others")
     return _Comparison("differ", claimed, found=found[0])
