@@ -127,3 +127,11 @@ def test_a_function_nothing_defines_is_never_read_as_a_product() -> None:
     # `f` is used bare and applied, but only a quantity the text calls small is read as a number.
     step = approx("For small $h$:", r"f(x + h) \approx f + h x")
     assert step["status"] == "unchecked" and step["code"] == "never-defined", step
+
+
+def test_a_statement_right_after_a_display_qualifies_it() -> None:
+    text = "The sine is close to its argument:\n\n$$\n\\sin x \\approx x - x^2\n$$ (eq:it)\n\nwhen $x$ is small.\n"
+    step = check(text)["eq:it"].detail["steps"][0]
+    assert step["status"] == "refuted" and "order 2" in step["reason"], step
+    later = check("$$\n\\sin x \\approx x - x^2\n$$ (eq:it)\n\nSome words.\n\nMore words.\n\nWhen $x$ is small.\n")
+    assert later["eq:it"].detail["steps"][0]["status"] == "unchecked"

@@ -31,6 +31,8 @@ _MUCH = re.compile(r"^\s*(\|?)(?P<name>[^|<>]+?)\1\s*\\(?P<rel>ll|gg)\s*1\s*$")
 _TO_INFINITY = re.compile(r"^\s*(?P<name>[^|<>]+?)\s*\\(?:to|rightarrow)\s*\\infty\s*$")
 _TO_ZERO = re.compile(r"^\s*(?P<name>[^|<>]+?)\s*\\(?:to|rightarrow)\s*0\s*$")
 SMALL_WORDS = frozenset({"small", "tiny"})
+TRAILING = 2
+"""Lines after a displayed formula within which a statement of size still qualifies it."""
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,15 @@ class StatedRegime:
 def stated_regimes(doc: Document) -> list[StatedRegime]:
     """Every statement of size in the document's prose, each with the formulas it reaches."""
     keys: list[tuple[int, int]] = []  # (cell, line) of each formula, by its order
+    displays: list[tuple[int, int, int]] = []  # (cell, last line, order) of each displayed formula
     found: list[tuple[tuple[int, int], int, frozenset[str], frozenset[str], int]] = []  # key, level, small, large, line
     headings: list[tuple[tuple[int, int], int]] = []
     level = 0
     for index, cell in enumerate(doc.markdown_cells()):
-        keys.extend((index, m.position.line) for m in cell.math)
+        for m in cell.math:
+            if m.display:
+                displays.append((index, m.position.line + m.tex.count("\n") + 1, len(keys)))
+            keys.append((index, m.position.line))
         first = cell.position.line
         lines = cell.source.splitlines()
         row_level = []
@@ -80,6 +86,10 @@ def stated_regimes(doc: Document) -> list[StatedRegime]:
     for key, at_level, small, large, line in found:
         end_key = next((h for h, lv in headings if h > key and lv <= max(at_level, 1)), None)
         start = sum(1 for k in keys if k <= key)
+        # "$$ ... \\approx ... $$ where $r$ is small": a statement right after a display qualifies it too.
+        previous = [(cell, last, order) for cell, last, order in displays if order < start]
+        if previous and previous[-1][0] == key[0] and previous[-1][1] <= key[1] <= previous[-1][1] + TRAILING:
+            start = previous[-1][2]
         end = len(keys) if end_key is None else sum(1 for k in keys if k < end_key)
         out.append(StatedRegime(small, large, start, end, line))
     return out
