@@ -135,3 +135,8 @@ def test_a_statement_right_after_a_display_qualifies_it() -> None:
     assert step["status"] == "refuted" and "order 2" in step["reason"], step
     later = check("$$\n\\sin x \\approx x - x^2\n$$ (eq:it)\n\nSome words.\n\nMore words.\n\nWhen $x$ is small.\n")
     assert later["eq:it"].detail["steps"][0]["status"] == "unchecked"
+
+
+def test_a_number_after_a_truncated_series_is_left_as_written() -> None:
+    item = check("$$\ne = 1 + 1 + \\frac{1}{2} + \\dots \\approx 2.5\n$$ (eq:it)\n")["eq:it"]
+    assert item.status == "unchecked" and "cannot interpret" in item.message

@@ -72,12 +72,13 @@ def claims_of(formula: ast.Formula, defined_functions: set[ast.Expr]) -> list[St
 
 def through_series(steps: list[Step], formula: ast.Formula) -> list[Step]:
     """`A = S + \\dots \\approx B`: the approximation step is read as `A \\approx B`, since its left side
-    only abbreviates the series of `A` (and cannot be read itself)."""
+    only abbreviates the series of `A` (and cannot be read itself). A number `B` (`\\approx 2.5`) may be
+    the value of the partial sum `S` alone: that step is left as written."""
     out = []
     for step in steps:
         statement = formula.statements[step.statement]
         k = step.index - 1  # the left side's place among the statement's sides
-        if step.relation == "approx" and k >= 1 and _trailing_dots(step.left) \
+        if step.relation == "approx" and k >= 1 and _trailing_dots(step.left) and _has_name(step.right) \
                 and statement.relations[k - 1] == "=" and not _has_dots(statement.sides[k - 1]):
             step = replace(step, left=statement.sides[k - 1])
         out.append(step)
@@ -91,3 +92,7 @@ def _trailing_dots(side: ast.Expr) -> bool:
 
 def _has_dots(side: ast.Expr) -> bool:
     return any(isinstance(n, ast.Dots) for n in side.walk())
+
+
+def _has_name(side: ast.Expr) -> bool:
+    return any(isinstance(n, ast.Symbol) and n.name not in ("e", "\\pi") for n in side.walk())
