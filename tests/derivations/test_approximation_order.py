@@ -140,3 +140,8 @@ def test_a_statement_right_after_a_display_qualifies_it() -> None:
 def test_a_number_after_a_truncated_series_is_left_as_written() -> None:
     item = check("$$\ne = 1 + 1 + \\frac{1}{2} + \\dots \\approx 2.5\n$$ (eq:it)\n")["eq:it"]
     assert item.status == "unchecked" and "cannot interpret" in item.message
+
+
+def test_a_quantity_called_negligible_vanishes_with_the_small_ones() -> None:
+    assert approx(SMALL, r"a b c \approx 0")["status"] == "verified"
+    assert approx(SMALL, r"c + a b \approx 0")["status"] == "unchecked"

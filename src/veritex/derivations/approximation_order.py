@@ -29,11 +29,15 @@ POINTS = 3
 SMALL_SCALE = 0.01
 """ε at which the evidence point is shown (r = ε r̂): values of the size a reader calls small."""
 MAX_OPS = 400
-"""Sides larger than this are not expanded symbolically for the message (the verdict is numeric)."""
+"""Sides larger than this (in SymPy operations) are not expanded."""
 INTEGER_LETTERS = frozenset({"i", "j", "k", "l", "m", "n", "t", "N", "K", "T"})
 """Letters that usually count something: drawn as integers (`(-1)^n`, `\\binom{T}{2}`)."""
 _UNSURE = (sympy.Abs, sympy.sign, sympy.Piecewise, sympy.floor, sympy.ceiling, sympy.Max, sympy.Min,
            sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, sympy.Indexed)
+
+
+ZERO = 10**6
+"""The lowest order of an expression that is zero."""
 
 
 class _NotSeries(Exception):
@@ -68,7 +72,9 @@ def check(step: str, lhs: sympy.Expr, rhs: sympy.Expr, regime: Regime | None, se
                           why=f"the text also calls {', '.join(large)} large")
     if any(e.has(*_UNSURE) for e in (lhs, rhs)):
         return _unchecked(step, APPROXIMATION_NOT_SERIES, names=names, where=where,
-                          why="it holds an absolute value, a sum or a piecewise part")
+                          why="it holds an absolute value, a sum, an array element or a piecewise part")
+    if sympy.count_ops(lhs) + sympy.count_ops(rhs) > MAX_OPS:
+        return None  # too large to expand within the budget of one formula: the ordinary check decides
     epsilon = sympy.Dummy("epsilon", positive=True)
     others = sorted(symbols - set(small), key=str)
     rng = random.Random(seed)
@@ -115,7 +121,8 @@ def _compare(lhs: sympy.Expr, rhs: sympy.Expr, small: list[sympy.Symbol], others
     for _ in range(POINTS):
         point = _draw(small, others, rng)
         try:
-            order = max(_expand(t.xreplace(point), epsilon, None).lowest for t in terms)
+            kept = [o for o in (_expand(t.xreplace(point), epsilon, None).lowest for t in terms) if o != ZERO]
+            order = max(kept, default=0)  # `r g \approx 0` claims the left side vanishes with ε
             a = _expand(left.xreplace(point), epsilon, order)
             b = _expand(right.xreplace(point), epsilon, order)
         except _NotSeries as exc:
@@ -186,7 +193,7 @@ def _expand(expr: sympy.Expr, epsilon: sympy.Dummy, through: int | None) -> _Exp
     if not expr.has(epsilon):
         value = sympy.nsimplify(expr) if expr.is_number else expr
         if value == 0:
-            return _Expansion({}, 10**6)
+            return _Expansion({}, ZERO)
         return _Expansion({0: value}, 0)
     rational = _rational_expansion(expr, epsilon, through)
     if rational is not None:
@@ -226,7 +233,7 @@ def _rational_expansion(expr: sympy.Expr, epsilon: sympy.Dummy, through: int | N
     except (sympy.PolynomialError, sympy.CoercionFailed):
         return None
     if top.is_zero:
-        return _Expansion({}, 10**6)
+        return _Expansion({}, ZERO)
     a = [top.coeff_monomial(epsilon**k) for k in range(top.degree() + 1)]
     b = [bottom.coeff_monomial(epsilon**k) for k in range(bottom.degree() + 1)]
     shift_a = next(k for k, c in enumerate(a) if c != 0)
