@@ -177,9 +177,13 @@ def _term(expr: sympy.Expr, small: list[sympy.Symbol], epsilon: sympy.Dummy, ord
     if sympy.count_ops(expr) > MAX_OPS:
         return None
     scaled = expr.xreplace({s: epsilon * s for s in small})
+    rational = _rational_expansion(scaled, epsilon, order, symbolic=True)
     try:
-        series = sympy.series(scaled, epsilon, 0, order + 1).removeO()
-        coefficient = sympy.expand(series).coeff(epsilon, order)
+        if rational is not None:
+            coefficient = rational.coefficients.get(order, sympy.Integer(0))
+        else:
+            series = sympy.series(scaled, epsilon, 0, order + 1).removeO()
+            coefficient = sympy.expand(series).coeff(epsilon, order)
     except (ValueError, NotImplementedError, TypeError, ZeroDivisionError):
         return None
     if coefficient.has(epsilon):
@@ -221,30 +225,37 @@ def _expand(expr: sympy.Expr, epsilon: sympy.Dummy, through: int | None) -> _Exp
     return _Expansion(coefficients, lowest)
 
 
-def _rational_expansion(expr: sympy.Expr, epsilon: sympy.Dummy, through: int | None) -> _Expansion | None:
-    """The Laurent coefficients of a rational function of ε with rational coefficients, by dividing
-    power series (fast, exact); None for anything else (SymPy's series then)."""
+def _rational_expansion(expr: sympy.Expr, epsilon: sympy.Dummy, through: int | None,
+                        symbolic: bool = False) -> _Expansion | None:
+    """The Laurent coefficients of a rational function of ε by dividing power series (fast, exact):
+    with rational coefficients, or with `symbolic` ones in the other names; None for anything else
+    (SymPy's series then)."""
     if not expr.is_rational_function(epsilon):
         return None
     numerator, denominator = sympy.fraction(sympy.together(expr))
     try:
-        top = sympy.Poly(numerator, epsilon, domain="QQ")
-        bottom = sympy.Poly(denominator, epsilon, domain="QQ")
+        top = sympy.Poly(numerator, epsilon, domain=None if symbolic else "QQ")
+        bottom = sympy.Poly(denominator, epsilon, domain=None if symbolic else "QQ")
     except (sympy.PolynomialError, sympy.CoercionFailed):
         return None
     if top.is_zero:
         return _Expansion({}, ZERO)
-    a = [top.coeff_monomial(epsilon**k) for k in range(top.degree() + 1)]
-    b = [bottom.coeff_monomial(epsilon**k) for k in range(bottom.degree() + 1)]
+
+    def coefficients(poly: sympy.Poly) -> list[sympy.Expr]:
+        found = [poly.coeff_monomial(epsilon**k) for k in range(poly.degree() + 1)]
+        return [sympy.expand(c) for c in found] if symbolic else found
+
+    a, b = coefficients(top), coefficients(bottom)
     shift_a = next(k for k, c in enumerate(a) if c != 0)
     shift_b = next(k for k, c in enumerate(b) if c != 0)
     a, b = a[shift_a:], b[shift_b:]
     lowest = shift_a - shift_b
     count = 1 if through is None else max(1, through - lowest + 1)
-    quotient: list[sympy.Rational] = []
+    quotient: list[sympy.Expr] = []
     for k in range(count):  # a = b q, term by term
         known = sum((b[j] * quotient[k - j] for j in range(1, min(k, len(b) - 1) + 1)), sympy.Integer(0))
-        quotient.append(((a[k] if k < len(a) else 0) - known) / b[0])
+        term = ((a[k] if k < len(a) else 0) - known) / b[0]
+        quotient.append(sympy.cancel(term) if symbolic else term)
     return _Expansion({lowest + k: q for k, q in enumerate(quotient) if q != 0}, lowest)
 
 
