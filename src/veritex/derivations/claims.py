@@ -3,12 +3,13 @@
 A chain `a = b = c` claims that each step holds. Its first step defines `a` instead when `a` is a
 bare name or a signature (`f(x)`, `J(w, b)`) or when it is written with a definition mark (`:=`);
 every later step is still a claim. A left side with an operator in it (a derivative, a sum,
-arithmetic) makes the first step a claim too.
+arithmetic) makes the first step a claim too. In `A = S + \\dots \\approx B` the approximation claims
+`A \\approx B`: the dots abbreviate the rest of A's series.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from veritex.math import ast
 
@@ -66,4 +67,32 @@ def claims_of(formula: ast.Formula, defined_functions: set[ast.Expr]) -> list[St
                 continue
             if relation in CLAIM_RELATIONS:
                 steps.append(Step(number, k + 1, left, relation, right, statement.conditions))
-    return steps
+    return through_series(steps, formula)
+
+
+def through_series(steps: list[Step], formula: ast.Formula) -> list[Step]:
+    """`A = S + \\dots \\approx B`: the approximation step is read as `A \\approx B`, since its left side
+    only abbreviates the series of `A` (and cannot be read itself). A number `B` (`\\approx 2.5`) may be
+    the value of the partial sum `S` alone: that step is left as written."""
+    out = []
+    for step in steps:
+        statement = formula.statements[step.statement]
+        k = step.index - 1  # the left side's place among the statement's sides
+        if step.relation == "approx" and k >= 1 and _trailing_dots(step.left) and _has_name(step.right) \
+                and statement.relations[k - 1] == "=" and not _has_dots(statement.sides[k - 1]):
+            step = replace(step, left=statement.sides[k - 1])
+        out.append(step)
+    return out
+
+
+def _trailing_dots(side: ast.Expr) -> bool:
+    return isinstance(side, ast.BinOp) and side.op in ("+", "-") and isinstance(side.right, ast.Dots) \
+        and not _has_dots(side.left)
+
+
+def _has_dots(side: ast.Expr) -> bool:
+    return any(isinstance(n, ast.Dots) for n in side.walk())
+
+
+def _has_name(side: ast.Expr) -> bool:
+    return any(isinstance(n, ast.Symbol) and n.name not in ("e", "\\pi") for n in side.walk())

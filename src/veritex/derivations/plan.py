@@ -12,6 +12,7 @@ import hashlib
 import importlib.metadata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from veritex.math import ast
 from veritex.math.names import subscripted_name, symbol_name
@@ -33,7 +34,10 @@ from .moments import MomentStep, MomentVocabulary, read_pair, restates
 from .precision import Doubt, doubt_after_substitution, doubt_in, equation_doubt, imaginary_unit_in
 from .values import Value, bind, decimal_of
 
-PLAN_VERSION = "identity-5-rv"
+if TYPE_CHECKING:
+    from .regime import Regime
+
+PLAN_VERSION = "identity-6"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 
@@ -108,6 +112,7 @@ class StepPlan:
     bound: tuple[ast.Expr, ast.Expr] | None = None
     bound_uses: list[str] = field(default_factory=list)
     moments: MomentStep | None = None  # read as a statement about moments of random variables
+    regime: Regime | None = None  # an `\approx` step: the small quantities the text states (`regime.py`)
 
     def key(self) -> str:
         conditions = ";".join(str(c) for c in self.conditions)
@@ -115,7 +120,7 @@ class StepPlan:
                          self.abstract or "", self.abstract_code or "", ",".join(self.arrays), ",".join(self.free_uses),
                          ",".join(self.full_uses), ",".join(self.recurrent), str(self.elementwise),
                          str(self.ranges), self.imaginary_unit or "", str(self.bound), ",".join(self.bound_uses),
-                         self.moments.key() if self.moments is not None else ""])
+                         self.moments.key() if self.moments is not None else "", str(self.regime or "")])
 
 
 @dataclass

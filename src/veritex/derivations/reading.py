@@ -16,6 +16,7 @@ from .definitions import DefinitionTable, definitions_in
 from .moments import MomentVocabulary, mentions_moments, vocabulary
 from .plan import FormulaPlan, Shapes, name_of, plan_formula
 from .precision import LEAD_IN, imaginary_letters
+from .regime import StatedRegime, regime_at, stated_regimes
 from .values import Value, code_values, prose_values
 
 
@@ -37,12 +38,17 @@ class DocumentMath:
     lead_ins: dict[int, str] = field(default_factory=dict)  # the prose before each displayed formula
     values: list[Value] = field(default_factory=list)  # numbers bound in prose and code literals
     moments: MomentVocabulary | None = None  # random variables and correlation names, when it has moments
+    regimes: list[StatedRegime] = field(default_factory=list)  # quantities the prose calls small or large
 
     def plan(self, read: ReadFormula) -> FormulaPlan | None:
         """The plan for one parsed formula, or None when it claims nothing."""
         assert read.formula is not None
-        return plan_formula(read.formula, read.order, self.table, self.shapes, self.known, read.math.tex,
+        plan = plan_formula(read.formula, read.order, self.table, self.shapes, self.known, read.math.tex,
                             self.imaginary, self.lead_ins.get(read.order, ""), self.values, self.moments)
+        if plan is not None and self.regimes:
+            for step in plan.steps:
+                step.regime = regime_at(self.regimes, read.order) if step.relation == "approx" else None
+        return plan
 
     def plans(self) -> list[tuple[ReadFormula, FormulaPlan]]:
         """Display formulas that claim identities, with their plans."""
@@ -83,7 +89,8 @@ def read_document_math(doc: Document) -> DocumentMath:
     imaginary = imaginary_letters([read.formula for read in formulas if read.formula is not None])
     numbered = [(read.order, read.formula) for read in formulas if read.formula is not None]
     moments = vocabulary(numbered, _prose(doc), table) if any(mentions_moments(f) for _, f in numbered) else None
-    return DocumentMath(formulas, table, shapes, frozenset(known), imaginary, _lead_ins(doc), values, moments)
+    return DocumentMath(formulas, table, shapes, frozenset(known), imaginary, _lead_ins(doc), values, moments,
+                        stated_regimes(doc))
 
 
 def _prose(doc: Document) -> str:

@@ -70,6 +70,14 @@ MOMENTS_NOT_GENERAL = Reason("moments-not-general", "a statement about expectati
                              "refuted only when the text states it for any random variables",
                              "reads {name} as moments of random variables; the sides differ on some "
                              "distributions, and the text does not state it for any random variables")
+APPROXIMATION_NOT_SERIES = Reason(
+    "approximation-not-series", "an approximation in quantities the text calls small whose sides are not "
+    "power series in them (a logarithm, a fractional power, an absolute value): the order it keeps cannot be read",
+    "with {names} small{where}, {why}, so the order the approximation keeps cannot be read")
+APPROXIMATION_OTHER_REGIME = Reason(
+    "approximation-other-regime", "an approximation in quantities the text calls small that rests on something "
+    "else too: its sides differ already at leading order, or it involves a quantity the text calls large",
+    "with {names} small{where}, {why}: the approximation rests on more than their smallness, so it is not refuted")
 CHECKER_FAILURE = Reason("checker-failure", "the check met a case it does not handle (a veritex bug to report); "
                          "the formula is left unchecked and the tests fail on it",
                          "the check could not read this formula ({error}); please report it")
@@ -91,7 +99,8 @@ OTHER = Reason("other", "any other reason the checker states in its own words")
 REASONS: tuple[Reason, ...] = (OPERATOR, DERIVATIVE_AT_POINT, BRACKET_APPLICATION, IMAGINARY_UNIT,
                                INTERMEDIATE_VARIABLES, NOT_AN_IDENTITY, BARE_SUM, INDEX_CAPTURE,
                                EQUATION_TO_SOLVE, MATRIX_ARITHMETIC, DEFINED_LATER, MOMENTS_NOT_GENERAL,
-                               CHECKER_FAILURE, OUTSIDE_SUBSET, NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, HOLDS_FOR_SOME,
+                               APPROXIMATION_NOT_SERIES, APPROXIMATION_OTHER_REGIME, CHECKER_FAILURE, OUTSIDE_SUBSET,
+                               NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, HOLDS_FOR_SOME,
                                APPROXIMATION, OTHER)
 
 _OPENINGS: tuple[tuple[str, Reason], ...] = (

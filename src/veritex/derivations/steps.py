@@ -5,7 +5,8 @@ for the `m` the prose defines), and, when that fails, with every definition subs
 substituted form can refute. A step is refuted only when both sides are finite real numbers at a
 point where they differ (confirmed at high precision), and only for scalar identities: a step over
 whole arrays that fails is unchecked, since it may rely on a condition stated only in prose. An
-approximation (`\\approx`) is never refuted.
+approximation (`\\approx`) is refuted only by its order in quantities the text calls small
+(`approximation_order.py`) or by the digits it states.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from veritex.math.conditions import TOLERANCES, WITHIN_RELATIVE
 from veritex.math.errors import Uninterpretable
 from veritex.math.to_sympy import condition_to_sympy, to_sympy
 
-from . import complex_reading, moment_check, numeric, stated_value, symbolic
+from . import approximation_order, complex_reading, moment_check, numeric, stated_value, symbolic
 from .numeric import Abstract, Domain, NumericOutcome, Sample, Unsampleable
 from .plan import FormulaPlan, StepPlan
 from .reasons import MATRIX_ARITHMETIC, classify
@@ -120,6 +121,9 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
         digits = stated_value.check(step.name, left, right, lhs, rhs)
         if digits is not None:
             return digits
+        ordered = approximation_order.check(step.name, lhs, rhs, step.regime, seed)
+        if ordered is not None:
+            return ordered
     if symbolic.is_zero(lhs - rhs):
         return StepResult(step.name, "verified", how="symbolic", relation=step.relation)
     tolerance = _tolerance(step.conditions, plan) if approximate else None
