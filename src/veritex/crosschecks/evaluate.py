@@ -185,3 +185,10 @@ def _components(body: ast.Expr, index: ast.Symbol, scope: Scope) -> int:
     if len(lengths) != 1:
         raise Unreadable("bare sum without a range")
     return lengths.pop()
+
+
+def shown_precision(node: ast.Expr) -> float:
+    """One unit in the last digit of the finest decimal written in `node` (0 when it has none): a value
+    stated as `0.33` claims only the digits shown."""
+    places = [len(n.value.partition(".")[2]) for n in node.walk() if isinstance(n, ast.Number) and "." in n.value]
+    return 10.0 ** -max(places) if places else 0.0

@@ -20,7 +20,8 @@ from veritex.math import ast
 from veritex.model import Math
 
 from .context import CrossContext
-from .evaluate import Scope, Unreadable, Value, evaluate
+from .definitions import rule_text
+from .evaluate import Scope, Unreadable, Value, evaluate, shown_precision
 from .finding import Finding
 from .prose import hedged, same_paragraph
 
@@ -65,17 +66,16 @@ def _check(context: CrossContext, math: Math, order: int, left: ast.Expr, right:
     if all(use.args == used[head_key(use.function)].params for use in uses):
         return None  # the definition restated, not applied elsewhere
     free = _free_names(left, right, used)
-    if free is None or not free or any(not _generic(n, context, math, order) for n in free):
+    if free is None or any(not _generic(n, context, math, order) for n in free):
         return None
     inside = {head_key(n) for use in uses for a in use.args for n in a.walk()}
     if any(head_key(n) not in inside for n in free):
         return None  # a name outside every argument (a size, a constant) may be pinned by the text
-    outcome = _sample(left, right, used, free)
+    outcome = _sample(left, right, used, free, max(shown_precision(left), shown_precision(right)))
     if outcome is None:
         return None
     holds, point, values = outcome
-    definitions = "; ".join(f"{d.tex or _words(d)} ({d.label or 'line ' + str(_line(context, d))})"
-                            for d in used.values())
+    definitions = "; ".join(f"{rule_text(d)} ({d.label or 'an earlier formula'})" for d in used.values())
     claim = math.tex[left.span[0]:right.span[1]].strip()
     if holds:
         return Finding(math, "verified", f"{claim} holds for the definition {definitions} at every "
@@ -159,8 +159,8 @@ def _generic(name: ast.Expr, context: CrossContext, math: Math, order: int) -> b
     return True
 
 
-def _sample(left: ast.Expr, right: ast.Expr, used: dict[ast.Expr, Definition],
-            free: list[ast.Expr]) -> tuple[bool, dict[ast.Expr, Value], tuple[Value, Value]] | None:
+def _sample(left: ast.Expr, right: ast.Expr, used: dict[ast.Expr, Definition], free: list[ast.Expr],
+            shown: float) -> tuple[bool, dict[ast.Expr, Value], tuple[Value, Value]] | None:
     """(holds everywhere, the first point, the two sides there), or None when the sides cannot be read
     or a point disagrees while another agrees (the claim may hold on a domain the text assumes)."""
     rng = np.random.default_rng(17)
@@ -184,7 +184,7 @@ def _sample(left: ast.Expr, right: ast.Expr, used: dict[ast.Expr, Definition],
                 return None
             if not (np.all(np.isfinite(lhs)) and np.all(np.isfinite(rhs))):
                 continue
-            if np.allclose(lhs, rhs, rtol=1e-9, atol=1e-9):
+            if np.allclose(lhs, rhs, rtol=1e-9, atol=max(1e-9, shown)):
                 agree += 1
             else:
                 disagree += 1
@@ -206,13 +206,3 @@ def _number(value: Value) -> str:
     if isinstance(value, np.ndarray):
         return "(" + ", ".join(_number(float(v)) for v in value) + ")"
     return f"{value:.4g}"
-
-
-def _words(definition: Definition) -> str:
-    return f"the definition of {definition.head}"
-
-
-def _line(context: CrossContext, definition: Definition) -> int | str:
-    read = context.math.formulas[definition.order]
-    return read.math.position.line if read.math.position is not None else "?"
-

@@ -1,0 +1,269 @@
+"""A special case against the general rule stated earlier: `b_0 = ...` against `b_t = \\gamma_1 - \\gamma_2
+R_t^{-1}` for every t, compared with the rule's right side at that index.
+
+Refuted only when certain: the rule holds for every index (not a recurrence, whose first value is an
+initial condition; no range such as `t \\ge 1` stated with it), and either the two right sides differ
+in one name alone, a name that appears nowhere else in the document while the rule's name does (a wrong
+variable), or both are plain numbers that disagree. Verified when the instance is the rule's right side
+at that index, as written or as a number at sampled values of the names they share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import fields
+
+import numpy as np
+
+from veritex.derivations.astutil import bound_indices, contains, replace_nodes
+from veritex.derivations.definitions import Definition, head_key
+from veritex.derivations.reading import ReadFormula
+from veritex.math import ast
+from veritex.math.rewrite import rewrite_expr
+from veritex.model import Math
+
+from .context import CrossContext
+from .definitions import rule_text
+from .evaluate import Scope, Unreadable, evaluate, shown_precision
+from .finding import Finding
+from .prose import hedged
+
+CHECK = "special_case"
+RANGE_WORDS = r"\s*(\\geq?|\\geqslant|>|\\in|\\le|<|=\s*\d\s*,|\\neq?)"
+
+
+def run(context: CrossContext) -> list[Finding]:
+    rules = [d for d in context.math.table.definitions if d.kind == "indexed" and len(d.params) == 1]
+    if not rules:
+        return []
+    findings: list[Finding] = []
+    for read in context.formulas():
+        assert read.formula is not None
+        for statement in read.formula.statements:
+            if statement.conditions:
+                continue
+            for left, relation, right in statement.steps():
+                if relation == "=" and _instance_index(left) is not None:
+                    finding = _check(context, read, left, right)
+                    if finding is not None:
+                        findings.append(finding)
+                break  # only the first step of a chain names the instance
+    return findings
+
+
+def _instance_index(node: ast.Expr) -> ast.Number | None:
+    if isinstance(node, ast.Subscript) and isinstance(node.base, ast.Symbol) and isinstance(node.index, ast.Number):
+        return node.index if node.index.value.isdigit() else None
+    return None
+
+
+def _check(context: CrossContext, read: ReadFormula, left: ast.Expr, right: ast.Expr) -> Finding | None:
+    assert isinstance(left, ast.Subscript)
+    index = _instance_index(left)
+    assert index is not None
+    rule = context.math.table.lookup("indexed", left.base, read.order)
+    if rule is None or rule.order >= read.order or rule.bracket != "_" or not _for_every_index(context, rule):
+        return None
+    param = rule.params[0]
+    if param in bound_indices(rule.body):
+        return None
+    instance = _fold_indices(replace_nodes(rule.body, {param: index}))
+    if contains(instance, left) or contains(right, left):
+        return None  # the rule at this index refers to the instance itself: nothing to compare
+    math = read.math
+    stated = math.tex[right.span[0]:right.span[1]].strip()
+    against = f"{rule_text(rule)} ({rule.label or 'an earlier formula'})"
+    if instance == right:
+        return Finding(math, "verified", f"{_tex(math, left)} = {stated} is {against} at "
+                       f"{_plain(param)} = {index.value}.", CHECK, left.span[0], {"against": against})
+    swap = _one_name_swapped(right, instance)
+    if swap is not None:
+        wrong, meant = swap
+        if (_appears_once(context, wrong, math) and not _appears_once(context, meant, math)
+                and not hedged(context, math)):
+            message = (f"{_tex(math, wrong)} in {_tex(math, left)} = {stated} appears nowhere else in the "
+                       f"document, where {against} at {_plain(param)} = {index.value} has {_words(meant)}.")
+            return Finding(math, "refuted", message, CHECK, wrong.span[0],
+                           {"against": against, "fix": f"{_words(meant)} for {_tex(math, wrong)}"})
+        return None
+    return _numeric(context, read, left, right, instance, index, param, against)
+
+
+def _for_every_index(context: CrossContext, rule: Definition) -> bool:
+    """The rule states no range for its index: no condition in its formula, none in the prose
+    around it (`for $t \\ge 1$`)."""
+    read = context.math.formulas[rule.order]
+    if read.formula is None or read.formula.conditions:
+        return False
+    letter = re.escape(_tex_name(rule.params[0]))
+    pattern = re.compile(rf"(?<![\\\w]){letter}{RANGE_WORDS}")
+    around = [context.math.lead_ins.get(rule.order, "")[-120:]]
+    for later in context.math.formulas[rule.order + 1: rule.order + 3]:
+        if not later.math.display:
+            around.append(later.math.tex)
+    return not any(pattern.search(text) for text in around)
+
+
+def _fold_indices(node: ast.Expr) -> ast.Expr:
+    """`b_{0+1}` as `b_1`: an index that became arithmetic on numbers is written as its number."""
+    def fold(n: ast.Node) -> ast.Node | None:
+        if not isinstance(n, ast.Subscript) or isinstance(n.index, ast.Number) or _names(n.index):
+            return None
+        try:
+            value = evaluate(n.index, Scope({}))
+        except Unreadable:
+            return None
+        if isinstance(value, np.ndarray) or value != int(value) or value < 0:
+            return None
+        return ast.Subscript(_fold_indices(n.base), ast.Number(str(int(value))), span=n.span)
+
+    return rewrite_expr(node, fold)
+
+
+def _is_name(node: ast.Expr) -> bool:
+    if isinstance(node, ast.Symbol):
+        return node.font not in ("op", "text")
+    return (isinstance(node, ast.Subscript) and isinstance(node.base, ast.Symbol)
+            and isinstance(node.index, ast.Number | ast.Symbol))
+
+
+def _one_name_swapped(stated: ast.Expr, instance: ast.Expr) -> tuple[ast.Expr, ast.Expr] | None:
+    """(the stated name, the rule's name) when the two trees differ in that one name alone."""
+    pairs = set()
+    for a, b in _differences(stated, instance):
+        if a is None or b is None or not (_is_name(a) and _is_name(b)):
+            return None
+        pairs.add((a, b))
+    if len({head_key(a) for a, _ in pairs}) != 1 or len({head_key(b) for _, b in pairs}) != 1:
+        return None
+    return next(iter(pairs))
+
+
+def _differences(a: ast.Expr, b: ast.Expr) -> Iterator[tuple[ast.Expr | None, ast.Expr | None]]:
+    if a == b:
+        return
+    if _is_name(a) and _is_name(b):
+        yield a, b
+        return
+    if type(a) is not type(b):
+        yield None, None
+        return
+    for f in fields(a):
+        if f.name == "span":
+            continue
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        xs = x if isinstance(x, tuple) else (x,)
+        ys = y if isinstance(y, tuple) else (y,)
+        if len(xs) != len(ys):
+            yield None, None
+            return
+        for p, q in zip(xs, ys, strict=True):
+            if isinstance(p, ast.Expr) and isinstance(q, ast.Expr):
+                yield from _differences(p, q)
+            elif p != q:
+                yield None, None
+                return
+
+
+def _appears_once(context: CrossContext, name: ast.Expr, math: Math) -> bool:
+    """Whether `name` occurs in no formula but `math`, in no formula that failed to parse, and in no code."""
+    key = head_key(name)
+    for read in context.math.formulas:
+        if read.math is math:
+            continue
+        if read.formula is not None:
+            if any(isinstance(n, ast.Symbol | ast.Subscript) and head_key(n) == key for n in read.formula.walk()):
+                return False
+        elif _spelled(name) in _squeezed(read.math.tex):
+            return False
+    spellings = _code_spellings(name)
+    return not any(re.search(rf"\b{re.escape(s)}\b", cell.source) for cell in context.code_cells()
+                   for s in spellings)
+
+
+def _squeezed(tex: str) -> str:
+    return re.sub(r"[\s{}]", "", tex)
+
+
+def _spelled(name: ast.Expr) -> str:
+    if isinstance(name, ast.Subscript):
+        return f"{_tex_name(name.base)}_{_tex_name(name.index)}"
+    return _tex_name(name)
+
+
+def _tex_name(node: ast.Expr) -> str:
+    if isinstance(node, ast.Symbol):
+        return node.name
+    if isinstance(node, ast.Number):
+        return node.value
+    return ""
+
+
+GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "theta": "θ", "lambda": "λ",
+         "mu": "μ", "nu": "ν", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω", "eta": "η"}
+
+
+def _code_spellings(name: ast.Expr) -> set[str]:
+    base, index = (name.base, name.index) if isinstance(name, ast.Subscript) else (name, None)
+    letter = _tex_name(base).lstrip("\\")
+    letters = {letter, GREEK.get(letter, letter)}
+    if index is None:
+        return letters
+    return {f"{w}{sep}{_tex_name(index)}" for w in letters for sep in ("", "_")}
+
+
+def _numeric(context: CrossContext, read: ReadFormula, left: ast.Expr, right: ast.Expr, instance: ast.Expr,
+             index: ast.Number, param: ast.Expr, against: str) -> Finding | None:
+    """Both sides as numbers: refuted only when neither has a free name; verified at sampled values
+    of the names they share."""
+    names = _names(right) | _names(instance)
+    if _names(right) != _names(instance):
+        return None
+    rng = np.random.default_rng(5)
+    agree = 0
+    math = read.math
+    for _ in range(6 if names else 1):
+        values = {n: float(rng.uniform(0.5, 2.0)) for n in names}
+        try:
+            mine, theirs = evaluate(right, Scope(dict(values))), evaluate(instance, Scope(dict(values)))
+        except Unreadable:
+            return None
+        if isinstance(mine, np.ndarray) or isinstance(theirs, np.ndarray) or not np.isfinite([mine, theirs]).all():
+            return None
+        if abs(mine - theirs) <= max(1e-9 * abs(theirs), shown_precision(right), 1e-12):
+            agree += 1
+        elif names or hedged(context, math):
+            return None
+        else:
+            stated = math.tex[right.span[0]:right.span[1]].strip()
+            message = (f"{_tex(math, left)} = {stated} is {mine:.6g}, but {against} gives {theirs:.6g} at "
+                       f"{_plain(param)} = {index.value}.")
+            return Finding(math, "refuted", message, CHECK, left.span[0],
+                           {"against": against, "values": {"stated": f"{mine:.6g}", "rule": f"{theirs:.6g}"}})
+    stated = math.tex[right.span[0]:right.span[1]].strip()
+    return Finding(math, "verified", f"{_tex(math, left)} = {stated} agrees with {against} at "
+                   f"{_plain(param)} = {index.value}.", CHECK, left.span[0], {"against": against})
+
+
+def _names(node: ast.Expr) -> set[ast.Expr]:
+    """The names a side uses; a subscripted name (`R_0`, `\\gamma_2`) is one name."""
+    if _is_name(node):
+        if isinstance(node, ast.Symbol) and node.name in ("e", "\\pi"):
+            return set()
+        return {head_key(node)}
+    if isinstance(node, ast.Symbol):
+        return set()  # an operator's name
+    return {name for child in node.children() if isinstance(child, ast.Expr) for name in _names(child)}
+
+
+def _tex(math: Math, node: ast.Expr) -> str:
+    return math.tex[node.span[0]:node.span[1]].strip()
+
+
+def _plain(node: ast.Expr) -> str:
+    return _tex_name(node) or "the index"
+
+
+def _words(node: ast.Expr) -> str:
+    return _spelled(node)
