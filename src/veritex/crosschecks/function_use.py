@@ -84,7 +84,7 @@ def _check(context: CrossContext, math: Math, order: int, left: ast.Expr, right:
         return None
     shown = ", ".join(f"{_plain(n)} = {_number(v)}" for n, v in point.items())
     lhs, rhs = values
-    message = (f"{claim} does not hold for {definitions}: at {shown} the left side is {_number(lhs)} "
+    message = (f"{claim} contradicts {definitions}: at {shown} the left side is {_number(lhs)} "
                f"and the right side {_number(rhs)}.")
     return Finding(math, "refuted", message, CHECK, left.span[0],
                    {"against": definitions, "point": {_plain(n): _number(v) for n, v in point.items()},

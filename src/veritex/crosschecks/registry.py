@@ -16,6 +16,7 @@ from .finding import Finding
 CHECK_MODULES: tuple[str, ...] = (
     "veritex.crosschecks.function_use",
     "veritex.crosschecks.special_case",
+    "veritex.crosschecks.matrix_rows",
 )
 
 

@@ -34,7 +34,7 @@ RANGE_WORDS = r"\s*(\\geq?|\\geqslant|>|\\in|\\le|<|=\s*\d\s*,|\\neq?)"
 
 
 def run(context: CrossContext) -> list[Finding]:
-    rules = [d for d in context.math.table.definitions if d.kind == "indexed" and len(d.params) == 1]
+    rules = [rule for rule in map(_as_rule, context.math.table.definitions) if rule is not None]
     if not rules:
         return []
     findings: list[Finding] = []
@@ -45,7 +45,7 @@ def run(context: CrossContext) -> list[Finding]:
                 continue
             for left, relation, right in statement.steps():
                 if relation == "=" and _instance_index(left) is not None:
-                    finding = _check(context, read, left, right)
+                    finding = _check(context, rules, read, left, right)
                     if finding is not None:
                         findings.append(finding)
                 break  # only the first step of a chain names the instance
@@ -58,14 +58,40 @@ def _instance_index(node: ast.Expr) -> ast.Number | None:
     return None
 
 
-def _check(context: CrossContext, read: ReadFormula, left: ast.Expr, right: ast.Expr) -> Finding | None:
+def _as_rule(definition: Definition) -> tuple[Definition, ast.Expr] | None:
+    """(the definition, its index variable) when it states a value for every index: `b_t = ...` whose
+    body uses `t`, and no recurrence (those are never in the table's rules)."""
+    if definition.recursive:
+        return None
+    if definition.kind == "indexed" and len(definition.params) == 1 and definition.bracket == "_":
+        return definition, definition.params[0]
+    head = definition.head
+    if (definition.kind == "symbol" and isinstance(head, ast.Subscript) and isinstance(head.base, ast.Symbol)
+            and isinstance(head.index, ast.Symbol) and len(head.index.name) == 1
+            and contains(definition.body, head.index)):
+        return definition, head.index
+    return None
+
+
+def _rule_for(rules: list[tuple[Definition, ast.Expr]], base: ast.Expr,
+              order: int) -> tuple[Definition, ast.Expr] | None:
+    """The rule for `base` nearest before formula `order` (one displayed rather than in prose)."""
+    key = head_key(base)
+    found = [(d, p) for d, p in rules if d.order < order
+             and head_key(d.head.base if isinstance(d.head, ast.Subscript) else d.head) == key]
+    found = [(d, p) for d, p in found if not d.inline] or found
+    return max(found, key=lambda r: r[0].order) if found else None
+
+
+def _check(context: CrossContext, rules: list[tuple[Definition, ast.Expr]], read: ReadFormula, left: ast.Expr,
+           right: ast.Expr) -> Finding | None:
     assert isinstance(left, ast.Subscript)
     index = _instance_index(left)
     assert index is not None
-    rule = context.math.table.lookup("indexed", left.base, read.order)
-    if rule is None or rule.order >= read.order or rule.bracket != "_" or not _for_every_index(context, rule):
+    found = _rule_for(rules, left.base, read.order)
+    if found is None or not _for_every_index(context, found[0], found[1]):
         return None
-    param = rule.params[0]
+    rule, param = found
     if param in bound_indices(rule.body):
         return None
     instance = _fold_indices(replace_nodes(rule.body, {param: index}))
@@ -90,13 +116,13 @@ def _check(context: CrossContext, read: ReadFormula, left: ast.Expr, right: ast.
     return _numeric(context, read, left, right, instance, index, param, against)
 
 
-def _for_every_index(context: CrossContext, rule: Definition) -> bool:
+def _for_every_index(context: CrossContext, rule: Definition, param: ast.Expr) -> bool:
     """The rule states no range for its index: no condition in its formula, none in the prose
     around it (`for $t \\ge 1$`)."""
     read = context.math.formulas[rule.order]
     if read.formula is None or read.formula.conditions:
         return False
-    letter = re.escape(_tex_name(rule.params[0]))
+    letter = re.escape(_tex_name(param))
     pattern = re.compile(rf"(?<![\\\w]){letter}{RANGE_WORDS}")
     around = [context.math.lead_ins.get(rule.order, "")[-120:]]
     for later in context.math.formulas[rule.order + 1: rule.order + 3]:
