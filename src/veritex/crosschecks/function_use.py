@@ -68,7 +68,7 @@ def _check(context: CrossContext, math: Math, order: int, left: ast.Expr, right:
     free = _free_names(left, right, used)
     if free is None or any(not _generic(n, context, math, order) for n in free):
         return None
-    inside = {head_key(n) for use in uses for a in use.args for n in a.walk()}
+    inside = {head_key(n) for use in uses for a in use.args for n in a.walk() if isinstance(n, ast.Expr)}
     if any(head_key(n) not in inside for n in free):
         return None  # a name outside every argument (a size, a constant) may be pinned by the text
     outcome = _sample(left, right, used, free, max(shown_precision(left), shown_precision(right)))
@@ -94,14 +94,13 @@ def _check(context: CrossContext, math: Math, order: int, left: ast.Expr, right:
 
 def _closed(definition: Definition) -> bool:
     """Whether the body uses only the parameters and its own summation indices (and e, pi)."""
-    bound = {head_key(p) for p in definition.params} | {head_key(i) for i in bound_indices(definition.body)}
+    params = {head_key(p) for p in definition.params}
+    bound = params | {head_key(i) for i in bound_indices(definition.body)}
     for n in definition.body.walk():
-        if isinstance(n, ast.Symbol) and n.font not in ("op", "text") and head_key(n) not in bound:
-            if n.name not in ("e", "\\pi"):
-                bases = {head_key(p) for p in definition.params}
-                if head_key(ast.Symbol(n.name, "bf", n.accents)) in bases or head_key(n) in bases:
-                    continue
-                return False
+        if (isinstance(n, ast.Symbol) and n.font not in ("op", "text") and head_key(n) not in bound
+                and n.name not in ("e", "\\pi")
+                and head_key(ast.Symbol(n.name, "bf", n.accents)) not in params):
+            return False  # `a` in `f(x) = a x`: the claim's truth depends on a value the text may set
     return True
 
 
