@@ -23,7 +23,7 @@ from .context import CrossContext
 from .definitions import rule_text
 from .evaluate import Scope, Unreadable, Value, evaluate, shown_precision
 from .finding import Finding
-from .prose import hedged, same_paragraph
+from .prose import hedged, same_paragraph, same_section
 
 CHECK = "function_use"
 LENGTHS = (2, 3)  # components of a sampled vector
@@ -62,6 +62,8 @@ def _check(context: CrossContext, math: Math, order: int, left: ast.Expr, right:
         definition = table.lookup("function", use.function, order)
         if definition is None or definition.order >= order or not _closed(definition):
             return None  # defined here (a definition, not a use), later, or over names it does not bind
+        if not same_section(context, context.math.formulas[definition.order].math, math):
+            return None  # a letter such as f may name another function in another section
         used[definition.key] = definition
     if all(use.args == used[head_key(use.function)].params for use in uses):
         return None  # the definition restated, not applied elsewhere

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from veritex.model import Math
+from veritex.model import MarkdownCell, Math
 
 from .context import CrossContext
 
@@ -52,3 +52,34 @@ def same_paragraph(context: CrossContext, first: Math, then: Math) -> bool:
         return start <= end and not any(not r.strip() or r.lstrip().startswith("#") or ITEM.match(r)
                                          for r in between)
     return False
+
+
+HEADING = re.compile(r"(#{1,6})\s")
+FENCE = re.compile(r"\s*(```|~~~)")
+
+
+def same_section(context: CrossContext, first: Math, then: Math) -> bool:
+    """Whether `then` is in the section `first` is in: no heading of the same or a higher level (fewer
+    `#`) between them, so subsections stay in scope; a name such as `f` may mean another function in
+    the next section."""
+    headings: list[tuple[int, int, int]] = []  # (cell, line, level) in document order
+    places: dict[int, tuple[int, int, int]] = {}
+    for index, cell in enumerate(context.doc.cells):
+        if not isinstance(cell, MarkdownCell):
+            continue
+        fenced = False
+        for row, text in enumerate(cell.source.splitlines()):
+            if FENCE.match(text):
+                fenced = not fenced
+            heading = None if fenced else HEADING.match(text)
+            if heading is not None:
+                headings.append((index, cell.position.line + row, len(heading.group(1))))
+        for math in cell.math:
+            if math is first or math is then:
+                places[id(math)] = (index, math.position.line, math.position.column)
+    if id(first) not in places or id(then) not in places:
+        return False
+    start, end = places[id(first)], places[id(then)]
+    before = [level for c, line, level in headings if (c, line) <= start[:2]]
+    level = before[-1] if before else 7  # before any heading, the first heading ends the scope
+    return not any(start[:2] < (c, line) <= end[:2] and depth <= level for c, line, depth in headings)

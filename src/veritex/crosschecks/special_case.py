@@ -27,7 +27,7 @@ from .context import CrossContext
 from .definitions import rule_text
 from .evaluate import Scope, Unreadable, evaluate, shown_precision
 from .finding import Finding
-from .prose import hedged
+from .prose import hedged, same_section
 
 CHECK = "special_case"
 RANGE_WORDS = r"\s*(\\geq?|\\geqslant|>|\\in|\\le|<|=\s*\d\s*,|\\neq?)"
@@ -113,7 +113,7 @@ def _check(context: CrossContext, rules: list[tuple[Definition, ast.Expr]], read
             return Finding(math, "refuted", message, CHECK, wrong.span[0],
                            {"against": against, "fix": f"{_words(meant)} for {_tex(math, wrong)}"})
         return None
-    return _numeric(context, read, left, right, instance, index, param, against)
+    return _numeric(context, read, left, right, instance, index, param, against, rule.order)
 
 
 def _for_every_index(context: CrossContext, rule: Definition, param: ast.Expr) -> bool:
@@ -240,13 +240,14 @@ def _code_spellings(name: ast.Expr) -> set[str]:
 
 
 def _numeric(context: CrossContext, read: ReadFormula, left: ast.Expr, right: ast.Expr, instance: ast.Expr,
-             index: ast.Number, param: ast.Expr, against: str) -> Finding | None:
+             index: ast.Number, param: ast.Expr, against: str, rule_order: int) -> Finding | None:
     """Both sides as numbers: refuted only when neither has a free name; verified at sampled values
     of the names they share."""
     names = _names(right) | _names(instance)
     if _names(right) != _names(instance):
         return None
     rng = np.random.default_rng(5)
+    rule_math = context.math.formulas[int(rule_order)].math
     agree = 0
     math = read.math
     for _ in range(6 if names else 1):
@@ -259,8 +260,8 @@ def _numeric(context: CrossContext, read: ReadFormula, left: ast.Expr, right: as
             return None
         if abs(mine - theirs) <= max(1e-9 * abs(theirs), shown_precision(right), 1e-12):
             agree += 1
-        elif names or hedged(context, math):
-            return None
+        elif names or hedged(context, math) or not same_section(context, rule_math, math):
+            return None  # numbers alone are certain only within the rule's own section
         else:
             stated = math.tex[right.span[0]:right.span[1]].strip()
             message = (f"{_tex(math, left)} = {stated} is {mine:.6g}, but {against} gives {theirs:.6g} at "
