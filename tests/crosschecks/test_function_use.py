@@ -58,7 +58,7 @@ def test_a_definition_over_names_it_does_not_bind_is_never_refuted(tmp_path: Pat
 
 
 def test_a_definition_in_another_section_says_nothing(tmp_path: Path) -> None:
-    text = DEFINITION + "## Another function\n\nHere $h(\\mathbf{v} + c) = h(\\mathbf{v}) + c^2$.\n"
+    text = DEFINITION + "# Another function\n\nHere $h(\\mathbf{v} + c) = h(\\mathbf{v}) + c^2$.\n"
     assert function_use.run(context_of(tmp_path, text)) == []
     text = DEFINITION + "### A subsection\n\nHere $h(\\mathbf{v} + c) = h(\\mathbf{v}) + c^2$.\n"
     assert [f.status for f in function_use.run(context_of(tmp_path, text))] == ["refuted"]
