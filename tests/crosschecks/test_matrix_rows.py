@@ -72,3 +72,39 @@ def test_a_row_whose_index_no_other_row_confirms_says_nothing(tmp_path: Path) ->
 $$
 """
     assert matrix_rows.run(context_of(tmp_path, text)) == []
+
+
+COLUMN = r"""$$
+C z := \begin{bmatrix}
+  c_{11} z_1 + c_{12} z_2 + \cdots + c_{1q} z_q \\
+  \vdots \\
+  c_{s1} z_1 + c_{s2} z_2 + \cdots + c_{sq} z_q
+\end{bmatrix}
+$$
+"""
+
+
+def test_the_rows_of_a_product_written_out_are_verified_at_an_instance(tmp_path: Path) -> None:
+    (finding,) = matrix_rows.run(context_of(tmp_path, COLUMN))
+    assert finding.status == "verified"
+    assert finding.detail["instance"] == "rows 1, s agree with Cz at c_{rc} = 3(r - 1) + c and z_c = c, 3 columns"
+    alone = "$$\nC z = \\begin{bmatrix} \\vdots \\\\ c_{s1} z_1 + \\cdots + c_{sq} z_q \\\\ \\vdots \\end{bmatrix}\n$$\n"
+    (finding,) = matrix_rows.run(context_of(tmp_path, alone))
+    assert finding.message == "The rows s written out are those of Cz at c_{rc} = 2(r - 1) + c and z_c = c, 2 columns."
+
+
+def test_a_row_that_is_not_the_product_is_refuted_with_the_instance(tmp_path: Path) -> None:
+    # the other concrete row is wrong too, so only the product can tell
+    text = COLUMN.replace(r"c_{11} z_1", r"c_{21} z_1").replace(r"c_{sq} z_q", r"c_{sq} z_s")
+    findings = matrix_rows.run(context_of(tmp_path, text))
+    assert [f.status for f in findings] == ["refuted"]
+    assert findings[0].message == (r"The row c_{21} z_1 + c_{12} z_2 + \cdots + c_{1q} z_q is not row 1 of Cz: at "
+                                   "c_{rc} = 3(r - 1) + c and z_c = c, 3 columns it gives 17 where row 1 of Cz is 14.")
+
+
+def test_a_product_whose_columns_the_instance_cannot_read_says_nothing(tmp_path: Path) -> None:
+    # columns from 0, and `\cdots` between written columns: the instance would misread both
+    text = COLUMN.replace(r"c_{11} z_1 + c_{12} z_2", r"c_{10} z_0 + c_{11} z_1")
+    assert [f.status for f in matrix_rows.run(context_of(tmp_path, text))] == ["verified"]  # the last row only
+    text = COLUMN.replace(r"c_{12} z_2 + \cdots + c_{1q} z_q", r"\cdots + c_{13} z_3")
+    assert [f.status for f in matrix_rows.run(context_of(tmp_path, text))] == ["verified"]

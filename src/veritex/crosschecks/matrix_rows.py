@@ -24,6 +24,7 @@ from veritex.model import Math
 
 from .context import CrossContext
 from .finding import Finding
+from .matrix_product import product_letters, row_value
 
 CHECK = "matrix_rows"
 BEGIN = re.compile(r"\\begin\{([pbBvV]?matrix|array)\}")
@@ -48,11 +49,48 @@ def run(context: CrossContext) -> list[Finding]:
         tex = read.math.tex
         if "dots" not in tex or "\\begin{" not in tex:
             continue
+        letters = product_letters(tex)
         for start, body in _matrices(tex):
             rows = _rows(body, start, macros)
             if rows is not None:
-                findings.extend(_check(read.math, rows))
+                found = _check(read.math, rows)
+                if letters is not None:
+                    found = _with_product(read.math, rows, letters, found)
+                findings.extend(found)
     return findings
+
+
+def _with_product(math: Math, rows: list[Row], letters: tuple[str, str], found: list[Finding]) -> list[Finding]:
+    """The findings of a column that writes out `A x`, with each row held against the product too."""
+    entry, vector = letters
+    product = f"{entry.upper()}{vector}"
+    read = [(row[0], value) for row in rows if len(row) == 1 and row[0].expr is not None
+            and (value := row_value(row[0].expr, entry, vector)) is not None]
+    if not read:
+        return found
+    out = list(found)
+    for cell, value in read:
+        if value.agrees:
+            continue
+        said = f"at {value.instance} it gives {value.written} where row {value.row} of {product} is {value.product}"
+        known = [f for f in out if f.status == "refuted" and f.offset is not None
+                 and cell.offset <= f.offset < cell.offset + len(cell.tex)]
+        if known:
+            known[0].detail["instance"] = said
+            continue
+        shown = _shown((cell,))
+        out.append(Finding(math, "refuted", f"The row {shown} is not row {value.row} of {product}: {said}.", CHECK,
+                           cell.offset + len(cell.tex) - len(cell.tex.lstrip()),
+                           {"against": f"row {value.row} of {product}", "instance": said}))
+    if all(value.agrees for _, value in read):
+        rows_read = ", ".join(value.row for _, value in read)
+        if not out:
+            out.append(Finding(math, "verified", f"The rows {rows_read} written out are those of {product} at "
+                               f"{read[0][1].instance}.", CHECK, read[0][0].offset, {"against": product}))
+        else:
+            for f in out:
+                f.detail["instance"] = f"rows {rows_read} agree with {product} at {read[0][1].instance}"
+    return out
 
 
 def _matrices(tex: str) -> Iterator[tuple[int, str]]:
