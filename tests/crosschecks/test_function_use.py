@@ -62,3 +62,8 @@ def test_a_definition_in_another_section_says_nothing(tmp_path: Path) -> None:
     assert function_use.run(context_of(tmp_path, text)) == []
     text = DEFINITION + "### A subsection\n\nHere $h(\\mathbf{v} + c) = h(\\mathbf{v}) + c^2$.\n"
     assert [f.status for f in function_use.run(context_of(tmp_path, text))] == ["refuted"]
+
+
+def test_an_equation_to_solve_says_nothing(tmp_path: Path) -> None:
+    text = "$$\nf(u) = u^2 - 4\n$$\n\nThe zeros: $f(2 u) = 0$ gives $u = 1$.\n"
+    assert function_use.run(context_of(tmp_path, text)) == []

@@ -70,6 +70,8 @@ def _check(context: CrossContext, math: Math, order: int, left: ast.Expr, right:
     free = _free_names(left, right, used)
     if free is None or any(not _generic(n, context, math, order) for n in free):
         return None
+    if free and (isinstance(left, ast.Number) or isinstance(right, ast.Number)):
+        return None  # `f(2x) = 0`: an equation to solve for x, not a claim for every x
     inside = {head_key(n) for use in uses for a in use.args for n in a.walk() if isinstance(n, ast.Expr)}
     if any(head_key(n) not in inside for n in free):
         return None  # a name outside every argument (a size, a constant) may be pinned by the text

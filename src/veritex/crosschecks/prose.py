@@ -12,7 +12,7 @@ from .context import CrossContext
 # called wrong, or one the reader is asked to decide.
 HEDGES = re.compile(r"\b(not|no|never|suppose|supposing|assume|assuming|if|whether|would|could|might|false|"
                     r"wrong|incorrect|instead|fails?|mistake|typo|erratum|why|guess|naive(ly)?|"
-                    r"incorrectly|tempting|tempted)\b|n't|\?", re.IGNORECASE)
+                    r"incorrectly|tempting|tempted|solve|solving|solution|find|root|roots)\b|n't|\?", re.IGNORECASE)
 
 
 def text_before(context: CrossContext, math: Math, lines: int = 1) -> str:
