@@ -60,3 +60,13 @@ def test_a_rule_stated_for_later_indices_says_nothing(tmp_path: Path) -> None:
 def test_a_supposed_instance_says_nothing(tmp_path: Path) -> None:
     text = RULE + "Suppose instead that $q_0 = \\alpha_1 + \\alpha_3 w_0^{2}$.\n"
     assert special_case.run(context_of(tmp_path, text)) == []
+
+
+def test_a_function_at_a_number_is_held_against_its_definition(tmp_path: Path) -> None:
+    # the definition names a value besides its parameter, so only a wrong name can be certain
+    text = "$$\nh(u) = \\kappa_1 u + \\kappa_2\n$$\n\nso $h(0) = \\kappa_2$ and $h(1) = \\kappa_1 + \\kappa_3$.\n"
+    findings = special_case.run(context_of(tmp_path, text))
+    assert [f.status for f in findings] == ["verified", "refuted"]
+    assert findings[1].message == (r"\kappa_3 in h(1) = \kappa_1 + \kappa_3 appears nowhere else in the document, "
+                                   r"where h(u) = \kappa_1 u + \kappa_2 (the formula at line 2) at u = 1 has "
+                                   r"\kappa_2.")

@@ -60,7 +60,7 @@ def _check(context: CrossContext, math: Math, order: int, left: ast.Expr, right:
     used: dict[ast.Expr, Definition] = {}
     for use in uses:
         definition = table.lookup("function", use.function, order)
-        if definition is None or definition.order >= order or not _closed(definition):
+        if definition is None or definition.order >= order or not closed(definition):
             return None  # defined here (a definition, not a use), later, or over names it does not bind
         if not same_section(context, context.math.formulas[definition.order].math, math):
             return None  # a letter such as f may name another function in another section
@@ -96,7 +96,7 @@ def _check(context: CrossContext, math: Math, order: int, left: ast.Expr, right:
                     "fix": "restate the claim so that it follows from the definition at these arguments"})
 
 
-def _closed(definition: Definition) -> bool:
+def closed(definition: Definition) -> bool:
     """Whether the body uses only the parameters and its own summation indices (and e, pi)."""
     params = {head_key(p) for p in definition.params}
     bound = params | {head_key(i) for i in bound_indices(definition.body)}

@@ -27,6 +27,7 @@ from .context import CrossContext
 from .definitions import rule_text
 from .evaluate import Scope, Unreadable, evaluate, shown_precision
 from .finding import Finding
+from .function_use import closed
 from .prose import hedged, same_section
 
 CHECK = "special_case"
@@ -35,7 +36,7 @@ RANGE_WORDS = r"\s*(\\geq?|\\geqslant|>|\\in|\\le|<|=\s*\d\s*,|\\neq?)"
 
 def run(context: CrossContext) -> list[Finding]:
     rules = [rule for rule in map(_as_rule, context.math.table.definitions) if rule is not None]
-    if not rules:
+    if not rules and not any(d.kind == "function" for d in context.math.table.definitions):
         return []
     findings: list[Finding] = []
     for read in context.formulas():
@@ -44,8 +45,9 @@ def run(context: CrossContext) -> list[Finding]:
             if statement.conditions:
                 continue
             for left, relation, right in statement.steps():
-                if relation == "=" and _instance_index(left) is not None:
-                    finding = _check(context, rules, read, left, right)
+                found = _instance_of(context, rules, read, left) if relation == "=" else None
+                if found is not None:
+                    finding = _check(context, read, left, right, *found)
                     if finding is not None:
                         findings.append(finding)
                 break  # only the first step of a chain names the instance
@@ -83,37 +85,104 @@ def _rule_for(rules: list[tuple[Definition, ast.Expr]], base: ast.Expr,
     return max(found, key=lambda r: r[0].order) if found else None
 
 
-def _check(context: CrossContext, rules: list[tuple[Definition, ast.Expr]], read: ReadFormula, left: ast.Expr,
-           right: ast.Expr) -> Finding | None:
-    assert isinstance(left, ast.Subscript)
+def _instance_of(context: CrossContext, rules: list[tuple[Definition, ast.Expr]], read: ReadFormula,
+                 left: ast.Expr) -> tuple[Definition, dict[ast.Expr, ast.Expr]] | None:
+    """The general rule `left` is an instance of, and the values of its variables: `b_0` of a rule
+    for `b_t`, or `f(2)` of a function whose definition names values besides its parameters (one
+    over its parameters alone is the business of `function_use`)."""
     index = _instance_index(left)
-    assert index is not None
-    found = _rule_for(rules, left.base, read.order)
-    if found is None or not _for_every_index(context, found[0], found[1]):
+    if index is not None:
+        assert isinstance(left, ast.Subscript)
+        found = _rule_for(rules, left.base, read.order)
+        if found is None or not _for_every_index(context, *found) or found[1] in bound_indices(found[0].body):
+            return None
+        return found[0], {found[1]: index}
+    if not (isinstance(left, ast.Apply) and left.args and all(_is_number(a) for a in left.args)):
         return None
-    rule, param = found
-    if param in bound_indices(rule.body):
+    rule = context.math.table.lookup("function", left.function, read.order)
+    if rule is None or rule.order >= read.order or len(rule.params) != len(left.args) or closed(rule):
         return None
-    instance = _fold_indices(replace_nodes(rule.body, {param: index}))
+    defining = context.math.formulas[rule.order].formula
+    if defining is None or defining.conditions or any(p in bound_indices(rule.body) for p in rule.params):
+        return None
+    return rule, dict(zip(rule.params, left.args, strict=True))
+
+
+def _is_number(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Number) or (isinstance(node, ast.Neg) and isinstance(node.operand, ast.Number))
+
+
+def _check(context: CrossContext, read: ReadFormula, left: ast.Expr, right: ast.Expr, rule: Definition,
+           mapping: dict[ast.Expr, ast.Expr]) -> Finding | None:
+    replacements: dict[ast.Node, ast.Expr] = dict(mapping.items())
+    instance = _fold_indices(replace_nodes(rule.body, replacements))
     if contains(instance, left) or contains(right, left):
         return None  # the rule at this index refers to the instance itself: nothing to compare
     math = read.math
     stated = math.tex[right.span[0]:right.span[1]].strip()
+    at = ", ".join(f"{_plain(p)} = {_number_text(v)}" for p, v in mapping.items())
     against = f"{rule_text(rule)} ({rule.label or 'an earlier formula'})"
     if instance == right:
-        return Finding(math, "verified", f"{_tex(math, left)} = {stated} is {against} at "
-                       f"{_plain(param)} = {index.value}.", CHECK, left.span[0], {"against": against})
-    swap = _one_name_swapped(right, instance)
-    if swap is not None:
-        wrong, meant = swap
-        if (_appears_once(context, wrong, math) and not _appears_once(context, meant, math)
-                and not hedged(context, math)):
-            message = (f"{_tex(math, wrong)} in {_tex(math, left)} = {stated} appears nowhere else in the "
-                       f"document, where {against} at {_plain(param)} = {index.value} has {_words(meant)}.")
-            return Finding(math, "refuted", message, CHECK, wrong.span[0],
-                           {"against": against, "fix": f"{_words(meant)} for {_tex(math, wrong)}"})
+        return Finding(math, "verified", f"{_tex(math, left)} = {stated} is {against} at {at}.", CHECK,
+                       left.span[0], {"against": against})
+    agrees = _agree(right, instance)
+    if agrees:
+        return Finding(math, "verified", f"{_tex(math, left)} = {stated} agrees with {against} at {at}.", CHECK,
+                       left.span[0], {"against": against})
+    if agrees is None or hedged(context, math):
         return None
-    return _numeric(context, read, left, right, instance, index, param, against, rule.order)
+    names = _names(right) | _names(instance)
+    if not names and same_section(context, context.math.formulas[rule.order].math, math):
+        mine, theirs = evaluate(right, Scope({})), evaluate(instance, Scope({}))
+        message = f"{_tex(math, left)} = {stated} is {mine:.6g}, but {against} gives {theirs:.6g} at {at}."
+        return Finding(math, "refuted", message, CHECK, left.span[0],
+                       {"against": against, "values": {"stated": f"{mine:.6g}", "rule": f"{theirs:.6g}"}})
+    swap = _swapped(right, instance)
+    if swap is None:
+        return None
+    wrong, meant = swap
+    if not _appears_once(context, wrong, math) or _appears_once(context, meant, math):
+        return None
+    message = (f"{_tex(math, wrong)} in {_tex(math, left)} = {stated} appears nowhere else in the document, "
+               f"where {against} at {at} has {_words(meant)}.")
+    return Finding(math, "refuted", message, CHECK, wrong.span[0],
+                   {"against": against, "fix": f"{_words(meant)} for {_tex(math, wrong)}"})
+
+
+def _agree(stated: ast.Expr, instance: ast.Expr) -> bool | None:
+    """Whether the two sides are equal at sampled values of every name either uses (numbers: to the
+    digits `stated` shows); None when they cannot be computed."""
+    names = _names(stated) | _names(instance)
+    rng = np.random.default_rng(5)
+    tolerance = max(shown_precision(stated), 1e-12)
+    for _ in range(6 if names else 1):
+        scope = {n: float(rng.uniform(0.5, 2.0)) for n in names}
+        try:
+            mine, theirs = evaluate(stated, Scope(dict(scope))), evaluate(instance, Scope(dict(scope)))
+        except Unreadable:
+            return None
+        if isinstance(mine, np.ndarray) or isinstance(theirs, np.ndarray) or not np.isfinite([mine, theirs]).all():
+            return None
+        if abs(mine - theirs) > max(1e-9 * abs(theirs), tolerance):
+            return False
+    return True
+
+
+def _swapped(stated: ast.Expr, instance: ast.Expr) -> tuple[ast.Expr, ast.Expr] | None:
+    r"""(the stated name, the rule's name) when putting the one for the other makes the two sides equal:
+    as trees, or as numbers at sampled values (`\kappa_1 + \kappa_3` against `\kappa_1 1 + \kappa_2`)."""
+    swap = _one_name_swapped(stated, instance)
+    if swap is not None:
+        return swap
+    only_stated = _names(stated) - _names(instance)
+    only_rule = _names(instance) - _names(stated)
+    if len(only_stated) != 1 or len(only_rule) != 1:
+        return None
+    (wrong_key,), (meant_key,) = only_stated, only_rule
+    wrong = next(n for n in stated.walk() if isinstance(n, ast.Expr) and _is_name(n) and head_key(n) == wrong_key)
+    meant = next(n for n in instance.walk() if isinstance(n, ast.Expr) and _is_name(n) and head_key(n) == meant_key)
+    put: dict[ast.Node, ast.Expr] = {wrong: meant}
+    return (wrong, meant) if _agree(replace_nodes(stated, put), instance) else None
 
 
 def _for_every_index(context: CrossContext, rule: Definition, param: ast.Expr) -> bool:
@@ -239,38 +308,8 @@ def _code_spellings(name: ast.Expr) -> set[str]:
     return {f"{w}{sep}{_tex_name(index)}" for w in letters for sep in ("", "_")}
 
 
-def _numeric(context: CrossContext, read: ReadFormula, left: ast.Expr, right: ast.Expr, instance: ast.Expr,
-             index: ast.Number, param: ast.Expr, against: str, rule_order: int) -> Finding | None:
-    """Both sides as numbers: refuted only when neither has a free name; verified at sampled values
-    of the names they share."""
-    names = _names(right) | _names(instance)
-    if _names(right) != _names(instance):
-        return None
-    rng = np.random.default_rng(5)
-    rule_math = context.math.formulas[int(rule_order)].math
-    agree = 0
-    math = read.math
-    for _ in range(6 if names else 1):
-        values = {n: float(rng.uniform(0.5, 2.0)) for n in names}
-        try:
-            mine, theirs = evaluate(right, Scope(dict(values))), evaluate(instance, Scope(dict(values)))
-        except Unreadable:
-            return None
-        if isinstance(mine, np.ndarray) or isinstance(theirs, np.ndarray) or not np.isfinite([mine, theirs]).all():
-            return None
-        if abs(mine - theirs) <= max(1e-9 * abs(theirs), shown_precision(right), 1e-12):
-            agree += 1
-        elif names or hedged(context, math) or not same_section(context, rule_math, math):
-            return None  # numbers alone are certain only within the rule's own section
-        else:
-            stated = math.tex[right.span[0]:right.span[1]].strip()
-            message = (f"{_tex(math, left)} = {stated} is {mine:.6g}, but {against} gives {theirs:.6g} at "
-                       f"{_plain(param)} = {index.value}.")
-            return Finding(math, "refuted", message, CHECK, left.span[0],
-                           {"against": against, "values": {"stated": f"{mine:.6g}", "rule": f"{theirs:.6g}"}})
-    stated = math.tex[right.span[0]:right.span[1]].strip()
-    return Finding(math, "verified", f"{_tex(math, left)} = {stated} agrees with {against} at "
-                   f"{_plain(param)} = {index.value}.", CHECK, left.span[0], {"against": against})
+def _number_text(node: ast.Expr) -> str:
+    return f"-{_tex_name(node.operand)}" if isinstance(node, ast.Neg) else _tex_name(node)
 
 
 def _names(node: ast.Expr) -> set[ast.Expr]:
