@@ -11,8 +11,7 @@ prose does not suppose or question it; it is verified when it holds at every poi
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from veritex.derivations.astutil import bound_indices
 from veritex.derivations.definitions import Definition, head_key
@@ -21,9 +20,11 @@ from veritex.model import Math
 
 from .context import CrossContext
 from .definitions import rule_text
-from .evaluate import Scope, Unreadable, Value, evaluate, shown_precision
 from .finding import Finding
 from .prose import hedged, same_paragraph, same_section
+
+if TYPE_CHECKING:
+    from .evaluate import Value
 
 CHECK = "function_use"
 LENGTHS = (2, 3)  # components of a sampled vector
@@ -75,6 +76,8 @@ def _check(context: CrossContext, math: Math, order: int, left: ast.Expr, right:
     inside = {head_key(n) for use in uses for a in use.args for n in a.walk() if isinstance(n, ast.Expr)}
     if any(head_key(n) not in inside for n in free):
         return None  # a name outside every argument (a size, a constant) may be pinned by the text
+    from .evaluate import shown_precision  # NumPy only once a claim is found
+
     outcome = _sample(left, right, used, free, max(shown_precision(left), shown_precision(right)))
     if outcome is None:
         return None
@@ -166,6 +169,10 @@ def _sample(left: ast.Expr, right: ast.Expr, used: dict[ast.Expr, Definition], f
             shown: float) -> tuple[bool, dict[ast.Expr, Value], tuple[Value, Value]] | None:
     """(holds everywhere, the first point, the two sides there), or None when the sides cannot be read
     or a point disagrees while another agrees (the claim may hold on a domain the text assumes)."""
+    import numpy as np
+
+    from .evaluate import Scope, Unreadable, evaluate
+
     rng = np.random.default_rng(17)
     agree = disagree = 0
     first: tuple[dict[ast.Expr, Value], tuple[Value, Value]] | None = None
@@ -206,6 +213,8 @@ def _plain(name: ast.Expr) -> str:
 
 
 def _number(value: Value) -> str:
+    import numpy as np
+
     if isinstance(value, np.ndarray):
         return "(" + ", ".join(_number(float(v)) for v in value) + ")"
     return f"{value:.4g}"

@@ -14,8 +14,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import fields
 
-import numpy as np
-
 from veritex.derivations.astutil import bound_indices, contains, replace_nodes
 from veritex.derivations.definitions import Definition, head_key
 from veritex.derivations.reading import ReadFormula
@@ -25,7 +23,6 @@ from veritex.model import Math
 
 from .context import CrossContext
 from .definitions import rule_text
-from .evaluate import Scope, Unreadable, evaluate, shown_precision
 from .finding import Finding
 from .function_use import closed
 from .prose import hedged, same_section
@@ -133,6 +130,8 @@ def _check(context: CrossContext, read: ReadFormula, left: ast.Expr, right: ast.
         return None
     names = _names(right) | _names(instance)
     if not names and same_section(context, context.math.formulas[rule.order].math, math):
+        from .evaluate import Scope, evaluate
+
         mine, theirs = evaluate(right, Scope({})), evaluate(instance, Scope({}))
         message = f"{_tex(math, left)} = {stated} is {mine:.6g}, but {against} gives {theirs:.6g} at {at}."
         return Finding(math, "refuted", message, CHECK, left.span[0],
@@ -153,6 +152,10 @@ def _agree(stated: ast.Expr, instance: ast.Expr) -> bool | None:
     """Whether the two sides are equal at sampled values of every name either uses (numbers: to the
     digits `stated` shows); None when they cannot be computed."""
     names = _names(stated) | _names(instance)
+    import numpy as np
+
+    from .evaluate import Scope, Unreadable, evaluate, shown_precision
+
     rng = np.random.default_rng(5)
     tolerance = max(shown_precision(stated), 1e-12)
     for _ in range(6 if names else 1):
@@ -202,6 +205,10 @@ def _for_every_index(context: CrossContext, rule: Definition, param: ast.Expr) -
 
 def _fold_indices(node: ast.Expr) -> ast.Expr:
     """`b_{0+1}` as `b_1`: an index that became arithmetic on numbers is written as its number."""
+    import numpy as np
+
+    from .evaluate import Scope, Unreadable, evaluate
+
     def fold(n: ast.Node) -> ast.Node | None:
         if not isinstance(n, ast.Subscript) or isinstance(n.index, ast.Number) or _names(n.index):
             return None
