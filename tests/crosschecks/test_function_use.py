@@ -67,3 +67,9 @@ def test_a_definition_in_another_section_says_nothing(tmp_path: Path) -> None:
 def test_an_equation_to_solve_says_nothing(tmp_path: Path) -> None:
     text = "$$\nf(u) = u^2 - 4\n$$\n\nThe zeros: $f(2 u) = 0$ gives $u = 1$.\n"
     assert function_use.run(context_of(tmp_path, text)) == []
+
+
+def test_a_value_the_definition_cannot_take_says_nothing(tmp_path: Path) -> None:
+    # 1/0 and a sum up to a non-integer bound are not values to compare, and never an exception
+    text = "$$\nf(u) = \\frac{1}{u}\n$$\n\nso $f(0) = 1$.\n\n$$\ng(u) = \\sum_{k=1}^{u} k\n$$\n\nand $g(1.5) = 1$.\n"
+    assert function_use.run(context_of(tmp_path, text)) == []

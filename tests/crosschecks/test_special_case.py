@@ -70,3 +70,8 @@ def test_a_function_at_a_number_is_held_against_its_definition(tmp_path: Path) -
     assert findings[1].message == (r"\kappa_3 in h(1) = \kappa_1 + \kappa_3 appears nowhere else in the document, "
                                    r"where h(u) = \kappa_1 u + \kappa_2 (the formula at line 2) at u = 1 has "
                                    r"\kappa_2.")
+
+
+def test_an_index_the_rule_cannot_take_says_nothing(tmp_path: Path) -> None:
+    text = "$$\nm_j = \\frac{1}{j} + p_{1/j}\n$$\n\nso $m_0 = 2$.\n"
+    assert special_case.run(context_of(tmp_path, text)) == []

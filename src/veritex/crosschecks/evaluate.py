@@ -44,7 +44,10 @@ def evaluate(node: ast.Expr, scope: Scope) -> Value:
 
 def _eval(node: ast.Expr, scope: Scope) -> Value:
     if isinstance(node, ast.Number):
-        return float(node.value)
+        try:
+            return np.float64(node.value)  # a NumPy number: 1/0 is inf, never an exception
+        except ValueError:
+            raise Unreadable(node.value) from None
     if isinstance(node, ast.Symbol | ast.Subscript):
         return _name(node, scope)
     if isinstance(node, ast.Neg):
@@ -71,28 +74,32 @@ def _eval(node: ast.Expr, scope: Scope) -> Value:
 def _name(node: ast.Symbol | ast.Subscript, scope: Scope) -> Value:
     key = head_key(node)
     if key in scope.indices:
-        return float(scope.indices[key])
+        return np.float64(scope.indices[key])
     if key in scope.names:
         return scope.names[key]
     if isinstance(node, ast.Symbol):
         if node.name == "e" and node.font is None and not node.accents:
-            return math.e
+            return np.float64(math.e)
         if node.name == "\\pi":
-            return math.pi
+            return np.float64(math.pi)
         raise Unreadable(node.name)
     # `x_i` inside `\sum_i`: a component of the vector `x` (or `\mathbf{x}`)
     position = _index_value(node.index, scope)
     vector = _vector_named(node.base, scope)
     if position is None or vector is None or not 1 <= position <= len(vector):
         raise Unreadable("subscript")
-    return float(vector[position - 1])
+    return np.float64(vector[position - 1])
 
 
 def _index_value(index: ast.Expr, scope: Scope) -> int | None:
     if not any(head_key(n) in scope.indices for n in index.walk() if isinstance(n, ast.Symbol)):
         return None
-    value = _eval(index, Scope({}, indices=scope.indices))
-    if isinstance(value, np.ndarray) or value != int(value):
+    return whole(_eval(index, Scope({}, indices=scope.indices)))
+
+
+def whole(value: Value) -> int | None:
+    """`value` as an integer, when it is a finite number with no fraction."""
+    if isinstance(value, np.ndarray) or not np.isfinite(value) or value != round(value):
         return None
     return int(value)
 
@@ -126,7 +133,7 @@ def _product(values: list[Value]) -> Value:
     """Factors side by side: at most one vector among them (two vectors could be a dot product)."""
     if sum(isinstance(v, np.ndarray) for v in values) > 1:
         raise Unreadable("product of vectors")
-    out: Value = 1.0
+    out: Value = np.float64(1.0)
     for v in values:
         out = out * v
     return out
@@ -157,10 +164,10 @@ def _reduce(node: ast.BigOp, scope: Scope) -> Value:
         raise Unreadable("reduction")
     key = head_key(index)
     if node.lower is not None and node.upper is not None:
-        low, high = _scalar(_eval(node.lower, scope)), _scalar(_eval(node.upper, scope))
-        if low != int(low) or high != int(high) or high - low > 1000:
+        low, high = whole(_eval(node.lower, scope)), whole(_eval(node.upper, scope))
+        if low is None or high is None or high - low > 1000:
             raise Unreadable("range")
-        positions = range(int(low), int(high) + 1)
+        positions = range(low, high + 1)
     elif node.lower is None and node.upper is None:
         positions = range(1, _components(node.body, index, scope) + 1)
     else:
@@ -170,7 +177,7 @@ def _reduce(node: ast.BigOp, scope: Scope) -> Value:
     if any(isinstance(t, np.ndarray) for t in terms) or not terms:
         raise Unreadable("reduction of vectors")
     reduce = {"sum": sum, "prod": math.prod, "max": max, "min": min}[node.op]
-    return float(reduce(terms))  # type: ignore[operator]
+    return np.float64(reduce(terms))  # type: ignore[operator]
 
 
 def _components(body: ast.Expr, index: ast.Symbol, scope: Scope) -> int:

@@ -209,7 +209,9 @@ def _against(math: Math, generic: Row, letter: str, others: list[Row]) -> list[F
     pattern = _shown(generic)
     out: list[Finding] = []
     for row, value, meant, written in wrong:
-        cell = next(c for c in row if c.expr is not None and any(n is written for n in c.expr.walk()))
+        cell = next((c for c in row if c.expr is not None and any(n is written for n in c.expr.walk())), None)
+        if cell is None:
+            continue
         shown = cell.tex[written.span[0]:written.span[1]].strip()
         should = _spelled(cell.tex, written, meant)
         message = (f"The row for {letter} = {value} writes {shown} where the generic row {pattern} gives "

@@ -182,8 +182,12 @@ def _swapped(stated: ast.Expr, instance: ast.Expr) -> tuple[ast.Expr, ast.Expr] 
     if len(only_stated) != 1 or len(only_rule) != 1:
         return None
     (wrong_key,), (meant_key,) = only_stated, only_rule
-    wrong = next(n for n in stated.walk() if isinstance(n, ast.Expr) and _is_name(n) and head_key(n) == wrong_key)
-    meant = next(n for n in instance.walk() if isinstance(n, ast.Expr) and _is_name(n) and head_key(n) == meant_key)
+    wrong = next((n for n in stated.walk() if isinstance(n, ast.Expr) and _is_name(n) and head_key(n) == wrong_key),
+                 None)
+    meant = next((n for n in instance.walk() if isinstance(n, ast.Expr) and _is_name(n) and head_key(n) == meant_key),
+                 None)
+    if wrong is None or meant is None:
+        return None
     put: dict[ast.Node, ast.Expr] = {wrong: meant}
     return (wrong, meant) if _agree(replace_nodes(stated, put), instance) else None
 
@@ -205,9 +209,7 @@ def _for_every_index(context: CrossContext, rule: Definition, param: ast.Expr) -
 
 def _fold_indices(node: ast.Expr) -> ast.Expr:
     """`b_{0+1}` as `b_1`: an index that became arithmetic on numbers is written as its number."""
-    import numpy as np
-
-    from .evaluate import Scope, Unreadable, evaluate
+    from .evaluate import Scope, Unreadable, evaluate, whole
 
     def fold(n: ast.Node) -> ast.Node | None:
         if not isinstance(n, ast.Subscript) or isinstance(n.index, ast.Number) or _names(n.index):
@@ -216,9 +218,10 @@ def _fold_indices(node: ast.Expr) -> ast.Expr:
             value = evaluate(n.index, Scope({}))
         except Unreadable:
             return None
-        if isinstance(value, np.ndarray) or value != int(value) or value < 0:
+        number = whole(value)
+        if number is None or number < 0:
             return None
-        return ast.Subscript(_fold_indices(n.base), ast.Number(str(int(value))), span=n.span)
+        return ast.Subscript(_fold_indices(n.base), ast.Number(str(number)), span=n.span)
 
     return rewrite_expr(node, fold)
 
