@@ -16,6 +16,9 @@ from .finding import Finding
 CHECK_MODULES: tuple[str, ...] = (
     "veritex.crosschecks.formula_code",
     "veritex.crosschecks.moment_identities",
+    "veritex.crosschecks.function_use",
+    "veritex.crosschecks.special_case",
+    "veritex.crosschecks.matrix_rows",
 )
 
 

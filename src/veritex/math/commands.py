@@ -79,7 +79,8 @@ RELATIONS = {
     "\\doteq": "def", "\\leftarrow": "update", "\\gets": "update", "\\in": "in",
     "\\notin": "notin",
 }
-DEFINITION_MARKS = frozenset({"def", "\\triangle", "\\Delta", "\\text{def}", "d", "\\mathrm{def}"})
+DEFINITION_MARKS = frozenset({"def", "\\triangle", "\\Delta", "\\text{def}", "d", "\\mathrm{def}",
+                              "\\textrm{def}"})
 
 BINARY_OPERATORS = {
     "\\cdot": "cdot", "\\times": "times", "\\odot": "odot", "\\otimes": "otimes",
