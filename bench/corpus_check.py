@@ -47,6 +47,10 @@ class OwnBuildRun(CorpusRun):
     """A corpus folder checked one document per build, each with a fresh cache folder: its seconds are
     the whole build's, what `veritex check --no-execute DOC` takes in a process whose imports are done."""
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.cpu_seconds: dict[str, float] = {}  # this process's CPU time: a busy machine inflates less
+
     def report(self, mode: str) -> Report:
         if mode != "check" or mode in self.reports:
             return super().report(mode)
@@ -54,10 +58,11 @@ class OwnBuildRun(CorpusRun):
         started = time.perf_counter()
         for index, source in enumerate(self.sources):
             out = self.work / mode / str(index)
-            begun = time.perf_counter()
+            begun, cpu = time.perf_counter(), time.process_time()
             part = veritex.build([source], out, execute=False, write=False, cache_dir=out / ".veritex-cache")
             for doc in part.documents:
                 doc.seconds = time.perf_counter() - begun
+                self.cpu_seconds[self.doc_name(doc)] = time.process_time() - cpu
             combined.documents.extend(part.documents)
         self.wall_seconds[mode] = time.perf_counter() - started
         combined.documents.sort(key=self.doc_name)
@@ -93,6 +98,7 @@ def bench_folder(name: str, rounds: int, jobs: int, pages: bool, cli: bool,
         print(f"{folder}: absent, skipped\n")
         return None
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     run = None
     for index in range(rounds):
         kind = OwnBuildRun if jobs == 1 and not cli else CorpusRun
@@ -103,6 +109,9 @@ def bench_folder(name: str, rounds: int, jobs: int, pages: bool, cli: bool,
         for doc in run.report("check").documents:
             if not cli:
                 times.setdefault(run.doc_name(doc), []).append(doc.seconds)
+        if isinstance(run, OwnBuildRun):
+            for doc, seconds in run.cpu_seconds.items():
+                cpu.setdefault(doc, []).append(seconds)
     assert run is not None
     if pages:
         run.report("html")
@@ -125,6 +134,7 @@ def bench_folder(name: str, rounds: int, jobs: int, pages: bool, cli: bool,
           f"{len(verdicts.unjudged)}\n")
     return {
         "documents": {r.doc: {**r.counts, "false_alarms": r.false_alarms, "seconds": times[r.doc],
+                              **({"cpu_seconds": cpu[r.doc]} if r.doc in cpu else {}),
                               **(r.raw.as_dict() if r.raw else {})} for r in table},
         "median_seconds": statistics.median(medians.values()),
         "max_seconds": max(medians.values()),
@@ -139,40 +149,44 @@ def top(seconds: dict[str, float], count: int = TOP) -> list[tuple[str, float]]:
     return sorted(seconds.items(), key=lambda kv: -kv[1])[:count]
 
 
-def compare(before_path: Path, after: dict[str, float], results: dict[str, Any]) -> None:
-    """The seconds of an earlier `--json` beside this run's: median, max, the slowest documents of
-    either, and the verdict counts of both."""
+def per_document(data: dict[str, Any], key: str) -> dict[str, float]:
+    """`folder/doc` -> the median of `key` (seconds, cpu_seconds) over the rounds of a `--json`."""
+    return {f"{name}/{doc}": statistics.median(v[key]) for name, folder in data.items() if name != "all"
+            for doc, v in folder["documents"].items() if key in v}
+
+
+def compare(before_path: Path, results: dict[str, Any]) -> None:
+    """The seconds of an earlier `--json` beside this run's (wall, and CPU when both runs have it:
+    on a busy machine the CPU time is the steadier), the slowest documents of either, and the
+    verdict counts of both, with every document whose counts changed."""
     before_json = json.loads(before_path.read_text())
-    before = {f"{name}/{doc}": statistics.median(v["seconds"]) for name, folder in before_json.items()
-              if name != "all" for doc, v in folder["documents"].items()}
-    shared = sorted(set(before) & set(after))
-    if not shared:
-        sys.exit(f"{before_path}: no document in common with this run")
-    print(f"\n== before ({before_path}) and after, over {len(shared)} documents")
-    for what, pick in (("median", statistics.median), ("max", max)):
-        b, a = pick(before[d] for d in shared), pick(after[d] for d in shared)
-        print(f"{what:<7} {b:7.2f} s -> {a:7.2f} s  ({b / a if a else float('inf'):.1f}x)")
-    slowest = list(dict.fromkeys([d for d, _ in top({d: before[d] for d in shared})]
-                                 + [d for d, _ in top({d: after[d] for d in shared})]))
-    width = max(len(d) for d in slowest)
-    print(f"{'slowest documents, before or after':<{width}}  before   after")
-    for doc in sorted(slowest, key=lambda d: -before[d]):
-        print(f"{doc:<{width}} {before[doc]:7.2f} {after[doc]:7.2f}")
+    for key, what in (("seconds", "wall seconds"), ("cpu_seconds", "CPU seconds")):
+        before, after = per_document(before_json, key), per_document(results, key)
+        shared = sorted(set(before) & set(after))
+        if not shared:
+            continue
+        print(f"\n== {what}, before ({before_path}) and after, over {len(shared)} documents")
+        for label, pick in (("median", statistics.median), ("max", max)):
+            b, a = pick(before[d] for d in shared), pick(after[d] for d in shared)
+            print(f"{label:<7} {b:7.2f} s -> {a:7.2f} s  ({b / a if a else float('inf'):.1f}x)")
+        slowest = list(dict.fromkeys([d for d, _ in top({d: before[d] for d in shared})]
+                                     + [d for d, _ in top({d: after[d] for d in shared})]))
+        width = max(len(d) for d in slowest)
+        print(f"{'slowest documents, before or after':<{width}}  before   after")
+        for doc in sorted(slowest, key=lambda d: -before[d]):
+            print(f"{doc:<{width}} {before[doc]:7.2f} {after[doc]:7.2f}")
     keys = ("items", "verified", "refuted", "error", "unchecked", "false_alarms")
-    print(f"{'counts':<14}" + "".join(f"{k:>13}" for k in keys))
+    print(f"\n{'counts':<14}" + "".join(f"{k:>13}" for k in keys))
     for label, data in (("before", before_json), ("after", results)):
         totals = {k: sum(int(v.get(k, 0)) for name, folder in data.items() if name != "all"
                          for v in folder["documents"].values()) for k in keys}
         print(f"{label:<14}" + "".join(f"{totals[k]:>13}" for k in keys))
-    changed = [(name, doc) for name, folder in before_json.items() if name != "all"
-               for doc, v in folder["documents"].items()
-               if name in results and doc in results[name]["documents"]
-               and any(v.get(k) != results[name]["documents"][doc].get(k) for k in keys)]
-    for name, doc in changed:
-        b = before_json[name]["documents"][doc]
-        a = results[name]["documents"][doc]
-        print(f"counts changed in {name}/{doc}: " + ", ".join(f"{k} {b.get(k)} -> {a.get(k)}" for k in keys
-                                                               if b.get(k) != a.get(k)))
+    for name, folder in before_json.items():
+        for doc, b in folder.get("documents", {}).items():
+            a = results.get(name, {}).get("documents", {}).get(doc)
+            if a is not None and any(b.get(k) != a.get(k) for k in keys):
+                print(f"counts changed in {name}/{doc}: "
+                      + ", ".join(f"{k} {b.get(k)} -> {a.get(k)}" for k in keys if b.get(k) != a.get(k)))
 
 
 def main() -> None:
@@ -212,7 +226,7 @@ def main() -> None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     if args.compare:
-        compare(args.compare, all_medians, results)
+        compare(args.compare, results)
 
 
 if __name__ == "__main__":
