@@ -24,7 +24,8 @@ POINTS = 8
 RELATIVE = 1e-9
 
 
-def check(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
+def check(step: StepPlan, plan: FormulaPlan, seed: int, budget: symbolic.Budget | None = None) -> StepResult:
+    budget = budget if budget is not None else symbolic.Budget()
     unit = step.imaginary_unit or "i"
     levels = [(step.free, step.free_uses), (step.full, step.full_uses)]
     if step.free == step.full:
@@ -47,7 +48,7 @@ def check(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
             agree = _agree(lhs, rhs, seed)
             if agree:
                 how = f"numeric ({POINTS} points, {unit} the imaginary unit)"
-            elif agree is None and symbolic.simplifies_to_zero(lhs - rhs):
+            elif agree is None and budget.simplifies_to_zero(lhs - rhs):
                 how = "symbolic"
         if how is not None:
             return StepResult(step.name, "verified", how=how, relation=step.relation, uses=list(uses) or None)

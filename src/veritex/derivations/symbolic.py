@@ -14,9 +14,12 @@ nothing: the numeric check decides.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import sympy
 
+SIMPLIFY_CALLS_PER_FORMULA = 4
+"""`simplify` calls one formula may make; its later steps that sampling cannot settle stay unchecked."""
 MAX_OPS_FOR_SIMPLIFY = 120
 MAX_OPS_FOR_EXPAND = 400
 MAX_EXPANDED_POWER = 40
@@ -79,6 +82,23 @@ def simplifies_to_zero(difference: sympy.Expr) -> bool:
         return bool(sympy.simplify(difference) == 0)
     except (TypeError, ValueError, NotImplementedError, RecursionError):
         return False
+
+
+@dataclass
+class Budget:
+    """What one formula may still spend on `simplify`: a count of calls, each bounded in size, so
+    that the verdicts are the same on a busy machine and an idle one."""
+
+    calls: int = field(default_factory=lambda: SIMPLIFY_CALLS_PER_FORMULA)
+
+    def simplifies_to_zero(self, difference: sympy.Expr) -> bool | None:
+        """`simplifies_to_zero`, or None when the budget is spent (nothing was tried)."""
+        if difference == 0:
+            return True
+        if self.calls <= 0:
+            return None
+        self.calls -= 1
+        return simplifies_to_zero(difference)
 
 
 def _large_powers(expr: sympy.Expr) -> bool:
