@@ -8,12 +8,13 @@ The documents are the published lectures and chapters in `../shared/corpus/` and
 with `veritex.build(..., execute=False, write=False)`, one build and one fresh cache folder per document by
 default, so that each document's seconds are its own (a build of several documents pipelines them: the next
 one is checked before the last one is finished, and its time would count in both); a tiny document checked
-first, untimed, pays for the imports. `--jobs N` (N > 1) builds each subfolder in one build instead. A document's time is its median over the rounds. `--cli` times instead one
-`veritex check --no-execute DOC` process per document (interpreter start and imports included, what a user
-waits for), with a fresh cache folder each time. `--pages` also builds the pages (once) and
-counts the directives, roles and TeX shown as text. Target (issue 15): a median under 0.3 s per document
-and none over 2 s, printed as met / NOT MET, with the five slowest documents. `--json PATH` writes the
-numbers; `--compare PATH` prints them beside those of an earlier `--json` (before and after a change).
+first, untimed, pays for the imports. `--jobs N` (N > 1) builds each subfolder in one build instead. A
+document's time is its median over the rounds. `--cli` times instead one `veritex check --no-execute DOC`
+process per document (interpreter start and imports included, what a user waits for), with a fresh cache
+folder each time. `--pages` also builds the pages (once) and counts the directives, roles and TeX shown as
+text. Target (issue 15): a median under 0.3 s per document and none over 2 s, printed as met / NOT MET,
+with the five slowest documents. `--json PATH` writes the numbers (wall and CPU seconds per document);
+`--compare PATH` prints them beside those of an earlier `--json` (before and after a change).
 """
 
 from __future__ import annotations

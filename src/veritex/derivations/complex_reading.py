@@ -24,7 +24,8 @@ POINTS = 8
 RELATIVE = 1e-9
 
 
-def check(step: StepPlan, plan: FormulaPlan, seed: int, budget: symbolic.Budget | None = None) -> StepResult:
+def check(step: StepPlan, plan: FormulaPlan, seed: int,
+          budget: symbolic.Budget | None = None) -> StepResult:
     budget = budget if budget is not None else symbolic.Budget()
     unit = step.imaginary_unit or "i"
     levels = [(step.free, step.free_uses), (step.full, step.full_uses)]

@@ -1,4 +1,10 @@
-"""Deciding each step of a plan: symbolically first, then at random points.
+"""Deciding each step of a plan: a cheap symbolic expansion, then random points, then `simplify`.
+
+`simplify` (a second or more on some trigonometric identities) is tried only where the points cannot
+settle a step: a function nothing defines, an infinite sum, no point where both sides are finite. A
+step seen to hold at every point is verified numerically; one whose sides differ at a point (at 40
+digits) cannot simplify to zero. Each formula may call `simplify` a few times (`symbolic.Budget`);
+a step past that is unchecked with the listed reason `symbolic-budget`.
 
 Each step is tried with bare names left free (an identity that holds for every value of `m` holds
 for the `m` the prose defines), and, when that fails, with every definition substituted; only the
@@ -46,7 +52,8 @@ class _Unchecked(Exception):
 
 def check_plan(plan: FormulaPlan, seed: int) -> FormulaResult:
     budget = symbolic.Budget()  # shared by the formula's steps, in order: the verdicts do not vary
-    return FormulaResult([_coded(check_step(step, plan, seed + k, budget)) for k, step in enumerate(plan.steps)])
+    return FormulaResult([_coded(check_step(step, plan, seed + k, budget))
+                          for k, step in enumerate(plan.steps)])
 
 
 def _coded(result: StepResult) -> StepResult:
@@ -56,7 +63,8 @@ def _coded(result: StepResult) -> StepResult:
     return result
 
 
-def check_step(step: StepPlan, plan: FormulaPlan, seed: int, budget: symbolic.Budget | None = None) -> StepResult:
+def check_step(step: StepPlan, plan: FormulaPlan, seed: int,
+               budget: symbolic.Budget | None = None) -> StepResult:
     budget = budget if budget is not None else symbolic.Budget()
     result = StepResult(step.name, "unchecked", relation=step.relation)
     if step.abstract:
