@@ -37,7 +37,7 @@ from .values import Value, bind, decimal_of
 if TYPE_CHECKING:
     from .regime import Regime
 
-PLAN_VERSION = "identity-6"
+PLAN_VERSION = "identity-7"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 
@@ -250,15 +250,21 @@ def _recurrent(sides: tuple[ast.Expr, ast.Expr], table: DefinitionTable) -> list
     """Families in the step defined only by a recurrence (`m_t = \\beta m_{t-1} + ...`): a relation
     among their terms cannot be tested by drawing the terms freely. A recurrence anywhere in the
     document counts: it says what kind of thing the family is, not what value it has."""
-    out = []
-    for d in table.recurrences():
-        family = d.key.base if isinstance(d.key, ast.Subscript | ast.SuperIndex) and d.kind == "symbol" else d.key
-        for side in sides:
-            if any(head_key(n) == family or (isinstance(n, ast.Subscript | ast.SuperIndex)
-                                            and head_key(n.base) == family) for n in side.walk()
-                   if isinstance(n, ast.Expr)):
-                out.append(f"{display_name(family)} ({d.label or 'a recurrence'})")
-                break
+    families = [(d, d.key.base if isinstance(d.key, ast.Subscript | ast.SuperIndex) and d.kind == "symbol"
+                 else d.key) for d in table.recurrences()]
+    if not families:
+        return []
+    # Each node's key once, and only for nodes of a family's kind (a rewrite keeps node kinds):
+    # `head_key` rebuilds a subtree, and every node of a long formula is walked.
+    kinds = {type(family) for _, family in families}
+    present: set[ast.Expr] = set()
+    for side in sides:
+        for n in side.walk():
+            if isinstance(n, ast.Expr) and type(n) in kinds:
+                present.add(head_key(n))
+            if isinstance(n, ast.Subscript | ast.SuperIndex) and type(n.base) in kinds:
+                present.add(head_key(n.base))
+    out = [f"{display_name(family)} ({d.label or 'a recurrence'})" for d, family in families if family in present]
     return list(dict.fromkeys(out))
 
 

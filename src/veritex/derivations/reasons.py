@@ -78,6 +78,11 @@ APPROXIMATION_OTHER_REGIME = Reason(
     "approximation-other-regime", "an approximation in quantities the text calls small that rests on something "
     "else too: its sides differ already at leading order, or it involves a quantity the text calls large",
     "with {names} small{where}, {why}: the approximation rests on more than their smallness, so it is not refuted")
+SYMBOLIC_BUDGET = Reason("symbolic-budget", "sampling could not settle a step, and the formula's allowance of "
+                         "symbolic proofs (`simplify`, a few per formula, so that a check stays fast) was spent "
+                         "on its earlier steps",
+                         "{why}; and the symbolic proof that might settle it was not tried: this formula's "
+                         "allowance of {count} was spent on its earlier steps")
 CHECKER_FAILURE = Reason("checker-failure", "the check met a case it does not handle (a veritex bug to report); "
                          "the formula is left unchecked and the tests fail on it",
                          "the check could not read this formula ({error}); please report it")
@@ -99,8 +104,8 @@ OTHER = Reason("other", "any other reason the checker states in its own words")
 REASONS: tuple[Reason, ...] = (OPERATOR, DERIVATIVE_AT_POINT, BRACKET_APPLICATION, IMAGINARY_UNIT,
                                INTERMEDIATE_VARIABLES, NOT_AN_IDENTITY, BARE_SUM, INDEX_CAPTURE,
                                EQUATION_TO_SOLVE, MATRIX_ARITHMETIC, DEFINED_LATER, MOMENTS_NOT_GENERAL,
-                               APPROXIMATION_NOT_SERIES, APPROXIMATION_OTHER_REGIME, CHECKER_FAILURE, OUTSIDE_SUBSET,
-                               NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, HOLDS_FOR_SOME,
+                               APPROXIMATION_NOT_SERIES, APPROXIMATION_OTHER_REGIME, SYMBOLIC_BUDGET, CHECKER_FAILURE,
+                               OUTSIDE_SUBSET, NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, HOLDS_FOR_SOME,
                                APPROXIMATION, OTHER)
 
 _OPENINGS: tuple[tuple[str, Reason], ...] = (

@@ -1,4 +1,10 @@
-"""Deciding each step of a plan: symbolically first, then at random points.
+"""Deciding each step of a plan: a cheap symbolic expansion, then random points, then `simplify`.
+
+`simplify` (a second or more on some trigonometric identities) is tried only where the points cannot
+settle a step: a function nothing defines, an infinite sum, no point where both sides are finite. A
+step seen to hold at every point is verified numerically; one whose sides differ at a point (at 40
+digits) cannot simplify to zero. Each formula may call `simplify` a few times (`symbolic.Budget`);
+a step past that is unchecked with the listed reason `symbolic-budget`.
 
 Each step is tried with bare names left free (an identity that holds for every value of `m` holds
 for the `m` the prose defines), and, when that fails, with every definition substituted; only the
@@ -24,7 +30,7 @@ from veritex.math.to_sympy import condition_to_sympy, to_sympy
 from . import approximation_order, complex_reading, moment_check, numeric, stated_value, symbolic
 from .numeric import Abstract, Domain, NumericOutcome, Sample, Unsampleable
 from .plan import FormulaPlan, StepPlan
-from .reasons import MATRIX_ARITHMETIC, classify
+from .reasons import MATRIX_ARITHMETIC, SYMBOLIC_BUDGET, classify
 from .results import FormulaResult, StepResult, format_point, format_value
 from .translate import translate_pair
 
@@ -46,7 +52,9 @@ class _Unchecked(Exception):
 
 
 def check_plan(plan: FormulaPlan, seed: int) -> FormulaResult:
-    return FormulaResult([_coded(check_step(step, plan, seed + k)) for k, step in enumerate(plan.steps)])
+    budget = symbolic.Budget()  # shared by the formula's steps, in order: the verdicts do not vary
+    return FormulaResult([_coded(check_step(step, plan, seed + k, budget))
+                          for k, step in enumerate(plan.steps)])
 
 
 def _coded(result: StepResult) -> StepResult:
@@ -56,14 +64,16 @@ def _coded(result: StepResult) -> StepResult:
     return result
 
 
-def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
+def check_step(step: StepPlan, plan: FormulaPlan, seed: int,
+               budget: symbolic.Budget | None = None) -> StepResult:
+    budget = budget if budget is not None else symbolic.Budget()
     result = StepResult(step.name, "unchecked", relation=step.relation)
     if step.abstract:
         result.reason = step.abstract
         result.code = step.abstract_code
         return result
     if step.imaginary_unit is not None:
-        return complex_reading.check(step, plan, seed)
+        return complex_reading.check(step, plan, seed, budget)
     if step.moments is not None:
         return moment_check.check_step(step.name, step.relation, step.moments, seed)
     levels = [(step.free, step.free_uses), (step.full, step.full_uses)]
@@ -75,7 +85,7 @@ def check_step(step: StepPlan, plan: FormulaPlan, seed: int) -> StepResult:
     for k, ((left, right), uses) in enumerate(levels):
         final = k == len(levels) - 1
         try:
-            outcome = _check_level(step, plan, left, right, seed, final)
+            outcome = _check_level(step, plan, left, right, seed, final, budget)
         except _Unchecked as exc:
             outcome = StepResult(step.name, "unchecked", reason=exc.reason, offset=exc.offset,
                                  relation=step.relation)
@@ -102,7 +112,7 @@ def _matrix_arithmetic(exc: Exception) -> bool:
 
 
 def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.Expr, seed: int,
-                 final: bool) -> StepResult:
+                 final: bool, budget: symbolic.Budget) -> StepResult:
     lhs, rhs = _translate(step, plan, left, right)
     differentiates = lhs.has(sympy.Derivative) or rhs.has(sympy.Derivative)
     domain = _domain(step.conditions, [lhs, rhs], plan)
@@ -124,8 +134,38 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
         ordered = approximation_order.check(step.name, lhs, rhs, step.regime, seed)
         if ordered is not None:
             return ordered
-    if symbolic.is_zero(lhs - rhs):
+    difference = lhs - rhs
+    if symbolic.expands_to_zero(difference):
         return StepResult(step.name, "verified", how="symbolic", relation=step.relation)
+    try:
+        result = _sampled(step, plan, lhs, rhs, domain, seed, approximate, differentiates)
+    except (_Unchecked, TypeError, NotImplementedError, ValueError) as exc:
+        # Sampling cannot settle it (a function nothing defines, an infinite sum): `simplify` may.
+        proved = budget.simplifies_to_zero(difference)
+        if proved:
+            return StepResult(step.name, "verified", how="symbolic", relation=step.relation)
+        if proved is None and isinstance(exc, _Unchecked):
+            return _out_of_budget(step, exc.reason, exc.offset)
+        raise
+    if result.status == "verified" or result.point is not None:
+        return result  # settled by sampling, or sides that differ at a point (seen at 40 digits)
+    proved = budget.simplifies_to_zero(difference)
+    if proved:
+        return StepResult(step.name, "verified", how="symbolic", relation=step.relation)
+    if proved is None and result.status == "unchecked":
+        return _out_of_budget(step, result.reason or "sampling could not settle it", result.offset)
+    return result
+
+
+def _out_of_budget(step: StepPlan, why: str, offset: int | None) -> StepResult:
+    reason = SYMBOLIC_BUDGET.say(why=why, count=str(symbolic.SIMPLIFY_CALLS_PER_FORMULA))
+    return StepResult(step.name, "unchecked", reason=reason, offset=offset, relation=step.relation,
+                      code=SYMBOLIC_BUDGET.code)
+
+
+def _sampled(step: StepPlan, plan: FormulaPlan, lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, seed: int,
+             approximate: bool, differentiates: bool) -> StepResult:
+    """The verdict of sampling: verified, refuted (the point and both values), or unchecked (why)."""
     tolerance = _tolerance(step.conditions, plan) if approximate else None
     points = TOLERANCE_POINTS if tolerance is not None else POINTS
     outcome, note = _sample(lhs, rhs, domain, seed, approximate, points)

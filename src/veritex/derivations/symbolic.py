@@ -1,18 +1,25 @@
 """Proving `lhs - rhs == 0` with SymPy, cheaply: rewrites that cost little, in order of cost.
 
 `simplify` can take seconds on a large expression, and far longer on sums with symbolic bounds
-(it looks for closed forms), while a check runs on every build. So sums are only merged by
-linearity (sums over the same range become one sum, whose body must expand to zero), and
-`simplify` is tried only on modest expressions without symbolic sums. Failing to prove zero proves
+(it looks for closed forms), while a check runs on every build. So the proof comes in two parts:
+`is_zero(..., thorough=False)` only expands, cancels and merges sums by linearity (sums over the
+same range become one sum, whose body must expand to zero), a few milliseconds; the checker tries it
+before sampling. `simplify` (with its `trigsimp` and factoring over the Gaussian rationals, a
+second or more for a few trigonometric or complex identities) is tried only when sampling could not
+settle the step, and only on modest expressions without symbolic sums: a bound on the work, not on
+wall time, so a verdict never depends on how busy the machine is. Failing to prove zero proves
 nothing: the numeric check decides.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import sympy
 
+SIMPLIFY_CALLS_PER_FORMULA = 4
+"""`simplify` calls one formula may make; its later steps that sampling cannot settle stay unchecked."""
 MAX_OPS_FOR_SIMPLIFY = 120
 MAX_OPS_FOR_EXPAND = 400
 MAX_EXPANDED_POWER = 40
@@ -36,8 +43,16 @@ def evaluate(expr: sympy.Expr) -> sympy.Expr:
     return expr.replace(lambda n: isinstance(n, sympy.Derivative | sympy.Subs), take)
 
 
-def is_zero(difference: sympy.Expr) -> bool:
-    """Whether `difference` is identically zero, as far as cheap rewriting can tell."""
+def is_zero(difference: sympy.Expr, *, thorough: bool = True) -> bool:
+    """Whether `difference` is identically zero, as far as cheap rewriting can tell; without
+    `thorough`, as far as expanding and cancelling can (no `simplify`: see `simplifies_to_zero`)."""
+    if expands_to_zero(difference):
+        return True
+    return thorough and simplifies_to_zero(difference)
+
+
+def expands_to_zero(difference: sympy.Expr) -> bool:
+    """Whether `difference` expands, cancels or merges (sums by linearity) to zero: milliseconds."""
     if difference == 0:
         return True
     if _has_symbolic_sum(difference):
@@ -45,23 +60,45 @@ def is_zero(difference: sympy.Expr) -> bool:
             return bool(merge_sums(difference) == 0)
         except (TypeError, ValueError, NotImplementedError, RecursionError):
             return False
-    if _large_powers(difference):
+    if _large_powers(difference) or sympy.count_ops(difference) > MAX_OPS_FOR_EXPAND:
         return False  # expanding `(x + 1)^{3000}` takes minutes: the numeric check decides
-    ops = sympy.count_ops(difference)
-    if ops <= MAX_OPS_FOR_EXPAND:
-        try:
-            if sympy.expand(difference) == 0:
-                return True
-            if sympy.cancel(sympy.together(difference)) == 0:
-                return True
-        except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError):
-            pass
-    if ops <= MAX_OPS_FOR_SIMPLIFY:
-        try:
-            return bool(sympy.simplify(difference) == 0)
-        except (TypeError, ValueError, NotImplementedError, RecursionError):
-            return False
-    return False
+    try:
+        return bool(sympy.expand(difference) == 0 or sympy.cancel(sympy.together(difference)) == 0)
+    except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError):
+        return False
+
+
+def simplifies_to_zero(difference: sympy.Expr) -> bool:
+    """Whether `simplify` proves `difference` zero, tried only within a bound on the work: a modest
+    expression (at most MAX_OPS_FOR_SIMPLIFY operations), no sum with symbolic bounds, no large power.
+    Seconds at worst: the checker asks only when sampling could not settle the step."""
+    if difference == 0:
+        return True
+    if _has_symbolic_sum(difference) or _large_powers(difference):
+        return False
+    if sympy.count_ops(difference) > MAX_OPS_FOR_SIMPLIFY:
+        return False
+    try:
+        return bool(sympy.simplify(difference) == 0)
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return False
+
+
+@dataclass
+class Budget:
+    """What one formula may still spend on `simplify`: a count of calls, each bounded in size, so
+    that the verdicts are the same on a busy machine and an idle one."""
+
+    calls: int = field(default_factory=lambda: SIMPLIFY_CALLS_PER_FORMULA)
+
+    def simplifies_to_zero(self, difference: sympy.Expr) -> bool | None:
+        """`simplifies_to_zero`, or None when the budget is spent (nothing was tried)."""
+        if difference == 0:
+            return True
+        if self.calls <= 0:
+            return None
+        self.calls -= 1
+        return simplifies_to_zero(difference)
 
 
 def _large_powers(expr: sympy.Expr) -> bool:
