@@ -14,6 +14,8 @@ from .context import CrossContext
 from .finding import Finding
 
 CHECK_MODULES: tuple[str, ...] = (
+    "veritex.crosschecks.normalisation",
+    "veritex.crosschecks.moments",
 )
 
 
