@@ -32,6 +32,7 @@ _LEAD = re.compile(rf"\b(?P<name>{_MASS}|{_DENSITY})(?:\s+(?:is|is given by|give
 _NOT_NORMALISED = re.compile(r"proportional|unnormali[sz]ed|up to|\blog\b|log-|kernel|cumulative|\bcdf\b|"
                              r"joint|conditional|posterior|prior|energy|spectral|power|charge|mass density",
                              re.IGNORECASE)
+_HEAD_LETTER = re.compile(r"\s*([A-Za-z])(?:_\{?\w+\}?)?\s*\(")
 # The gamma and beta functions, read as functions wherever a density applies them.
 SPECIAL_FUNCTIONS = frozenset({"\\Gamma", "B", "\\operatorname{B}", "\\mathrm{B}"})
 
@@ -110,8 +111,10 @@ def _read(stream: Stream, k: int, macros: dict[str, str]) -> Distribution | None
     if lead is None or _NOT_NORMALISED.search(sentence):
         return None
     kind = "mass" if re.fullmatch(_MASS, lead.group("name"), re.IGNORECASE) else "density"
+    letter = _HEAD_LETTER.match(math.tex)  # the prose names it a function: `m(k)` is m applied to k
+    functions = SPECIAL_FUNCTIONS | ({letter.group(1)} if letter else set())
     try:
-        formula = parse(math.tex, macros=macros, functions=SPECIAL_FUNCTIONS)
+        formula = parse(math.tex, macros=macros, functions=functions)
     except MathSyntaxError:
         return None
     head = _head(formula)
@@ -119,7 +122,7 @@ def _read(stream: Stream, k: int, macros: dict[str, str]) -> Distribution | None
         return None
     apply, rhs, extra = head
     variable = _variable(apply)
-    if variable is None or not any(n == variable for n in rhs.walk()):
+    if variable is None:
         return None
     after, inline_after = stream.prose_after(k, 3)
     return _build(math, k, apply, variable, rhs, extra, kind, sentence, inline, inline_after, macros)

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
     from veritex.model import Math
 
+    from .distributions import Support
+
 CHECK = "moments"
 AGREE = 1e-7
 APART = 1e-4
@@ -82,7 +84,8 @@ def check(dist: Distribution, what: str, math: Math, macros: dict[str, str]) -> 
     from .quadrature import function_at, sample_points, total
     from .symbolic import translate
 
-    if not dist.support.stated:
+    support = _support(dist)
+    if support is None:
         return None
     try:
         formula = parse(math.tex, macros=macros)
@@ -101,7 +104,7 @@ def check(dist: Distribution, what: str, math: Math, macros: dict[str, str]) -> 
     claimed: list[float] = []
     for point in points:
         f = function_at(dist.expr, dist.variable, point)
-        moments = [total(f, dist.support, point, power) for power in (0, 1, 2)]
+        moments = [total(f, support, point, power, key=dist.expr) for power in (0, 1, 2)]
         if any(m is None for m in moments):
             return None
         mass, first, second = (float(m) for m in moments)  # type: ignore[arg-type]
@@ -113,9 +116,25 @@ def check(dist: Distribution, what: str, math: Math, macros: dict[str, str]) -> 
         except (TypeError, ValueError):
             return None
     if all(abs(c - s) <= AGREE * max(1.0, abs(c)) for c, s in zip(computed, claimed, strict=True)):
-        return _verified(dist, what, math, stated, points)
-    if all(abs(c - s) > APART * max(1.0, abs(c)) for c, s in zip(computed, claimed, strict=True)):
+        return _verified(dist, what, math, stated, points, support)
+    if support.stated and all(abs(c - s) > APART * max(1.0, abs(c)) for c, s in zip(computed, claimed, strict=True)):
         return _refuted(dist, what, math, stated, points, computed, claimed)
+    return None
+
+
+def _support(dist: Distribution) -> Support | None:
+    """The stated support; when none is stated, the usual one over which the function sums to one (then a
+    moment can be verified, never refuted)."""
+    from .normalisation import TOLERANCE, _supports
+    from .quadrature import function_at, sample_points, total
+
+    if dist.support.stated:
+        return dist.support
+    points = sample_points(dist.domains) if dist.parameters else [{}]
+    for support in _supports(dist):
+        masses = [total(function_at(dist.expr, dist.variable, p), support, p, key=dist.expr) for p in points]
+        if all(m is not None and abs(m - 1) <= TOLERANCE for m in masses):
+            return support
     return None
 
 
@@ -126,7 +145,7 @@ def _standard(dist: Distribution, points: list[dict[sympy.Symbol, float]]) -> An
 
 
 def _verified(dist: Distribution, what: str, math: Math, stated: sympy.Expr,
-              points: list[dict[sympy.Symbol, float]]) -> Finding:
+              points: list[dict[sympy.Symbol, float]], support: Support) -> Finding:
     from .standard_results import describe
 
     match = _standard(dist, points)
@@ -135,7 +154,7 @@ def _verified(dist: Distribution, what: str, math: Math, stated: sympy.Expr,
     if match is not None:
         detail["reference"] = match.standard.reference
     return Finding(math, "verified", f"The {what} {describe(stated)} agrees with the {what} computed from "
-                   f"{dist.tex_name} on {dist.support.describe()} at line {dist.math.position.line}{known}.",
+                   f"{dist.tex_name} on {support.describe()} at line {dist.math.position.line}{known}.",
                    CHECK, detail=detail)
 
 

@@ -43,7 +43,7 @@ def check(dist: Distribution) -> Finding | None:
     supports = _supports(dist)
     masses: list[list[float | None]] = []
     for support in supports:
-        masses.append([total(function_at(dist.expr, dist.variable, p), support, p) for p in points])
+        masses.append([total(function_at(dist.expr, dist.variable, p), support, p, key=dist.expr) for p in points])
     for support, values in zip(supports, masses, strict=True):
         if all(v is not None and abs(v - 1) <= TOLERANCE for v in values):
             negative = _negative(dist, support, points) if support.stated else None
@@ -81,9 +81,19 @@ def _scale_parameter(dist: Distribution) -> bool:
     normalising constant the document leaves to be chosen, and nothing can be said."""
     import sympy
 
-    for symbol in dist.parameters:
-        ratio = sympy.simplify(dist.expr.xreplace({symbol: 2 * symbol}) / dist.expr)
-        if ratio.free_symbols == set() and ratio in (2, sympy.Rational(1, 2)):
+    params = dist.parameters
+    probes = [{**{s: sympy.Float(0.3 + 0.17 * j + 0.11 * n) for j, s in enumerate(params)},
+               dist.variable: sympy.Float(0.4 + 0.5 * n)} for n in range(3)]
+    for symbol in params:
+        doubled = dist.expr.xreplace({symbol: 2 * symbol})
+        ratios = set()
+        for probe in probes:
+            try:
+                ratio = complex(doubled.xreplace(probe).evalf(15)) / complex(dist.expr.xreplace(probe).evalf(15))
+            except (TypeError, ValueError, ZeroDivisionError):
+                return False
+            ratios.add(round(ratio.real, 9) if abs(ratio.imag) < 1e-12 else None)
+        if ratios in ({2.0}, {0.5}):
             return True
     return False
 
@@ -114,7 +124,8 @@ def _refuted(dist: Distribution, support: Support, points: list[dict[sympy.Symbo
              values: list[float]) -> Finding:
     from .quadrature import name_of
 
-    shown = [f"{v:.6g}" + (f" ({name})" if (name := name_of(v)) else "") for v in values]
+    shown = [f"{v:.6g}" + (f" ({name})" if (name := name_of(v)) and not name.replace("/", "").isdigit() else "")
+             for v in values]
     over = support.describe()
     if dist.parameters:
         pairs = "; ".join(f"{s} at {_where(dist, p)}" for s, p in zip(shown, points, strict=True))

@@ -12,7 +12,7 @@ import sympy
 
 from .distributions import Domain, Support
 
-DIGITS = 30
+DIGITS = 15
 MAX_TERMS = 20000
 _TAIL = 1e6  # a density must fall faster than 1/x by here for its integral over an infinite range to count
 
@@ -62,10 +62,26 @@ def bounds_at(support: Support, point: Mapping[sympy.Symbol, float]) -> tuple[ob
     return values[0], values[1]
 
 
+_KEPT: dict[tuple[object, ...], float | None] = {}
+
+
 def total(f: Callable[[object], object], support: Support, point: Mapping[sympy.Symbol, float],
-          power: int = 0) -> float | None:
+          power: int = 0, key: object = None) -> float | None:
     """The integral (or sum) of `x^power f(x)` over the support; None when it does not converge or
-    is not a real number."""
+    is not a real number. `key` names the function, so a second check asking the same is answered from
+    memory."""
+    if key is None:
+        return _total(f, support, point, power)
+    memo = (key, support.discrete, support.low, support.high, tuple(sorted(point.items(), key=str)), power)
+    if memo not in _KEPT:
+        if len(_KEPT) > 4096:
+            _KEPT.clear()
+        _KEPT[memo] = _total(f, support, point, power)
+    return _KEPT[memo]
+
+
+def _total(f: Callable[[object], object], support: Support, point: Mapping[sympy.Symbol, float],
+           power: int) -> float | None:
     ends = bounds_at(support, point)
     if ends is None:
         return None
