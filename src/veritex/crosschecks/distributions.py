@@ -272,11 +272,11 @@ def _support_of(statement: ast.Statement, var: sympy.Symbol, discrete: bool,
         return _integer_run(items)
     order = {"ge": 1, "gt": 1, "le": -1, "lt": -1}
     if len(relations) == 1 and relations[0] in order and len(values) == 2:
-        other = values[1 - at]
-        if other is None or other.free_symbols or not other.is_real:
+        bound = values[1 - at]
+        if bound is None or bound.free_symbols or not bound.is_real:
             return None
         upward = order[relations[0]] == (1 if at == 0 else -1)
-        return Support(discrete, other, sympy.oo) if upward else Support(discrete, -sympy.oo, other)
+        return Support(discrete, bound, sympy.oo) if upward else Support(discrete, -sympy.oo, bound)
     if len(relations) == 2 and at == 1 and all(r in ("le", "lt") for r in relations):
         low, high = values[0], values[2]
         if low is None or high is None or low.free_symbols or high.free_symbols:

@@ -35,7 +35,7 @@ def run(context: CrossContext) -> list[Finding]:
 
 
 def check(dist: Distribution) -> Finding | None:
-    from .quadrature import function_at, negative_value, sample_points, total
+    from .quadrature import function_at, sample_points, total
 
     if _scale_parameter(dist):
         return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import mpmath
 import sympy
@@ -43,11 +44,25 @@ def sample_points(domains: Mapping[sympy.Symbol, Domain], count: int = 3) -> lis
 
 def function_at(expr: sympy.Expr, variable: sympy.Symbol,
                 point: Mapping[sympy.Symbol, float]) -> Callable[[object], object]:
+    """The function of the variable alone, evaluated in floats (fast) and, where floats fail (a
+    factorial of a float, a logarithm of a negative), with mpmath."""
     fixed = expr.xreplace({s: sympy.Float(v, DIGITS) for s, v in point.items()})
-    return sympy.lambdify(variable, fixed, modules="mpmath")  # type: ignore[no-any-return]
+    exact = sympy.lambdify(variable, fixed, modules="mpmath")
+    try:
+        fast = sympy.lambdify(variable, fixed, modules="math")
+    except (TypeError, ValueError, NameError, KeyError):
+        return exact  # type: ignore[no-any-return]
+
+    def f(x: object) -> object:
+        try:
+            return mpmath.mpf(fast(float(x)))  # type: ignore[arg-type]
+        except (ValueError, TypeError, OverflowError, ZeroDivisionError, NameError, AttributeError):
+            return exact(x)
+
+    return f
 
 
-def bounds_at(support: Support, point: Mapping[sympy.Symbol, float]) -> tuple[object, object] | None:
+def bounds_at(support: Support, point: Mapping[sympy.Symbol, float]) -> tuple[Any, Any] | None:
     values = []
     for bound in (support.low, support.high):
         value = bound.xreplace({s: sympy.Float(v, DIGITS) for s, v in point.items()})
@@ -107,7 +122,7 @@ def _real(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _integral(f: Callable[[object], object], low: object, high: object, power: int) -> float | None:
+def _integral(f: Callable[[object], object], low: Any, high: Any, power: int) -> float | None:
     def g(x: object) -> object:
         return x ** power * f(x) if power else f(x)  # type: ignore[operator]
 
@@ -123,7 +138,7 @@ def _integral(f: Callable[[object], object], low: object, high: object, power: i
     return number
 
 
-def _sum(f: Callable[[object], object], low: object, high: object, power: int) -> float | None:
+def _sum(f: Callable[[object], object], low: Any, high: Any, power: int) -> float | None:
     if not (mpmath.isint(low) and (high == mpmath.inf or mpmath.isint(high))):
         return None
     start = int(low)

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import mpmath
 import sympy
 
 from .distributions import Distribution, Domain, Support
@@ -105,6 +106,9 @@ class Match:
 def identify(dist: Distribution, points: list[dict[sympy.Symbol, float]]) -> Match | None:
     """The library distribution the document's one is, with the parameters renamed; None when none is
     equal to it at every sampled point, or when more than one is."""
+    kept = getattr(dist, "_standard", False)
+    if kept is not False:
+        return kept  # type: ignore[no-any-return]
     params = dist.parameters
     found: list[Match] = []
     for standard in DISTRIBUTIONS:
@@ -119,7 +123,9 @@ def identify(dist: Distribution, points: list[dict[sympy.Symbol, float]]) -> Mat
                 continue
             if _agree(law, dist, points):
                 found.append(Match(standard, renaming))
-    return found[0] if len(found) == 1 else None
+    match = found[0] if len(found) == 1 else None
+    dist._standard = match  # type: ignore[attr-defined]
+    return match
 
 
 def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
@@ -129,16 +135,18 @@ def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
 
 
 def _agree(law: sympy.Expr, dist: Distribution, points: list[dict[sympy.Symbol, float]]) -> bool:
+    from .quadrature import function_at
+
     xs = [0, 1, 2, 3] if dist.kind == "mass" else [0.3, 0.55, 0.8, 1.7]
     for point in points:
+        ours, theirs = function_at(dist.expr, dist.variable, point), function_at(law, dist.variable, point)
         for value in xs:
-            at = {**{s: sympy.Float(v, 30) for s, v in point.items()}, dist.variable: sympy.Float(value, 30)}
             try:
-                ours = complex(dist.expr.xreplace(at).evalf(30))
-                theirs = complex(law.xreplace(at).evalf(30))
-            except (TypeError, ValueError):
+                a = complex(ours(mpmath.mpf(value)))  # type: ignore[call-overload]
+                b = complex(theirs(mpmath.mpf(value)))  # type: ignore[call-overload]
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
                 return False
-            if abs(ours - theirs) > 1e-9 * max(1.0, abs(theirs)):
+            if abs(a - b) > 1e-9 * max(1.0, abs(b)):
                 return False
     return True
 
