@@ -106,9 +106,9 @@ class Match:
 def identify(dist: Distribution, points: list[dict[sympy.Symbol, float]]) -> Match | None:
     """The library distribution the document's one is, with the parameters renamed; None when none is
     equal to it at every sampled point, or when more than one is."""
-    kept = getattr(dist, "_standard", False)
-    if kept is not False:
-        return kept  # type: ignore[no-any-return]
+    if hasattr(dist, "_standard"):
+        kept: Match | None = dist._standard
+        return kept
     params = dist.parameters
     found: list[Match] = []
     for standard in DISTRIBUTIONS:
