@@ -16,6 +16,7 @@ from .finding import Finding
 CHECK_MODULES: tuple[str, ...] = (
     "veritex.crosschecks.normalisation",
     "veritex.crosschecks.moments",
+    "veritex.crosschecks.named_objects",
 )
 
 
