@@ -122,7 +122,8 @@ def _read(stream: Stream, k: int, macros: dict[str, str]) -> Distribution | None
         return None
     apply, rhs, extra = head
     variable = _variable(apply)
-    if variable is None:
+    if variable is None or any(isinstance(n, ast.Symbol) and n.font not in (None, "it", "mathit", "op", "rm")
+                               for n in rhs.walk()):
         return None
     after, inline_after = stream.prose_after(k, 3)
     return _build(math, k, apply, variable, rhs, extra, kind, sentence, inline, inline_after, macros)
@@ -149,7 +150,8 @@ def _variable(apply: ast.Apply) -> ast.Symbol | None:
     arg = apply.args[0]
     if isinstance(arg, ast.BinOp) and arg.op in (";", "given"):
         arg = arg.left
-    return arg if isinstance(arg, ast.Symbol) and arg.font not in ("op", "text") else None
+    # A bold or calligraphic argument is a vector or a set: not a density on the line.
+    return arg if isinstance(arg, ast.Symbol) and arg.font in (None, "it", "mathit") else None
 
 
 def _build(math: Math, k: int, apply: ast.Apply, variable: ast.Symbol, rhs: ast.Expr,
@@ -169,6 +171,8 @@ def _build(math: Math, k: int, apply: ast.Apply, variable: ast.Symbol, rhs: ast.
     support = _support(extra, var, kind, sentence, inline, macros)
     if support is None:
         return None
+    if not support.stated and any(_mentions(m, variable, macros) for m in inline_after):
+        return None  # "for $x$ in ...", "where $x > 1$": a support said after it, in a form not read here
     domains = _domains([*inline, *inline_after], macros, {var})
     domains.update({s: Domain(2, 6, integer=True) for s in support.high.free_symbols if s not in domains})
     for s in expr.free_symbols - {var}:
@@ -178,10 +182,22 @@ def _build(math: Math, k: int, apply: ast.Apply, variable: ast.Symbol, rhs: ast.
     return Distribution(math, k, name, kind, var, expr, support, domains)
 
 
+def _mentions(math: Math, variable: ast.Symbol, macros: dict[str, str]) -> bool:
+    try:
+        formula = parse(math.tex, macros=macros)
+    except MathSyntaxError:
+        return True
+    return any(n == variable for n in formula.walk())
+
+
 def _tex_name(apply: ast.Apply) -> str:
     from veritex.derivations.astutil import display_name
 
     return f"{display_name(apply.function)}({display_name(apply.args[0])})"
+
+
+_KNOWN_FUNCTIONS = frozenset({"exp", "log", "gamma", "beta", "factorial", "Abs", "erf", "erfc", "binomial",
+                              "sin", "cos", "tan", "atan", "sinh", "cosh", "tanh"})
 
 
 def _plain(expr: sympy.Expr, var: sympy.Symbol) -> bool:
@@ -192,7 +208,7 @@ def _plain(expr: sympy.Expr, var: sympy.Symbol) -> bool:
 
     if expr.atoms(AppliedUndef, sympy.Indexed, sympy.Derivative, sympy.Integral, sympy.Sum):
         return False
-    if any(not isinstance(f, sympy.Function) for f in expr.atoms(sympy.Function)):
+    if any(type(f).__name__ not in _KNOWN_FUNCTIONS for f in expr.atoms(sympy.Function)):
         return False
     for s in expr.free_symbols:
         if s == var:
