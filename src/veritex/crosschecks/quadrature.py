@@ -46,20 +46,39 @@ def function_at(expr: sympy.Expr, variable: sympy.Symbol,
                 point: Mapping[sympy.Symbol, float]) -> Callable[[object], object]:
     """The function of the variable alone, evaluated in floats (fast) and, where floats fail (a
     factorial of a float, a logarithm of a negative), with mpmath."""
-    fixed = expr.xreplace({s: sympy.Float(v, DIGITS) for s, v in point.items()})
-    exact = sympy.lambdify(variable, fixed, modules="mpmath")
-    try:
-        fast = sympy.lambdify(variable, fixed, modules="math")
-    except (TypeError, ValueError, NameError, KeyError):
-        return exact  # type: ignore[no-any-return]
+    params = tuple(sorted(expr.free_symbols - {variable}, key=lambda s: s.name))
+    fast, exact = _compiled(expr, variable, params)
+    values = [point[s] for s in params]
+    exact_values = [mpmath.mpf(v) for v in values]
 
     def f(x: object) -> object:
-        try:
-            return mpmath.mpf(fast(float(x)))  # type: ignore[arg-type]
-        except (ValueError, TypeError, OverflowError, ZeroDivisionError, NameError, AttributeError):
-            return exact(x)
+        if fast is not None:
+            try:
+                return mpmath.mpf(fast(float(x), *values))  # type: ignore[arg-type]
+            except (ValueError, TypeError, OverflowError, ZeroDivisionError, NameError, AttributeError):
+                pass
+        return exact(x, *exact_values)
 
     return f
+
+
+_COMPILED: dict[tuple[sympy.Expr, sympy.Symbol], tuple[Any, Any]] = {}
+
+
+def _compiled(expr: sympy.Expr, variable: sympy.Symbol, params: tuple[sympy.Symbol, ...]) -> tuple[Any, Any]:
+    """The expression as Python functions of (variable, *parameters), in floats and in mpmath; kept, since
+    every sampled point and every rebuild asks for the same few laws."""
+    key = (expr, variable)
+    if key not in _COMPILED:
+        if len(_COMPILED) > 512:
+            _COMPILED.clear()
+        exact = sympy.lambdify((variable, *params), expr, modules="mpmath")
+        try:
+            fast = sympy.lambdify((variable, *params), expr, modules="math")
+        except (TypeError, ValueError, NameError, KeyError):
+            fast = None
+        _COMPILED[key] = (fast, exact)
+    return _COMPILED[key]
 
 
 def bounds_at(support: Support, point: Mapping[sympy.Symbol, float]) -> tuple[Any, Any] | None:
