@@ -19,6 +19,9 @@ CHECK_MODULES: tuple[str, ...] = (
     "veritex.crosschecks.function_use",
     "veritex.crosschecks.special_case",
     "veritex.crosschecks.matrix_rows",
+    "veritex.crosschecks.normalisation",
+    "veritex.crosschecks.stated_moments",
+    "veritex.crosschecks.named_objects",
 )
 
 
