@@ -32,7 +32,7 @@ from .elementwise import elementwise
 from .precision import Doubt, doubt_after_substitution, doubt_in, equation_doubt, imaginary_unit_in
 from .values import Value, bind, decimal_of
 
-PLAN_VERSION = "identity-4"
+PLAN_VERSION = "identity-5-widen"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 

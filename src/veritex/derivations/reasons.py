@@ -64,6 +64,10 @@ MATRIX_ARITHMETIC = Reason("matrix-arithmetic", "a matrix written out combined w
 DEFINED_LATER = Reason("defined-later", "a function the document defines only further down is applied here: "
                        "definitions flow forward only, and it is never read as a product",
                        "applies {name}, which the document defines only further down")
+INTEGRAL_NO_VALUE = Reason("integral-no-value", "a definite integral that numeric quadrature cannot evaluate with "
+                           "certainty: an improper integral whose integrand does not visibly decay (it may "
+                           "diverge), or a kink, singularity or oscillation that leaves its digits unsure",
+                           "its integral {what}, so quadrature gives no value to compare")
 CHECKER_FAILURE = Reason("checker-failure", "the check met a case it does not handle (a veritex bug to report); "
                          "the formula is left unchecked and the tests fail on it",
                          "the check could not read this formula ({error}); please report it")
@@ -84,7 +88,8 @@ OTHER = Reason("other", "any other reason the checker states in its own words")
 
 REASONS: tuple[Reason, ...] = (OPERATOR, DERIVATIVE_AT_POINT, BRACKET_APPLICATION, IMAGINARY_UNIT,
                                INTERMEDIATE_VARIABLES, NOT_AN_IDENTITY, BARE_SUM, INDEX_CAPTURE,
-                               EQUATION_TO_SOLVE, MATRIX_ARITHMETIC, DEFINED_LATER, CHECKER_FAILURE, OUTSIDE_SUBSET,
+                               EQUATION_TO_SOLVE, MATRIX_ARITHMETIC, DEFINED_LATER, INTEGRAL_NO_VALUE,
+                               CHECKER_FAILURE, OUTSIDE_SUBSET,
                                NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, HOLDS_FOR_SOME,
                                APPROXIMATION, OTHER)
 

@@ -40,6 +40,9 @@ def is_zero(difference: sympy.Expr) -> bool:
     """Whether `difference` is identically zero, as far as cheap rewriting can tell."""
     if difference == 0:
         return True
+    if difference.has(sympy.Integral):
+        # `simplify` would look for antiderivatives: quadrature decides instead
+        return bool(sympy.expand(difference) == 0)
     if _has_symbolic_sum(difference):
         try:
             return bool(merge_sums(difference) == 0)

@@ -32,7 +32,17 @@ from veritex.math.errors import Uninterpretable
 from veritex.math.names import label_name, plain_letters, subscripted_name, symbol_name
 from veritex.math.words import join_words
 
-__all__ = ["condition_to_sympy", "statement_to_sympy", "to_sympy"]
+__all__ = ["DefiniteIntegral", "condition_to_sympy", "statement_to_sympy", "to_sympy"]
+
+
+class DefiniteIntegral(sympy.Integral):  # type: ignore[misc]
+    """A definite integral that is only ever evaluated numerically: `doit` works inside it but never
+    looks for an antiderivative (SymPy's `integrate` can take minutes, and a check runs on every build)."""
+
+    def doit(self, **hints: Any) -> sympy.Basic:
+        if not hints.get("deep", True):
+            return self
+        return self.func(*(arg.doit(**hints) for arg in self.args))
 
 
 MAX_EXACT_DIGITS = 10_000
@@ -81,7 +91,7 @@ _DESCRIPTIONS = {
     "SetBuilder": "a set", "Family": "an indexed family", "Dots": "\\dots",
     "Placeholder": "a placeholder argument \\cdot", "Accent": "an accent over an expression",
     "Styled": "a font on a number", "Prime": "a prime outside f'(x)",
-    "Matrix": "a determinant", "Gradient": "\\nabla without a variable",
+    "Matrix": "a determinant", "Gradient": "\\nabla without a variable", "Integral": "\\int",
 }
 
 
@@ -411,6 +421,23 @@ class _Translator:
             return sympy.Product(body, *limits)
         reduction = sympy.Function(f"{node.op}_over")
         return reduction(body, *(sympy.Tuple(*limit) for limit in limits))
+
+    def _visit_Integral(self, node: ast.Integral) -> sympy.Expr:
+        """`\\int_a^b f\\,dx` is a `DefiniteIntegral`; `\\int f\\,dx` SymPy's indefinite `Integral`
+        (an antiderivative claim, which the identity check reads as such)."""
+        if node.region is not None:
+            raise self.refuse(node, "an integral over a region or a set (give both limits, as in \\int_a^b)")
+        var = node.variable
+        if not (isinstance(var, ast.Symbol) and var.font in (None, "rm", "it") and not var.accents):
+            raise self.refuse(node, "an integral over a vector or a subscripted variable")
+        name = symbol_name(var, self.clashes)
+        if name in self.bound:
+            raise self.refuse(node, "the variable of integration is also a summation index")
+        x = sympy.Symbol(name)
+        body = self.visit(node.body)
+        if node.lower is None or node.upper is None:
+            return sympy.Integral(body, x)
+        return DefiniteIntegral(body, (x, self.visit(node.lower), self.visit(node.upper)))
 
     def _visit_Derivative(self, node: ast.Derivative) -> sympy.Expr:
         body = self.visit(node.body)

@@ -1,0 +1,137 @@
+"""Definite integrals evaluated at a point by numeric quadrature (mpmath's tanh-sinh rule), nested
+integrals included, for the identity check's sampling.
+
+An improper integral (a limit at ±∞) is evaluated only when its integrand visibly decays faster
+than 1/x there: |x f(x)| small far out. Otherwise the point has no value, as a divergent or merely
+conditionally convergent integral (`\\int_1^\\infty dx/x`, `\\int_0^\\infty \\sin x / x\\,dx`) would give
+quadrature a number that means nothing. A point without a value is skipped, like any point where a
+side is not a finite real number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import mpmath
+import sympy
+
+from veritex.math.to_sympy import DefiniteIntegral
+
+FAR = (1e4, 1e6, 1e8)
+"""Where an improper integrand is looked at to judge that it decays."""
+DECAY = 1e-4
+"""The most |x f(x)| may be at those places for the integral to count as convergent."""
+
+Evaluator = Callable[..., Any]
+_FAILURES = (ArithmeticError, ValueError, TypeError, mpmath.libmp.NoConvergence)
+
+
+class NoValue(Exception):
+    """The integral has no finite value at this point (or quadrature cannot tell it)."""
+
+
+def has_integrals(*exprs: sympy.Expr) -> bool:
+    return any(e.has(DefiniteIntegral) for e in exprs)
+
+
+def compile_expr(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Evaluator:
+    """A function of the symbols' values giving `expr` as an mpmath number; raises NoValue."""
+    outer = _outermost(expr)
+    if not outer:
+        fn = sympy.lambdify(list(symbols), expr, modules="mpmath")
+        return fn  # type: ignore[no-any-return]
+    slots = [sympy.Dummy(f"I{k}") for k in range(len(outer))]
+    inner = [_compile_integral(node, symbols) for node in outer]
+    base = sympy.lambdify([*symbols, *slots], expr.xreplace(dict(zip(outer, slots, strict=True))),
+                          modules="mpmath")
+
+    def evaluate(*values: Any) -> Any:
+        return base(*values, *(integral(*values) for integral in inner))
+
+    return evaluate
+
+
+def _outermost(expr: sympy.Expr) -> list[sympy.Expr]:
+    found: list[sympy.Expr] = []
+
+    def visit(node: sympy.Basic) -> None:
+        if isinstance(node, DefiniteIntegral):
+            if node not in found:
+                found.append(node)
+            return
+        for arg in node.args:
+            visit(arg)
+
+    visit(expr)
+    return found
+
+
+def _compile_integral(node: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Evaluator:
+    # `Integral(f, (x, a, b), (y, c, d))`: the first limit is the innermost.
+    *inner_limits, (variable, low, high) = node.limits
+    body = DefiniteIntegral(node.function, *inner_limits) if inner_limits else node.function
+    t = sympy.Dummy("t")
+    integrand = compile_expr(body.xreplace({variable: t}), [*symbols, t])
+    lower = compile_expr(low, symbols)
+    upper = compile_expr(high, symbols)
+
+    def value(*values: Any) -> Any:
+        a, b = _real(lower(*values)), _real(upper(*values))
+
+        def f(x: Any) -> Any:
+            return integrand(*values, x)
+
+        for end in (a, b):
+            if mpmath.isinf(end):
+                _require_decay(f, 1 if end > 0 else -1)
+        try:
+            result, error = mpmath.quad(f, [a, b], error=True)
+        except _FAILURES as exc:
+            raise NoValue(f"cannot be evaluated ({exc})") from None
+        result = _real(result)
+        # A kink, a singularity inside the interval or an oscillation leaves the rule unsure of its
+        # digits: such a value could refute a true formula, so it is not used.
+        if not abs(error) <= mpmath.mpf(10) ** (8 - mpmath.mp.dps) * (1 + abs(result)):
+            raise NoValue("has digits quadrature cannot settle (a kink, a singularity or an oscillation)")
+        return result
+
+    return value
+
+
+def _real(value: Any) -> Any:
+    value = +mpmath.mpmathify(value)  # a constant such as mpmath.pi becomes a number
+    if isinstance(value, mpmath.mpc):
+        if abs(value.imag) > 1e-12 * (1 + abs(value.real)):
+            raise NoValue("has a complex value")
+        value = value.real
+    if not isinstance(value, mpmath.mpf | int | float) or mpmath.isnan(value):
+        raise NoValue("is not a real number")
+    return mpmath.mpf(value)
+
+
+def _require_decay(f: Callable[[Any], Any], sign: int) -> None:
+    for far in FAR:
+        x = mpmath.mpf(sign * far)
+        try:
+            size = abs(x * _real(f(x)))
+        except _FAILURES:
+            raise NoValue("has an integrand that cannot be evaluated far out") from None
+        if not size <= DECAY:
+            raise NoValue("has an integrand that does not decay fast enough far out to be sure it converges")
+
+
+def evaluate_at(fn: Evaluator, values: Sequence[float], digits: int = 15,
+                failures: list[str] | None = None) -> Any:
+    """`fn` at the point as an mpmath number of `digits` digits; None where it has no finite real
+    value there (why an integral has none is added to `failures`)."""
+    with mpmath.workdps(digits):
+        try:
+            out = _real(fn(*(mpmath.mpf(v) for v in values)))
+        except NoValue as exc:
+            if failures is not None:
+                failures.append(str(exc))
+            return None
+        except _FAILURES:
+            return None
+        return out if mpmath.isfinite(out) else None
