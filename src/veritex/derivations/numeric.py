@@ -20,6 +20,8 @@ from typing import Any, Literal
 import numpy as np
 import sympy
 
+from veritex.math.evaluated_later import InfiniteSeries
+
 from . import quadrature
 from .reasons import INTEGRAL_NO_VALUE
 
@@ -117,7 +119,8 @@ def instantiate(expr: sympy.Expr, sizes: Mapping[sympy.Symbol, int],
     loose -= set(sizes)
     if loose:
         out = out.subs({s: free_index(s) for s in loose}).doit()
-    remaining = [n for n in sympy.preorder_traversal(out) if isinstance(n, sympy.Sum | sympy.Product)]
+    remaining = [n for n in sympy.preorder_traversal(out) if isinstance(n, sympy.Sum | sympy.Product)
+                 and not isinstance(n, InfiniteSeries)]
     if remaining:
         raise Abstract([f"a sum over {remaining[0].limits[0][0]} that cannot be expanded"])
     return _flatten_indexed(out)
@@ -125,7 +128,7 @@ def instantiate(expr: sympy.Expr, sizes: Mapping[sympy.Symbol, int],
 
 def _refuse_unexpandable(expr: sympy.Expr) -> None:
     for node in sympy.preorder_traversal(expr):
-        if not isinstance(node, sympy.Sum | sympy.Product):
+        if not isinstance(node, sympy.Sum | sympy.Product) or isinstance(node, InfiniteSeries):
             continue
         terms = 1
         for _, low, high in node.limits:

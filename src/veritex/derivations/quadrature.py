@@ -16,7 +16,7 @@ from typing import Any
 import mpmath
 import sympy
 
-from veritex.math.to_sympy import DefiniteIntegral
+from veritex.math.evaluated_later import DefiniteIntegral, InfiniteSeries
 
 FAR = (1e4, 1e6, 1e8)
 """Where an improper integrand is looked at to judge that it decays."""
@@ -31,8 +31,13 @@ class NoValue(Exception):
     """The integral has no finite value at this point (or quadrature cannot tell it)."""
 
 
+SERIES_TERMS = {15: 400, 40: 2000}
+"""Terms of an infinite series summed at 15 and at 40 digits; the last fifty must be negligible."""
+
+
 def has_integrals(*exprs: sympy.Expr) -> bool:
-    return any(e.has(DefiniteIntegral) for e in exprs)
+    """Whether the expressions hold an integral or an infinite series, evaluated here point by point."""
+    return any(e.has(DefiniteIntegral, InfiniteSeries) for e in exprs)
 
 
 def compile_expr(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Evaluator:
@@ -56,7 +61,7 @@ def _outermost(expr: sympy.Expr) -> list[sympy.Expr]:
     found: list[sympy.Expr] = []
 
     def visit(node: sympy.Basic) -> None:
-        if isinstance(node, DefiniteIntegral):
+        if isinstance(node, DefiniteIntegral | InfiniteSeries):
             if node not in found:
                 found.append(node)
             return
@@ -68,6 +73,8 @@ def _outermost(expr: sympy.Expr) -> list[sympy.Expr]:
 
 
 def _compile_integral(node: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Evaluator:
+    if isinstance(node, InfiniteSeries):
+        return _compile_series(node, symbols)
     # `Integral(f, (x, a, b), (y, c, d))`: the first limit is the innermost.
     *inner_limits, (variable, low, high) = node.limits
     body = DefiniteIntegral(node.function, *inner_limits) if inner_limits else node.function
@@ -95,6 +102,28 @@ def _compile_integral(node: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Eval
         if not abs(error) <= mpmath.mpf(10) ** (8 - mpmath.mp.dps) * (1 + abs(result)):
             raise NoValue("has digits quadrature cannot settle (a kink, a singularity or an oscillation)")
         return result
+
+    return value
+
+
+def _compile_series(node: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Evaluator:
+    (index, low, _high), = node.limits
+    k = sympy.Dummy("k")
+    term = compile_expr(node.function.xreplace({index: k}), [*symbols, k])
+    start = int(low)
+
+    def value(*values: Any) -> Any:
+        count = SERIES_TERMS[15] if mpmath.mp.dps <= 15 else SERIES_TERMS[40]
+        total = mpmath.mpf(0)
+        tail = mpmath.mpf(0)
+        for n in range(start, start + count):
+            t = _real(term(*values, n))
+            total += t
+            if n >= start + count - 50:
+                tail = max(tail, abs(t))
+        if not tail <= mpmath.mpf(10) ** (1 - mpmath.mp.dps) * (1 + abs(total)):
+            raise NoValue("has terms that do not visibly vanish (the series may diverge here)")
+        return total
 
     return value
 

@@ -27,22 +27,13 @@ from typing import Any
 
 import sympy
 
-from veritex.math import ast
+from veritex.math import ast, series
 from veritex.math.errors import Uninterpretable
+from veritex.math.evaluated_later import DefiniteIntegral, InfiniteSeries
 from veritex.math.names import label_name, plain_letters, subscripted_name, symbol_name
 from veritex.math.words import join_words
 
-__all__ = ["DefiniteIntegral", "condition_to_sympy", "statement_to_sympy", "to_sympy"]
-
-
-class DefiniteIntegral(sympy.Integral):  # type: ignore[misc]
-    """A definite integral that is only ever evaluated numerically: `doit` works inside it but never
-    looks for an antiderivative (SymPy's `integrate` can take minutes, and a check runs on every build)."""
-
-    def doit(self, **hints: Any) -> sympy.Basic:
-        if not hints.get("deep", True):
-            return self
-        return self.func(*(arg.doit(**hints) for arg in self.args))
+__all__ = ["DefiniteIntegral", "InfiniteSeries", "condition_to_sympy", "statement_to_sympy", "to_sympy"]
 
 
 MAX_EXACT_DIGITS = 10_000
@@ -184,6 +175,15 @@ class _Translator:
             return sympy.Symbol(name, integer=True)
         return sympy.Symbol(name)
 
+    def visit_bound(self, node: ast.Expr, index: str) -> sympy.Expr:
+        """`node` with `index` bound as a summation index (its subscripts index)."""
+        saved = dict(self.bound)
+        self.bound[index] = sympy.Symbol(index, integer=True)
+        try:
+            return self.visit(node)
+        finally:
+            self.bound = saved
+
     def name_of(self, node: ast.Expr) -> str:
         """The name of a name-like node that is not indexing."""
         if isinstance(node, ast.Symbol):
@@ -264,6 +264,8 @@ class _Translator:
 
     def _visit_BinOp(self, node: ast.BinOp) -> sympy.Expr:
         op = node.op
+        if op in ("+", "-") and series.has_dots_term(node):
+            return series.read_series(node, self.visit, self.visit_bound)
         if op in ("+", "-", "cdot", "times", "/", "odot", "otimes"):
             left, right = self.visit(node.left), self.visit(node.right)
             if op == "+":
