@@ -15,8 +15,8 @@ from collections.abc import Iterable
 import sympy
 
 from veritex.math import ast
-from veritex.math.rewrite import rewrite_expr
 from veritex.math.errors import Uninterpretable
+from veritex.math.rewrite import rewrite_expr
 from veritex.math.to_sympy import DefiniteIntegral, to_sympy
 
 from .astutil import contains, symbols_in

@@ -17,8 +17,8 @@ import sympy
 
 from veritex.math import ast
 from veritex.math.errors import Uninterpretable
-from veritex.math.rewrite import rewrite_expr
 from veritex.math.evaluated_later import InfiniteSeries
+from veritex.math.rewrite import rewrite_expr
 
 Translate = Callable[[ast.Expr], sympy.Expr]
 _INDEX_NAMES = ("k", "m", "j", "l", "q")
