@@ -96,3 +96,26 @@ def test_the_variable_of_integration_is_bound_not_the_value_a_definition_gives()
     items = {i.label: i for i in doc.items if i.kind == "identity"}
     assert items["eq:it"].status == "verified", items["eq:it"].message
     assert items["eq:wrong"].status == "refuted", items["eq:wrong"].message
+
+
+def checked(markdown: str) -> dict[str | None, Item]:
+    doc = read_markdown(markdown, Path("doc.md"))
+    check_identities(doc, None)
+    return {i.label: i for i in doc.items if i.kind == "identity"}
+
+
+def test_a_density_given_by_cases_is_integrated_piece_by_piece() -> None:
+    density = "$$\nq(s) = \\begin{cases} 2s & s \\in [0, 1] \\\\ 0 & \\text{otherwise} \\end{cases}\n$$ (eq:q)\n\n"
+    items = checked(density + "$$\n\\int_{-\\infty}^{\\infty} s q(s) \\, ds = \\frac{2}{3}\n$$ (eq:mean)\n\n"
+                    "$$\n\\int_{-\\infty}^{\\infty} s q(s) \\, ds = \\frac{1}{2}\n$$ (eq:wrong)\n")
+    assert items["eq:mean"].status == "verified", items["eq:mean"].message
+    assert items["eq:wrong"].status == "refuted", items["eq:wrong"].message
+
+
+@pytest.mark.parametrize(("tex", "status"), [
+    (r"\sqrt{v^2} = v \quad \text{for } v \in [1, 3]", "verified"),
+    (r"\sqrt{v^2} = -v \quad \text{for } v \in [1, 3]", "refuted"),
+])
+def test_a_condition_on_an_interval_restricts_sampling(tex: str, status: str) -> None:
+    item = one(tex)
+    assert item.status == status, item.message

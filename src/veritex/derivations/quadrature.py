@@ -82,9 +82,13 @@ def _compile_integral(node: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Eval
     integrand = compile_expr(body.xreplace({variable: t}), [*symbols, t])
     lower = compile_expr(low, symbols)
     upper = compile_expr(high, symbols)
+    breaks = [compile_expr(point, symbols) for point in _breakpoints(body, variable)]
 
     def value(*values: Any) -> Any:
         a, b = _real(lower(*values)), _real(upper(*values))
+        inside = sorted({_real(point(*values)) for point in breaks} - {a, b})
+        inside = [c for c in inside if min(a, b) < c < max(a, b)]
+        nodes = [a, *(inside if a <= b else inside[::-1]), b]
 
         def f(x: Any) -> Any:
             return integrand(*values, x)
@@ -93,7 +97,7 @@ def _compile_integral(node: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Eval
             if mpmath.isinf(end):
                 _require_decay(f, 1 if end > 0 else -1)
         try:
-            result, error = mpmath.quad(f, [a, b], error=True)
+            result, error = mpmath.quad(f, nodes, error=True)
         except _FAILURES as exc:
             raise NoValue(f"cannot be evaluated ({exc})") from None
         result = _real(result)
@@ -126,6 +130,22 @@ def _compile_series(node: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Evalua
         return total
 
     return value
+
+
+def _breakpoints(body: sympy.Expr, variable: sympy.Symbol) -> list[sympy.Expr]:
+    """Where a piecewise integrand (a density given by cases) may jump: the values its conditions
+    compare the variable with. Quadrature splits its interval there, since a jump inside an interval
+    leaves the rule unsure of its digits."""
+    points: list[sympy.Expr] = []
+    for node in sympy.preorder_traversal(body):
+        if not isinstance(node, sympy.Piecewise):
+            continue
+        for _, condition in node.args:
+            for relation in condition.atoms(sympy.Rel):
+                for this, other in ((relation.lhs, relation.rhs), (relation.rhs, relation.lhs)):
+                    if this == variable and variable not in other.free_symbols and other not in points:
+                        points.append(other)
+    return points
 
 
 def _real(value: Any) -> Any:

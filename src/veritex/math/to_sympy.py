@@ -116,6 +116,10 @@ def condition_to_sympy(condition: ast.Condition, *, known: Iterable[str] = froze
     return translator.condition(condition)
 
 
+def _is_interval(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Tuple) and len(node.items) == 2
+
+
 class _Translator:
     def __init__(self, known: Iterable[str], functions: Mapping[str, object] | None,
                  scope: ast.Node) -> None:
@@ -150,8 +154,16 @@ class _Translator:
             return sympy.true
         if not isinstance(body, ast.Statement) or not body.relations:
             raise Uninterpretable("a condition", condition.span[0], "it is not a relation")
-        steps = [self.relation(a, rel, b, condition) for a, rel, b in body.steps()]
+        steps = [self.interval(a, b) if rel == "in" and _is_interval(b) else self.relation(a, rel, b, condition)
+                 for a, rel, b in body.steps()]
         return sympy.And(*steps) if len(steps) > 1 else steps[0]
+
+    def interval(self, member: ast.Expr, interval: ast.Expr) -> sympy.Basic:
+        """`x \\in [a, b]` (or `(a, b)`, `[a, b)`: the ends do not matter to sampling) in a condition."""
+        assert isinstance(interval, ast.Tuple)
+        value = self.visit(member)
+        low, high = (self.visit(end) for end in interval.items)
+        return sympy.And(sympy.Le(low, value, evaluate=False), sympy.Le(value, high, evaluate=False))
 
     # ---- atoms -------------------------------------------------------------------------------
 
