@@ -64,6 +64,7 @@ def test_integrals_without_a_certain_value_are_unchecked(tex: str, code: str) ->
     r"1^2 + 2^2 + 3^2 + \dots + N^2 = \frac{N(N + 1)(2N + 1)}{6}",
     r"1 + h + h^2 + h^3 + \cdots = \frac{1}{1 - h}",
     r"1 - h + h^2 - h^3 + \cdots = \frac{1}{1 + h}",
+    r"1 + y + \frac{y^2}{2} + \frac{y^3}{6} + \cdots = e^{y}",
 ])
 def test_true_sums_with_dots_are_verified(tex: str) -> None:
     item = one(tex)
@@ -74,6 +75,7 @@ def test_true_sums_with_dots_are_verified(tex: str) -> None:
     r"1 + h + h^2 + h^3 + \dots + h^m = \frac{1 - h^{m}}{1 - h}",
     r"1^2 + 2^2 + 3^2 + \dots + N^2 = \frac{N(N + 1)(2N - 1)}{6}",
     r"1 + h + h^2 + h^3 + \cdots = \frac{1}{1 + h}",
+    r"1 + y + \frac{y^2}{2} + \frac{y^3}{6} + \cdots = e^{-y}",
 ])
 def test_a_planted_mistake_in_a_sum_with_dots_is_refuted(tex: str) -> None:
     item = one(tex)
@@ -81,7 +83,7 @@ def test_a_planted_mistake_in_a_sum_with_dots_is_refuted(tex: str) -> None:
 
 
 @pytest.mark.parametrize("tex", [
-    r"1 + y + \frac{y^2}{2} + \frac{y^3}{6} + \cdots = e^{y}",  # the pattern is not read off its terms
+    r"1 + y + \frac{y^2}{3} + \frac{y^3}{6} + \cdots = e^{y}",  # the pattern is not read off its terms
     r"1 + 2h + 3h^2 + \dots = 5",  # diverges wherever it is not equal
     r"2 + 4 + 6 + \dots + 2N = N(N + 1)",  # 2k is not read off 2, 4, 6
 ])

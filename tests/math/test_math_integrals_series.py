@@ -72,6 +72,10 @@ def test_sums_with_dots_read_as_the_pattern_of_their_terms(tex: str, expected: s
     assert str(side(tex)) == expected
 
 
+def test_a_number_that_is_the_factorial_of_the_index_reads_as_that_factorial() -> None:
+    assert str(side(r"1 + y + \frac{y^2}{2} + \frac{y^3}{6} + \cdots")) == "Sum(y**k/factorial(k), (k, 0, oo))"
+
+
 def test_an_endless_series_with_alternating_signs() -> None:
     value = side(r"1 - s + s^2 - s^3 + \cdots")
     assert isinstance(value, InfiniteSeries)
@@ -82,7 +86,7 @@ def test_an_endless_series_with_alternating_signs() -> None:
 @pytest.mark.parametrize("tex", [
     r"1 + q + \dots + q^m",  # no whole number in the terms shows the running index
     r"1 + q^2 + \dots",  # an endless sum needs three terms
-    r"1 + y + \frac{y^2}{2} + \frac{y^3}{6} + \cdots",  # a factorial is not guessed
+    r"1 + y + \frac{y^2}{3} + \frac{y^3}{6} + \cdots",  # no index value reproduces y^2/3
     r"1 + 2 + 4 + \dots + 2^m",
     r"q + q^2 + \dots + r^m",  # the last term does not follow the pattern
 ])

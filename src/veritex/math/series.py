@@ -4,13 +4,15 @@
 The pattern is read off the last term before the dots: each whole number in it is tried as the
 running index, and the reading is kept only when it reproduces every term before the dots (the
 first ones may be simplified: `1` for `r^0`, `r` for `r^1`) and, by matching, gives the index of
-the last term. Signs may be constant or alternate. Before the dots there must be at least two terms
+the last term. A number that is the factorial of the index value is tried as that factorial too
+(`\frac{x^3}{6}` after `1 + x + \frac{x^2}{2}` is `\frac{x^k}{k!}`). Signs may be constant or alternate. Before the dots there must be at least two terms
 when a last term follows, three when the sum runs on forever; one term suffices when the index sits
 only in subscripts (`x_1 + \\cdots + x_n`). Anything else has no certain reading and is refused.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import sympy
@@ -63,10 +65,13 @@ def read_series(node: ast.BinOp, translate: Translate, bound_translate: Callable
     if name is None:
         raise refuse
     index = ast.Symbol(name)
-    for value in _integers_in(leading[-1][1]):
+    candidates = [(value, _replace_number(leading[-1][1], value, index)) for value in _integers_in(leading[-1][1])]
+    # `\frac{x^3}{6}` after `1 + x + \frac{x^2}{2}`: a number that is the index's factorial
+    candidates += [(value, _replace_factorial(template, value, index)) for value, template in candidates
+                   if int(value) > 2 and str(math.factorial(int(value))) in _integers_in(template)]
+    for value, template in candidates:
         if len(leading) < needed and not (last is not None and _only_in_subscripts(leading[-1][1], value)):
             continue
-        template = _replace_number(leading[-1][1], value, index)
         first = int(value) - (len(leading) - 1)
         signs = _sign_rule([s for s, _ in leading])
         if signs is None or not all(_same(_replace_number_expr(template, index, first + i), term,
@@ -119,6 +124,12 @@ def _only_in_subscripts(node: ast.Expr, value: str) -> bool:
 
 def _replace_number(node: ast.Expr, value: str, index: ast.Symbol) -> ast.Expr:
     return rewrite_expr(node, lambda n: index if isinstance(n, ast.Number) and n.value == value else None)
+
+
+def _replace_factorial(node: ast.Expr, value: str, index: ast.Symbol) -> ast.Expr:
+    factorial = str(math.factorial(int(value)))
+    return rewrite_expr(node, lambda n: ast.Factorial(index) if isinstance(n, ast.Number) and n.value == factorial
+                        else None)
 
 
 def _replace_number_expr(node: ast.Expr, index: ast.Symbol, value: int) -> ast.Expr:
