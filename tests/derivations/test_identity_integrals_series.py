@@ -121,3 +121,13 @@ def test_a_density_given_by_cases_is_integrated_piece_by_piece() -> None:
 def test_a_condition_on_an_interval_restricts_sampling(tex: str, status: str) -> None:
     item = one(tex)
     assert item.status == status, item.message
+
+
+@pytest.mark.parametrize(("tex", "status"), [
+    (r"1 \cdot 2 \cdot 3 \cdots N = N!", "verified"),
+    (r"\prod_{i=1}^{N} c_i = c_1 c_2 \cdots c_N", "verified"),
+    (r"1 \cdot 2 \cdot 3 \cdots N = (N + 1)!", "refuted"),
+])
+def test_products_with_dots(tex: str, status: str) -> None:
+    item = one(tex)
+    assert item.status == status, item.message

@@ -97,3 +97,18 @@ def test_sums_whose_terms_do_not_determine_the_pattern_are_uninterpretable(tex: 
 
 def test_an_integral_in_plain_words() -> None:
     assert words(parse(r"\int_0^2 t^3 \, dt")) == "the integral from 0 to 2 of t cubed with respect to t"
+
+
+@pytest.mark.parametrize(("tex", "expected"), [
+    (r"b_1 b_2 \cdots b_N", "Product(b[k], (k, 1, N))"),
+    (r"1 \cdot 2 \cdot 3 \cdots N", "Product(k, (k, 1, N))"),
+    (r"(1 + q)(1 + q^2) \cdots (1 + q^N)", "Product(q**k + 1, (k, 1, N))"),
+])
+def test_products_with_dots_read_as_the_pattern_of_their_factors(tex: str, expected: str) -> None:
+    assert str(side(tex)) == expected
+
+
+@pytest.mark.parametrize("tex", [r"b_1 b_2 \cdots", r"B \cdot B \cdots B"])
+def test_products_whose_factors_do_not_determine_the_pattern_are_uninterpretable(tex: str) -> None:
+    with pytest.raises(Uninterpretable):
+        side(tex)

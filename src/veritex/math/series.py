@@ -1,13 +1,15 @@
-"""Sums written out with dots: `1 + r + r^2 + \\dots + r^n`, `x_1 + x_2 + \\cdots + x_n`,
-`1 - r + r^2 - r^3 + \\cdots`, read as the sum over the pattern their terms show.
+"""Sums and products written out with dots: `1 + r + r^2 + \\dots + r^n`, `x_1 + x_2 + \\cdots + x_n`,
+`1 - r + r^2 - r^3 + \\cdots`, `a_1 a_2 \\cdots a_n`, read as the sum or product over the pattern their
+terms show.
 
 The pattern is read off the last term before the dots: each whole number in it is tried as the
 running index, and the reading is kept only when it reproduces every term before the dots (the
 first ones may be simplified: `1` for `r^0`, `r` for `r^1`) and, by matching, gives the index of
 the last term. A number that is the factorial of the index value is tried as that factorial too
-(`\frac{x^3}{6}` after `1 + x + \frac{x^2}{2}` is `\frac{x^k}{k!}`). Signs may be constant or alternate. Before the dots there must be at least two terms
-when a last term follows, three when the sum runs on forever; one term suffices when the index sits
-only in subscripts (`x_1 + \\cdots + x_n`). Anything else has no certain reading and is refused.
+(`\\frac{x^3}{6}` after `1 + x + \\frac{x^2}{2}` is `\\frac{x^k}{k!}`). Signs may be constant or alternate.
+Before the dots there must be at least two terms when a last term follows, three when the sum runs on
+forever (a product needs its last factor); one suffices when the index sits only in subscripts
+(`x_1 + \\cdots + x_n`). Anything else has no certain reading and is refused.
 """
 
 from __future__ import annotations
@@ -39,8 +41,21 @@ def signed_terms(node: ast.Expr) -> list[tuple[int, ast.Expr]]:
     return [(1, node)]
 
 
+def factors(node: ast.Expr) -> list[ast.Expr]:
+    """The factors of a product written with `\\cdot`, `\\times` or side by side."""
+    if isinstance(node, ast.BinOp) and node.op in ("cdot", "times"):
+        return factors(node.left) + factors(node.right)
+    if isinstance(node, ast.Juxt):
+        return [f for factor in node.factors for f in factors(factor)]
+    return [node]
+
+
 def has_dots_term(node: ast.BinOp) -> bool:
     return any(isinstance(t, ast.Dots) for _, t in signed_terms(node))
+
+
+def has_dots_factor(node: ast.Expr) -> bool:
+    return any(isinstance(f, ast.Dots) for f in factors(node))
 
 
 def read_series(node: ast.BinOp, translate: Translate, bound_translate: Callable[[ast.Expr, str], sympy.Expr]
@@ -48,11 +63,24 @@ def read_series(node: ast.BinOp, translate: Translate, bound_translate: Callable
     """The sum the written-out terms of `node` stand for; raises Uninterpretable when the terms do not
     determine it. `translate` gives a term's SymPy value; `bound_translate(template, k)` the template's
     value with `k` bound as a summation index."""
-    terms = signed_terms(node)
+    return _read(signed_terms(node), "sum", node, translate, bound_translate)
+
+
+def read_product(node: ast.Expr, translate: Translate, bound_translate: Callable[[ast.Expr, str], sympy.Expr]
+                 ) -> sympy.Expr:
+    """The product the written-out factors of `node` stand for (`a_1 a_2 \\cdots a_n`); a last factor is
+    required. Raises Uninterpretable when the factors do not determine it."""
+    return _read([(1, f) for f in factors(node)], "product", node, translate, bound_translate)
+
+
+def _read(terms: list[tuple[int, ast.Expr]], kind: str, node: ast.Expr, translate: Translate,
+          bound_translate: Callable[[ast.Expr, str], sympy.Expr]) -> sympy.Expr:
     dots = [i for i, (_, t) in enumerate(terms) if isinstance(t, ast.Dots)]
-    refuse = Uninterpretable("\\dots", node.span[0], "the terms around the dots do not determine the sum "
-                             "(write two or more terms before the dots and the last one after, or \\sum)")
-    if len(dots) != 1:
+    which = "terms" if kind == "sum" else "factors"
+    refuse = Uninterpretable("\\dots", node.span[0], f"the {which} around the dots do not determine the {kind} "
+                             f"(write two or more {which} before the dots and the last one after, or "
+                             f"\\{'sum' if kind == 'sum' else 'prod'})")
+    if len(dots) != 1 or (kind == "product" and dots[0] == len(terms) - 1):
         raise refuse
     where = dots[0]
     leading, trailing = terms[:where], terms[where + 1:]
@@ -94,6 +122,8 @@ def read_series(node: ast.BinOp, translate: Translate, bound_translate: Callable
             body = leading[0][0] * (-1) ** (k - first) * body
         elif leading[0][0] < 0:
             body = -body
+        if kind == "product":
+            return sympy.Product(body, (k, first, upper))
         if last is None:
             return InfiniteSeries(body, (k, first, upper))
         return sympy.Sum(body, (k, first, upper))

@@ -278,6 +278,8 @@ class _Translator:
         op = node.op
         if op in ("+", "-") and series.has_dots_term(node):
             return series.read_series(node, self.visit, self.visit_bound)
+        if op in ("cdot", "times") and series.has_dots_factor(node):
+            return series.read_product(node, self.visit, self.visit_bound)
         if op in ("+", "-", "cdot", "times", "/", "odot", "otimes"):
             left, right = self.visit(node.left), self.visit(node.right)
             if op == "+":
@@ -296,6 +298,8 @@ class _Translator:
         raise Uninterpretable(f"the operator {op}", node.span[0], reasons.get(op, ""))
 
     def _visit_Juxt(self, node: ast.Juxt) -> sympy.Expr:
+        if series.has_dots_factor(node):
+            return series.read_product(node, self.visit, self.visit_bound)
         factors = join_words(list(node.factors), self.known)
         product: sympy.Expr = sympy.Integer(1)
         for factor in factors:
