@@ -12,6 +12,7 @@ it counts, so rounding never refutes anything.
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,8 +31,13 @@ CANDIDATES = 96
 RTOL = 1e-7
 ATOL = 1e-9
 CONFIRM_DIGITS = 40
-QUADRATURE_CANDIDATES = 24
-"""Points tried per round when a side holds an integral: each costs a quadrature."""
+QUADRATURE_CANDIDATES = 16
+QUADRATURE_POINTS = 3
+QUADRATURE_SECONDS = (0.3, 2.0)
+"""Points tried, and points compared, per round when a side holds an integral or an endless series:
+each costs a quadrature (or hundreds of terms), and values that agree to seven digits at three random
+points are not a coincidence. After the first of the two times (seconds) no new point is tried once one
+has been compared, after the second none at all: a nested integral must not hold up the build."""
 
 
 @dataclass
@@ -264,7 +270,11 @@ def _by_quadrature(left: sympy.Expr, right: sympy.Expr, symbols: list[sympy.Symb
     lv = np.full(CANDIDATES, np.nan)
     rv = np.full(CANDIDATES, np.nan)
     found = 0
+    started = time.perf_counter()
     for k in range(min(CANDIDATES, QUADRATURE_CANDIDATES)):
+        spent = time.perf_counter() - started
+        if (found and spent > QUADRATURE_SECONDS[0]) or spent > QUADRATURE_SECONDS[1]:
+            break
         values = [float(draws[s][k]) for s in symbols]
         a = quadrature.evaluate_at(fl, values, failures=failures)
         b = quadrature.evaluate_at(fr, values, failures=failures) if a is not None else None
@@ -370,7 +380,7 @@ def _sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: 
         if simplex is not None:
             _on_simplex(draws, simplex, rng)
         if quadrature.has_integrals(left, right):
-            lv, rv = _by_quadrature(left, right, symbols, draws, per_round, failures)
+            lv, rv = _by_quadrature(left, right, symbols, draws, min(per_round, QUADRATURE_POINTS), failures)
         else:
             fl = sympy.lambdify(symbols, left, modules="numpy")
             fr = sympy.lambdify(symbols, right, modules="numpy")

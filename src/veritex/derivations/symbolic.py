@@ -13,6 +13,8 @@ from collections import defaultdict
 
 import sympy
 
+from veritex.math.evaluated_later import InfiniteSeries
+
 MAX_OPS_FOR_SIMPLIFY = 120
 MAX_OPS_FOR_EXPAND = 400
 MAX_EXPANDED_POWER = 40
@@ -40,8 +42,8 @@ def is_zero(difference: sympy.Expr) -> bool:
     """Whether `difference` is identically zero, as far as cheap rewriting can tell."""
     if difference == 0:
         return True
-    if difference.has(sympy.Integral):
-        # `simplify` would look for antiderivatives: quadrature decides instead
+    if difference.has(sympy.Integral, InfiniteSeries):
+        # `simplify` would look for antiderivatives and closed forms: quadrature decides instead
         return bool(sympy.expand(difference) == 0)
     if _has_symbolic_sum(difference):
         try:
