@@ -131,3 +131,12 @@ def test_a_condition_on_an_interval_restricts_sampling(tex: str, status: str) ->
 def test_products_with_dots(tex: str, status: str) -> None:
     item = one(tex)
     assert item.status == status, item.message
+
+
+@pytest.mark.parametrize(("tex", "status"), [
+    (r"\sum_{k=0}^{\infty} g^k = \frac{1}{1 - g}", "verified"),
+    (r"\sum_{k=0}^{\infty} g^k = \frac{1}{1 + g}", "refuted"),
+])
+def test_an_endless_sum_sympy_cannot_close_is_summed_where_it_converges(tex: str, status: str) -> None:
+    item = one(tex)
+    assert item.status == status, item.message

@@ -293,7 +293,8 @@ def test_integer_letters_are_retried_as_integers() -> None:
 
 
 def test_sums_that_cannot_be_expanded_are_unchecked() -> None:
-    assert one(r"\sum_{k=0}^{\infty} x^k = \frac{1}{1 - x}").status == "unchecked"
+    # an endless sum is summed only where its terms visibly vanish: the harmonic series never does
+    assert one(r"\sum_{k=1}^{\infty} \frac{1}{k} = 5").status == "unchecked"
 
 
 def test_definitions_made_in_running_prose_are_used_when_needed() -> None:

@@ -117,6 +117,7 @@ def instantiate(expr: sympy.Expr, sizes: Mapping[sympy.Symbol, int],
                 free_index: Callable[[sympy.Symbol], int]) -> sympy.Expr:
     """`expr` with sizes replaced, sums and products expanded, and `x[i]` made plain symbols."""
     out = expr.subs(dict(sizes)) if sizes else expr
+    out = _endless_as_series(out)
     _refuse_unexpandable(out)
     out = out.doit()
     # An index left free (`z_i` outside any sum) names one element: pick one that the sums reach.
@@ -130,6 +131,16 @@ def instantiate(expr: sympy.Expr, sizes: Mapping[sympy.Symbol, int],
     if remaining:
         raise Abstract([f"a sum over {remaining[0].limits[0][0]} that cannot be expanded"])
     return _flatten_indexed(out)
+
+
+def _endless_as_series(expr: sympy.Expr) -> sympy.Expr:
+    """`\\sum_{k=0}^{\\infty}` that SymPy could not close is summed at each point, where it visibly converges."""
+    endless = [n for n in sympy.preorder_traversal(expr) if isinstance(n, sympy.Sum)
+               and not isinstance(n, InfiniteSeries) and len(n.limits) == 1
+               and n.limits[0][2] == sympy.oo and n.limits[0][1].is_Integer]
+    if not endless:
+        return expr
+    return expr.xreplace({n: InfiniteSeries(n.function, n.limits[0]) for n in endless})
 
 
 def _refuse_unexpandable(expr: sympy.Expr) -> None:

@@ -105,13 +105,13 @@ def _compile_integral(node: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Eval
             try:
                 result, error = mpmath.quad(f, nodes, error=True, method=method)
             except _FAILURES as exc:
-                raise NoValue(f"cannot be evaluated ({exc})") from None
+                raise NoValue(f"integral cannot be evaluated ({exc})") from None
             result = _real(result)
             # A kink, a singularity inside the interval or an oscillation leaves the rule unsure of its
             # digits: such a value could refute a true formula, so it is not used.
             if abs(error) <= mpmath.mpf(10) ** (8 - mpmath.mp.dps) * (1 + abs(result)):
                 return result
-        raise NoValue("has digits quadrature cannot settle (a kink, a singularity or an oscillation)")
+        raise NoValue("integral has digits quadrature cannot settle (a kink, a singularity or an oscillation)")
 
     return value
 
@@ -126,7 +126,7 @@ def _compile_series(node: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Evalua
         count = SERIES_TERMS[15] if mpmath.mp.dps <= FLOAT_DIGITS else SERIES_TERMS[40]
         # Terms that do not shrink between the 50th and the 100th cannot make a convergent tail.
         if not abs(_real(term(*values, start + 100))) < abs(_real(term(*values, start + 50))) + mpmath.eps:
-            raise NoValue("has terms that do not visibly vanish (the series may diverge here)")
+            raise NoValue("series has terms that do not visibly vanish (it may diverge here)")
         total = mpmath.mpf(0)
         tail = mpmath.mpf(0)
         for n in range(start, start + count):
@@ -135,7 +135,7 @@ def _compile_series(node: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Evalua
             if n >= start + count - 50:
                 tail = max(tail, abs(t))
         if not tail <= mpmath.mpf(10) ** (1 - mpmath.mp.dps) * (1 + abs(total)):
-            raise NoValue("has terms that do not visibly vanish (the series may diverge here)")
+            raise NoValue("series has terms that do not visibly vanish (it may diverge here)")
         return total
 
     return value
@@ -161,10 +161,10 @@ def _real(value: Any) -> Any:
     value = +mpmath.mpmathify(value)  # a constant such as mpmath.pi becomes a number
     if isinstance(value, mpmath.mpc):
         if abs(value.imag) > 1e-12 * (1 + abs(value.real)):
-            raise NoValue("has a complex value")
+            raise NoValue("value is complex")
         value = value.real
     if not isinstance(value, mpmath.mpf | int | float) or mpmath.isnan(value):
-        raise NoValue("is not a real number")
+        raise NoValue("value is not a real number")
     return mpmath.mpf(value)
 
 
@@ -174,9 +174,9 @@ def _require_decay(f: Callable[[Any], Any], sign: int) -> None:
         try:
             size = abs(x * _real(f(x)))
         except _FAILURES:
-            raise NoValue("has an integrand that cannot be evaluated far out") from None
+            raise NoValue("integral has an integrand that cannot be evaluated far out") from None
         if not size <= DECAY:
-            raise NoValue("has an integrand that does not decay fast enough far out to be sure it converges")
+            raise NoValue("integral has an integrand that does not decay fast enough far out to be sure it converges")
 
 
 def evaluate_at(fn: Evaluator, values: Sequence[float], digits: int = 15,

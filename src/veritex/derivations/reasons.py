@@ -67,7 +67,7 @@ DEFINED_LATER = Reason("defined-later", "a function the document defines only fu
 INTEGRAL_NO_VALUE = Reason("integral-no-value", "a definite integral that numeric quadrature cannot evaluate with "
                            "certainty: an improper integral whose integrand does not visibly decay (it may "
                            "diverge), or a kink, singularity or oscillation that leaves its digits unsure",
-                           "its integral {what}, so quadrature gives no value to compare")
+                           "no value to compare, from quadrature or partial sums: its {what}")
 CHECKER_FAILURE = Reason("checker-failure", "the check met a case it does not handle (a veritex bug to report); "
                          "the formula is left unchecked and the tests fail on it",
                          "the check could not read this formula ({error}); please report it")
