@@ -26,7 +26,7 @@ $$ (eq:mean)
 and an integral is outside the subset:
 
 $$
-F = \\int_0^1 f(x)\\,dx
+F = \\oint_C f(x)\\,dx
 $$ (eq:integral)
 
 $$
@@ -89,8 +89,8 @@ def test_outside_the_subset_is_unchecked_with_the_construct_and_its_position(
     vt.check("eq:integral", lambda: 0.5)
     payload = last()
     assert payload["status"] == "unchecked"
-    assert "\\int" in payload["message"] and "line 14, column 5" in payload["message"]
-    assert payload["detail"]["construct"] == "\\int"
+    assert "\\oint" in payload["message"] and "line 14, column 5" in payload["message"]
+    assert payload["detail"]["construct"] == "\\oint"
 
 
 def test_approx_is_never_refuted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -209,10 +209,10 @@ def test_a_derivative_the_reading_detaches_from_its_variable_is_unchecked() -> N
 
 
 def test_out_of_subset_constructs_are_unchecked_with_their_line_and_column() -> None:
-    text = "# Title\n\n$$\n\\frac{1}{2} =\n  \\int_0^1 x\\,dx\n$$ (eq:it)\n"
+    text = "# Title\n\n$$\n\\frac{1}{2} =\n  \\oint_C x\\,dx\n$$ (eq:it)\n"
     item = check(text)["eq:it"]
     assert item.status == "unchecked"
-    assert "cannot interpret \\int at 5:3" in item.message
+    assert "cannot interpret \\oint at 5:3" in item.message
     broken = check("$$\n\\frac{1}{2 = 1\n$$ (eq:broken)\n")
     assert broken == {}  # broken TeX is the render stage's error, not an identity
 
@@ -293,7 +293,8 @@ def test_integer_letters_are_retried_as_integers() -> None:
 
 
 def test_sums_that_cannot_be_expanded_are_unchecked() -> None:
-    assert one(r"\sum_{k=0}^{\infty} x^k = \frac{1}{1 - x}").status == "unchecked"
+    # an endless sum is summed only where its terms visibly vanish: the harmonic series never does
+    assert one(r"\sum_{k=1}^{\infty} \frac{1}{k} = 5").status == "unchecked"
 
 
 def test_definitions_made_in_running_prose_are_used_when_needed() -> None:

@@ -21,7 +21,7 @@ ERRORS: list[tuple[str, int, str, str]] = [
     (r"(x + y]", 0, "(", "malformed"),
     (r"x_1_2", 3, "_", "malformed"),
     (r"x^2^3", 3, "^", "malformed"),
-    (r"\int_0^1 f(x)\,dx", 0, r"\int", "unsupported"),
+    (r"\oint_C f(x)\,dx", 0, r"\oint", "unsupported"),
     (r"\lim_{x \to 0} f(x)", 0, r"\lim", "unsupported"),
     (r"\begin{array}{cc} 1 & 2 \end{array}", 0, r"\begin{array}", "unsupported"),
     (r"a / b c", 6, "c", "unsupported"),

@@ -225,6 +225,13 @@ class Substituter:
                 body = self._sub(node.body, depth, True, guard, active)
                 body = self._bare_function(body, depth, guard, active)
                 return _with_body(node, body)
+            if isinstance(node, ast.Integral):
+                # The variable of integration is bound: `x = 2` elsewhere is not the x integrated over.
+                guard = protected | {head_key(node.variable)}
+                body = self._sub(node.body, depth, inside_derivative, guard, active)
+                ends = [None if e is None else self._sub(e, depth, inside_derivative, protected, active)
+                        for e in (node.lower, node.upper, node.region)]
+                return ast.Integral(body, node.variable, *ends, span=node.span)
             if not isinstance(node, ast.Expr):
                 return None
             if isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex) and head_key(node) in protected:

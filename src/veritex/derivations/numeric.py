@@ -12,6 +12,7 @@ it counts, so rounding never refutes anything.
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,11 +21,23 @@ from typing import Any, Literal
 import numpy as np
 import sympy
 
+from veritex.math.evaluated_later import InfiniteSeries
+
+from . import quadrature
+from .reasons import INTEGRAL_NO_VALUE
+
 CANDIDATES = 96
 """Random points tried per round; the first valid ones are kept."""
 RTOL = 1e-7
 ATOL = 1e-9
 CONFIRM_DIGITS = 40
+QUADRATURE_CANDIDATES = 16
+QUADRATURE_POINTS = 3
+QUADRATURE_SECONDS = (0.3, 2.0)
+"""Points tried, and points compared, per round when a side holds an integral or an endless series:
+each costs a quadrature (or hundreds of terms), and values that agree to seven digits at three random
+points are not a coincidence. After the first of the two times (seconds) no new point is tried once one
+has been compared, after the second none at all: a nested integral must not hold up the build."""
 
 
 @dataclass
@@ -104,6 +117,7 @@ def instantiate(expr: sympy.Expr, sizes: Mapping[sympy.Symbol, int],
                 free_index: Callable[[sympy.Symbol], int]) -> sympy.Expr:
     """`expr` with sizes replaced, sums and products expanded, and `x[i]` made plain symbols."""
     out = expr.subs(dict(sizes)) if sizes else expr
+    out = _endless_as_series(out)
     _refuse_unexpandable(out)
     out = out.doit()
     # An index left free (`z_i` outside any sum) names one element: pick one that the sums reach.
@@ -112,15 +126,26 @@ def instantiate(expr: sympy.Expr, sizes: Mapping[sympy.Symbol, int],
     loose -= set(sizes)
     if loose:
         out = out.subs({s: free_index(s) for s in loose}).doit()
-    remaining = [n for n in sympy.preorder_traversal(out) if isinstance(n, sympy.Sum | sympy.Product)]
+    remaining = [n for n in sympy.preorder_traversal(out) if isinstance(n, sympy.Sum | sympy.Product)
+                 and not isinstance(n, InfiniteSeries)]
     if remaining:
         raise Abstract([f"a sum over {remaining[0].limits[0][0]} that cannot be expanded"])
     return _flatten_indexed(out)
 
 
+def _endless_as_series(expr: sympy.Expr) -> sympy.Expr:
+    """`\\sum_{k=0}^{\\infty}` that SymPy could not close is summed at each point, where it visibly converges."""
+    endless = [n for n in sympy.preorder_traversal(expr) if isinstance(n, sympy.Sum)
+               and not isinstance(n, InfiniteSeries) and len(n.limits) == 1
+               and n.limits[0][2] == sympy.oo and n.limits[0][1].is_Integer]
+    if not endless:
+        return expr
+    return expr.xreplace({n: InfiniteSeries(n.function, n.limits[0]) for n in endless})
+
+
 def _refuse_unexpandable(expr: sympy.Expr) -> None:
     for node in sympy.preorder_traversal(expr):
-        if not isinstance(node, sympy.Sum | sympy.Product):
+        if not isinstance(node, sympy.Sum | sympy.Product) or isinstance(node, InfiniteSeries):
             continue
         terms = 1
         for _, low, high in node.limits:
@@ -227,6 +252,8 @@ def _close(a: float, b: float) -> bool:
 
 def _confirmed(lhs: sympy.Expr, rhs: sympy.Expr, point: Mapping[sympy.Symbol, float]) -> bool:
     """Whether the sides still differ when evaluated with 40 digits at `point`."""
+    if quadrature.has_integrals(lhs, rhs):
+        return _confirmed_by_quadrature(lhs, rhs, point)
     subs = {s: sympy.Float(v, CONFIRM_DIGITS) for s, v in point.items()}
     try:
         left = complex(lhs.evalf(CONFIRM_DIGITS, subs=subs))
@@ -235,6 +262,43 @@ def _confirmed(lhs: sympy.Expr, rhs: sympy.Expr, point: Mapping[sympy.Symbol, fl
         return True  # the float64 evidence stands
     scale = max(abs(left), abs(right))
     return abs(left - right) > 1e-6 * RTOL * scale + 1e-25
+
+
+def _confirmed_by_quadrature(lhs: sympy.Expr, rhs: sympy.Expr, point: Mapping[sympy.Symbol, float]) -> bool:
+    symbols = list(point)
+    values = [point[s] for s in symbols]
+    left = quadrature.evaluate_at(quadrature.compile_expr(lhs, symbols), values, CONFIRM_DIGITS)
+    right = quadrature.evaluate_at(quadrature.compile_expr(rhs, symbols), values, CONFIRM_DIGITS)
+    if left is None or right is None:
+        return False  # no 40-digit value: the float64 difference is not evidence enough
+    scale = max(abs(left), abs(right))
+    return bool(abs(left - right) > 1e-6 * RTOL * scale + 1e-25)
+
+
+def _by_quadrature(left: sympy.Expr, right: sympy.Expr, symbols: list[sympy.Symbol],
+                   draws: dict[sympy.Symbol, np.ndarray], wanted: int,
+                   failures: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Both sides at the first candidate points, one point at a time, until `wanted` have values;
+    why an integral had no value is added to `failures`."""
+    fl, fr = quadrature.compile_expr(left, symbols), quadrature.compile_expr(right, symbols)
+    lv = np.full(CANDIDATES, np.nan)
+    rv = np.full(CANDIDATES, np.nan)
+    found = 0
+    started = time.perf_counter()
+    for k in range(min(CANDIDATES, QUADRATURE_CANDIDATES)):
+        spent = time.perf_counter() - started
+        if (found and spent > QUADRATURE_SECONDS[0]) or spent > QUADRATURE_SECONDS[1]:
+            break
+        values = [float(draws[s][k]) for s in symbols]
+        a = quadrature.evaluate_at(fl, values, failures=failures)
+        b = quadrature.evaluate_at(fr, values, failures=failures) if a is not None else None
+        if a is None or b is None:
+            continue
+        lv[k], rv[k] = float(a), float(b)
+        found += 1
+        if found >= wanted:
+            break
+    return lv, rv
 
 
 def instantiate_first(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain) -> tuple[sympy.Expr, sympy.Expr]:
@@ -315,6 +379,7 @@ def _sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: 
     worst = 0.0
     samples: list[Sample] = []
     used_sizes: dict[str, int] = {}
+    failures: list[str] = []
     for assignment in rounds:
         smallest = min(assignment.values(), default=3)
         element = _ElementPicker(rng, smallest)
@@ -325,13 +390,16 @@ def _sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: 
             raise Abstract(list(dict.fromkeys(undefined)))
         symbols = sorted(left.free_symbols | right.free_symbols, key=str)
         positive = positive_symbols([left, right])
-        fl = sympy.lambdify(symbols, left, modules="numpy")
-        fr = sympy.lambdify(symbols, right, modules="numpy")
         draws = _draw(symbols, domain, positive, rng, CANDIDATES)
         if simplex is not None:
             _on_simplex(draws, simplex, rng)
-        args = [draws[s] for s in symbols]
-        lv, rv = _evaluate(fl, args, CANDIDATES), _evaluate(fr, args, CANDIDATES)
+        if quadrature.has_integrals(left, right):
+            lv, rv = _by_quadrature(left, right, symbols, draws, min(per_round, QUADRATURE_POINTS), failures)
+        else:
+            fl = sympy.lambdify(symbols, left, modules="numpy")
+            fr = sympy.lambdify(symbols, right, modules="numpy")
+            args = [draws[s] for s in symbols]
+            lv, rv = _evaluate(fl, args, CANDIDATES), _evaluate(fr, args, CANDIDATES)
         valid = np.flatnonzero(np.isfinite(lv) & np.isfinite(rv))[:per_round]
         if not used_sizes:
             used_sizes = {str(s): v for s, v in assignment.items()}
@@ -351,6 +419,8 @@ def _sample_identity(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain, *, seed: 
                 continue
             return NumericOutcome("fails", checked, Sample(_shown(assignment, element, domain, point), a, b),
                                   sizes=used_sizes, max_relative=worst)
+    if checked == 0 and failures:
+        return NumericOutcome("unknown", 0, reason=INTEGRAL_NO_VALUE.say(what=failures[0]), sizes=used_sizes)
     if checked == 0:
         return NumericOutcome("unknown", 0, reason="no point was found where both sides are finite real "
                               "numbers", sizes=used_sizes)

@@ -83,6 +83,10 @@ SYMBOLIC_BUDGET = Reason("symbolic-budget", "sampling could not settle a step, a
                          "on its earlier steps",
                          "{why}; and the symbolic proof that might settle it was not tried: this formula's "
                          "allowance of {count} was spent on its earlier steps")
+INTEGRAL_NO_VALUE = Reason("integral-no-value", "a definite integral that numeric quadrature cannot evaluate with "
+                           "certainty: an improper integral whose integrand does not visibly decay (it may "
+                           "diverge), or a kink, singularity or oscillation that leaves its digits unsure",
+                           "no value to compare, from quadrature or partial sums: its {what}")
 CHECKER_FAILURE = Reason("checker-failure", "the check met a case it does not handle (a veritex bug to report); "
                          "the formula is left unchecked and the tests fail on it",
                          "the check could not read this formula ({error}); please report it")
@@ -104,8 +108,9 @@ OTHER = Reason("other", "any other reason the checker states in its own words")
 REASONS: tuple[Reason, ...] = (OPERATOR, DERIVATIVE_AT_POINT, BRACKET_APPLICATION, IMAGINARY_UNIT,
                                INTERMEDIATE_VARIABLES, NOT_AN_IDENTITY, BARE_SUM, INDEX_CAPTURE,
                                EQUATION_TO_SOLVE, MATRIX_ARITHMETIC, DEFINED_LATER, MOMENTS_NOT_GENERAL,
-                               APPROXIMATION_NOT_SERIES, APPROXIMATION_OTHER_REGIME, SYMBOLIC_BUDGET, CHECKER_FAILURE,
-                               OUTSIDE_SUBSET, NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED, UNSAMPLEABLE, HOLDS_FOR_SOME,
+                               APPROXIMATION_NOT_SERIES, APPROXIMATION_OTHER_REGIME, SYMBOLIC_BUDGET, INTEGRAL_NO_VALUE,
+                               CHECKER_FAILURE, OUTSIDE_SUBSET, NEVER_DEFINED, RECURRENCE, WHOLE_ARRAYS, ONLY_NAMED,
+                               UNSAMPLEABLE, HOLDS_FOR_SOME,
                                APPROXIMATION, OTHER)
 
 _OPENINGS: tuple[tuple[str, Reason], ...] = (

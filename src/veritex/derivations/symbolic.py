@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from veritex.math.evaluated_later import InfiniteSeries
+
 SIMPLIFY_CALLS_PER_FORMULA = 4
 """`simplify` calls one formula may make; its later steps that sampling cannot settle stay unchecked."""
 MAX_OPS_FOR_SIMPLIFY = 120
@@ -55,6 +57,9 @@ def expands_to_zero(difference: sympy.Expr) -> bool:
     """Whether `difference` expands, cancels or merges (sums by linearity) to zero: milliseconds."""
     if difference == 0:
         return True
+    if difference.has(sympy.Integral, InfiniteSeries):
+        # `simplify` would look for antiderivatives and closed forms: quadrature decides instead
+        return bool(sympy.expand(difference) == 0)
     if _has_symbolic_sum(difference):
         try:
             return bool(merge_sums(difference) == 0)
@@ -74,6 +79,8 @@ def simplifies_to_zero(difference: sympy.Expr) -> bool:
     Seconds at worst: the checker asks only when sampling could not settle the step."""
     if difference == 0:
         return True
+    if difference.has(sympy.Integral, InfiniteSeries):
+        return False  # `simplify` would look for antiderivatives and closed forms: quadrature decides
     if _has_symbolic_sum(difference) or _large_powers(difference):
         return False
     if sympy.count_ops(difference) > MAX_OPS_FOR_SIMPLIFY:

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 import sympy
 
 from veritex.math import ast
+from veritex.math.errors import Uninterpretable
 from veritex.math.rewrite import rewrite_expr
-from veritex.math.to_sympy import to_sympy
+from veritex.math.to_sympy import DefiniteIntegral, to_sympy
 
 from .astutil import contains, symbols_in
 
@@ -38,7 +39,27 @@ def translate_pair(left: ast.Expr, right: ast.Expr, *, known: Iterable[str] = ()
     if elements:
         lhs, rhs = lhs.xreplace(elements), rhs.xreplace(elements)
     mapping = _real_symbols([lhs, rhs], frozenset(sizes))
-    return lhs.xreplace(mapping), rhs.xreplace(mapping)
+    return _antiderivative_claim(lhs.xreplace(mapping), rhs.xreplace(mapping), left.span[0])
+
+
+def _indefinite(expr: sympy.Basic) -> bool:
+    return isinstance(expr, sympy.Integral) and not isinstance(expr, DefiniteIntegral)
+
+
+def _antiderivative_claim(lhs: sympy.Expr, rhs: sympy.Expr, offset: int) -> tuple[sympy.Expr, sympy.Expr]:
+    """`\\int f\\,dx = F(x) + C` claims that F is an antiderivative of f: it is checked as `f = dF/dx`,
+    which also leaves any constant of integration out. An indefinite integral anywhere else has no
+    value to compare."""
+    for side, other, flipped in ((lhs, rhs, False), (rhs, lhs, True)):
+        if _indefinite(side) and len(side.limits) == 1 and not any(
+                _indefinite(n) for n in sympy.preorder_traversal(other)):
+            (variable,) = side.variables
+            pair = (side.function, sympy.Derivative(other, variable))
+            return (pair[1], pair[0]) if flipped else pair
+    if any(_indefinite(n) for e in (lhs, rhs) for n in sympy.preorder_traversal(e)):
+        raise Uninterpretable("\\int", offset, "an indefinite integral inside an expression has no value to "
+                              "compare (write it alone on one side: \\int f\\,dx = F(x) + C)")
+    return lhs, rhs
 
 
 def _elements_of_indexed(exprs: list[sympy.Expr]) -> dict[sympy.Basic, sympy.Basic]:

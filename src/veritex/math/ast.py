@@ -296,6 +296,24 @@ class BigOp(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class Integral(Expr):
+    """`\\int_a^b f(x)\\,dx` (both limits), `\\int f(x)\\,dx` (indefinite), `\\int_D f \\,dx` (over the
+    region `D`: `region` set, no limits). `variable` is what follows the differential's `d`; the
+    integral binds it in `body`."""
+
+    body: Expr
+    variable: Expr
+    lower: Expr | None = None
+    upper: Expr | None = None
+    region: Expr | None = None
+
+    def sexpr(self) -> str:
+        if self.region is not None:
+            return _s("int", self.variable, "in", self.region, self.body)
+        return _s("int", self.variable, self.lower, self.upper, self.body)
+
+
+@dataclass(frozen=True, slots=True)
 class Derivative(Expr):
     """`\\frac{d}{dx} f`, `\\frac{dy}{dx}`, `\\frac{\\partial^2 f}{\\partial x^2}`,
     `\\frac{\\partial^2 f}{\\partial x \\partial y}`: `variables[k]` is differentiated

@@ -136,6 +136,9 @@ def _structure(node: ast.Expr) -> str:  # noqa: PLR0911, PLR0912 -- one case per
     if isinstance(node, ast.Gradient):
         by = f" with respect to {words(node.wrt)}" if node.wrt is not None else ""
         return f"the gradient of {words(node.body)}{by}"
+    if isinstance(node, ast.Integral):
+        over = f" over {words(node.region)}" if node.region is not None else _range(node.lower, node.upper)
+        return f"the integral{over} of {words(node.body)} with respect to {words(node.variable)}"
     if isinstance(node, ast.Evaluated):
         return f"{words(node.body)} evaluated at {_join([words(s) for s in node.at])}"
     if isinstance(node, ast.Expectation):

@@ -27,12 +27,13 @@ from typing import Any
 
 import sympy
 
-from veritex.math import ast
+from veritex.math import ast, series
 from veritex.math.errors import Uninterpretable
+from veritex.math.evaluated_later import DefiniteIntegral, InfiniteSeries
 from veritex.math.names import label_name, plain_letters, subscripted_name, symbol_name
 from veritex.math.words import join_words
 
-__all__ = ["condition_to_sympy", "statement_to_sympy", "to_sympy"]
+__all__ = ["DefiniteIntegral", "InfiniteSeries", "condition_to_sympy", "statement_to_sympy", "to_sympy"]
 
 
 MAX_EXACT_DIGITS = 10_000
@@ -81,7 +82,7 @@ _DESCRIPTIONS = {
     "SetBuilder": "a set", "Family": "an indexed family", "Dots": "\\dots",
     "Placeholder": "a placeholder argument \\cdot", "Accent": "an accent over an expression",
     "Styled": "a font on a number", "Prime": "a prime outside f'(x)",
-    "Matrix": "a determinant", "Gradient": "\\nabla without a variable",
+    "Matrix": "a determinant", "Gradient": "\\nabla without a variable", "Integral": "\\int",
 }
 
 
@@ -113,6 +114,10 @@ def condition_to_sympy(condition: ast.Condition, *, known: Iterable[str] = froze
     """A condition as a SymPy boolean: `x > 0` -> `x > 0`, "otherwise" -> `True`."""
     translator = _Translator(known, functions, scope or condition)
     return translator.condition(condition)
+
+
+def _is_interval(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Tuple) and len(node.items) == 2
 
 
 class _Translator:
@@ -149,8 +154,16 @@ class _Translator:
             return sympy.true
         if not isinstance(body, ast.Statement) or not body.relations:
             raise Uninterpretable("a condition", condition.span[0], "it is not a relation")
-        steps = [self.relation(a, rel, b, condition) for a, rel, b in body.steps()]
+        steps = [self.interval(a, b) if rel == "in" and _is_interval(b) else self.relation(a, rel, b, condition)
+                 for a, rel, b in body.steps()]
         return sympy.And(*steps) if len(steps) > 1 else steps[0]
+
+    def interval(self, member: ast.Expr, interval: ast.Expr) -> sympy.Basic:
+        """`x \\in [a, b]` (or `(a, b)`, `[a, b)`: the ends do not matter to sampling) in a condition."""
+        assert isinstance(interval, ast.Tuple)
+        value = self.visit(member)
+        low, high = (self.visit(end) for end in interval.items)
+        return sympy.And(sympy.Le(low, value, evaluate=False), sympy.Le(value, high, evaluate=False))
 
     # ---- atoms -------------------------------------------------------------------------------
 
@@ -173,6 +186,15 @@ class _Translator:
         if self.in_index:
             return sympy.Symbol(name, integer=True)
         return sympy.Symbol(name)
+
+    def visit_bound(self, node: ast.Expr, index: str) -> sympy.Expr:
+        """`node` with `index` bound as a summation index (its subscripts index)."""
+        saved = dict(self.bound)
+        self.bound[index] = sympy.Symbol(index, integer=True)
+        try:
+            return self.visit(node)
+        finally:
+            self.bound = saved
 
     def name_of(self, node: ast.Expr) -> str:
         """The name of a name-like node that is not indexing."""
@@ -254,6 +276,10 @@ class _Translator:
 
     def _visit_BinOp(self, node: ast.BinOp) -> sympy.Expr:
         op = node.op
+        if op in ("+", "-") and series.has_dots_term(node):
+            return series.read_series(node, self.visit, self.visit_bound)
+        if op in ("cdot", "times") and series.has_dots_factor(node):
+            return series.read_product(node, self.visit, self.visit_bound)
         if op in ("+", "-", "cdot", "times", "/", "odot", "otimes"):
             left, right = self.visit(node.left), self.visit(node.right)
             if op == "+":
@@ -272,6 +298,8 @@ class _Translator:
         raise Uninterpretable(f"the operator {op}", node.span[0], reasons.get(op, ""))
 
     def _visit_Juxt(self, node: ast.Juxt) -> sympy.Expr:
+        if series.has_dots_factor(node):
+            return series.read_product(node, self.visit, self.visit_bound)
         factors = join_words(list(node.factors), self.known)
         product: sympy.Expr = sympy.Integer(1)
         for factor in factors:
@@ -411,6 +439,23 @@ class _Translator:
             return sympy.Product(body, *limits)
         reduction = sympy.Function(f"{node.op}_over")
         return reduction(body, *(sympy.Tuple(*limit) for limit in limits))
+
+    def _visit_Integral(self, node: ast.Integral) -> sympy.Expr:
+        """`\\int_a^b f\\,dx` is a `DefiniteIntegral`; `\\int f\\,dx` SymPy's indefinite `Integral`
+        (an antiderivative claim, which the identity check reads as such)."""
+        if node.region is not None:
+            raise self.refuse(node, "an integral over a region or a set (give both limits, as in \\int_a^b)")
+        var = node.variable
+        if not (isinstance(var, ast.Symbol) and var.font in (None, "rm", "it") and not var.accents):
+            raise self.refuse(node, "an integral over a vector or a subscripted variable")
+        name = symbol_name(var, self.clashes)
+        if name in self.bound:
+            raise self.refuse(node, "the variable of integration is also a summation index")
+        x = sympy.Symbol(name)
+        body = self.visit(node.body)
+        if node.lower is None or node.upper is None:
+            return sympy.Integral(body, x)
+        return DefiniteIntegral(body, (x, self.visit(node.lower), self.visit(node.upper)))
 
     def _visit_Derivative(self, node: ast.Derivative) -> sympy.Expr:
         body = self.visit(node.body)

@@ -150,6 +150,7 @@ class Parser:
         self.shapes: list[ast.ShapeDecl] = []
         self.tags: list[str] = []
         self.labels: list[str] = []
+        self.stops: set[int] = set()  # token indices where a factor may not start (an integral's `dx`)
 
     # ---- cursor ------------------------------------------------------------------------------
 
@@ -244,6 +245,8 @@ class Parser:
         return ast.Juxt(tuple(factors), span=(start, self.last_end))
 
     def can_start_factor(self, tok: Token) -> bool:
+        if self.i in self.stops and tok is self.toks[self.i]:
+            return False
         t = tok.t
         if t in ("letter", "num", "(", "[", "{", "begin", "opname"):
             return True

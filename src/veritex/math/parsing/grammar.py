@@ -13,6 +13,7 @@ from veritex.math.parsing import (  # noqa: F401  (imported for their registrati
     fonts,
     fractions,
     functions,
+    integrals,
     operators,
     scripts,
 )
