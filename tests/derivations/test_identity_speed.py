@@ -56,8 +56,8 @@ def test_what_expanding_proves_stays_symbolic(simplify_calls: list[sympy.Expr]) 
 
 
 def test_simplify_settles_what_the_points_cannot(simplify_calls: list[sympy.Expr]) -> None:
-    # An infinite sum is not sampled: only a symbolic proof can verify it.
-    item = one(r"e^{u} = \sum_{k=0}^{\infty} \frac{u^k}{k!}")
+    # A function nothing defines is not sampled: only a symbolic proof can verify it.
+    item = one(r"g(u) \sin^2 u + g(u) \cos^2 u = g(u)")
     assert item.status == "verified" and steps(item)[0]["how"] == "symbolic"
     assert len(simplify_calls) == 1
 
@@ -65,11 +65,11 @@ def test_simplify_settles_what_the_points_cannot(simplify_calls: list[sympy.Expr
 def test_a_formula_past_its_budget_is_unchecked_with_the_listed_reason(
         monkeypatch: pytest.MonkeyPatch, simplify_calls: list[sympy.Expr]) -> None:
     monkeypatch.setattr(symbolic, "SIMPLIFY_CALLS_PER_FORMULA", 1)
-    item = one(r"e^{u} = \sum_{k=0}^{\infty} \frac{u^k}{k!} = \sum_{m=0}^{\infty} \frac{u^m}{m!} + 0 \cdot u")
+    item = one(r"g(u) \sin^2 u + g(u) \cos^2 u = g(u) = g(u) (\sin^2 u + \cos^2 u) + 0 \cdot u")
     first, second = steps(item)
     assert first["status"] == "verified" and first["how"] == "symbolic"
     assert second["status"] == "unchecked" and second["code"] == reasons.SYMBOLIC_BUDGET.code
-    assert "infinite sum" in str(second["reason"]) and "allowance of 1" in str(second["reason"])
+    assert "g" in str(second["reason"]) and "allowance of 1" in str(second["reason"])
     assert item.status == "unchecked" and len(simplify_calls) == 1
 
 
