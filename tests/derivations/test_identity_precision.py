@@ -180,3 +180,13 @@ def test_the_checker_own_words_fall_under_a_listed_reason() -> None:
     assert reasons.classify("cannot interpret \\int at 3:4: integrals") is reasons.OUTSIDE_SUBSET
     assert reasons.classify("o, h are never defined: an abstract statement") is reasons.NEVER_DEFINED
     assert reasons.classify(reasons.OPERATOR.say(name="E")) is reasons.OPERATOR
+
+
+def test_a_formula_given_as_an_example_in_prose_defines_nothing(tmp_path: Path) -> None:
+    claim = "$$\n\\int_0^1 f(x) \\, dx = \\frac{1}{2}\n$$\n"
+    example = only(checked(tmp_path, f"The area under a curve (consider $f(x) = x^2$) is finite.\n\n{claim}"))
+    assert example.status == "unchecked" and "f" in example.message
+    defined = only(checked(tmp_path, f"Let $f(x) = x$ be the identity.\n\n{claim}"))
+    assert defined.status == "verified"
+    wrong = only(checked(tmp_path, f"Let $f(x) = x^2$.\n\n{claim}"))
+    assert wrong.status == "refuted"

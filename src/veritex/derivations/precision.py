@@ -94,6 +94,16 @@ def equation_doubt(lead_in: str) -> Doubt | None:
     return None
 
 
+_ILLUSTRATION = re.compile(r"\b(consider|e\.g\.|for example|for instance|such as|like|imagine)\b[^.;:!?]*$",
+                           re.IGNORECASE)
+
+
+def illustrates(lead_in: str) -> bool:
+    """The sentence leading to an inline formula gives it as an example (`consider the area under
+    $f(x) = x^2$`): a formula given so illustrates, it defines nothing for the rest of the document."""
+    return _ILLUSTRATION.search(" ".join(lead_in.split())) is not None
+
+
 def imaginary_letters(formulas: list[ast.Formula]) -> frozenset[str]:
     """The letters a document uses as the imaginary unit: `i` (or `j`) in an exponent of `e`, in
     `i^2 = -1`, or `i` in a document that declares something complex (`z \\in \\mathbb{C}`)."""

@@ -15,7 +15,7 @@ from veritex.places import formula_place
 from .definitions import DefinitionTable, definitions_in
 from .moments import MomentVocabulary, mentions_moments, vocabulary
 from .plan import FormulaPlan, Shapes, name_of, plan_formula
-from .precision import LEAD_IN, imaginary_letters
+from .precision import LEAD_IN, illustrates, imaginary_letters
 from .regime import StatedRegime, regime_at, stated_regimes
 from .values import Value, code_values, prose_values
 
@@ -72,13 +72,15 @@ def read_document_math(doc: Document) -> DocumentMath:
     table = DefinitionTable()
     declarations: list[ast.ShapeDecl] = []
     values = _code_values(doc)
+    leads = _lead_ins(doc, inline=True)
     for read in formulas:
         if read.formula is None:
             continue
         declarations.extend(read.formula.shapes)
         source = read.math.label or formula_place(read.math)
-        table.extend(definitions_in(read.formula.statements, read.order, source, read.math.tex,
-                                    inline=not read.math.display))
+        if read.math.display or not illustrates(leads.get(read.order, "")):
+            table.extend(definitions_in(read.formula.statements, read.order, source, read.math.tex,
+                                        inline=not read.math.display))
         if not read.math.display:
             values.extend(prose_values(read.formula.statements, read.order,
                                        formula_place(read.math).replace("the formula", "the prose")))
@@ -112,16 +114,16 @@ def _code_values(doc: Document) -> list[Value]:
     return out
 
 
-def _lead_ins(doc: Document) -> dict[int, str]:
-    """The prose of the lines just before each displayed formula (up to its first character), by the
-    formula's place in the document."""
+def _lead_ins(doc: Document, inline: bool = False) -> dict[int, str]:
+    """The prose of the lines just before each displayed formula (and each inline one, when asked) up to
+    its first character, by the formula's place in the document."""
     out: dict[int, str] = {}
     order = 0
     for cell in doc.markdown_cells():
         lines = cell.source.splitlines()
         for math in cell.math:
             pos = math.position
-            if math.display and pos is not None:
+            if (math.display or inline) and pos is not None:
                 row = pos.line - cell.position.line if cell.position is not None else -1
                 if 0 <= row < len(lines) + 1:
                     before = lines[max(0, row - 4):row]
