@@ -30,9 +30,10 @@ from .definitions import (
 )
 from .elementwise import elementwise
 from .precision import Doubt, doubt_after_substitution, doubt_in, equation_doubt, imaginary_unit_in
+from .recurrences import unroll
 from .values import Value, bind, decimal_of
 
-PLAN_VERSION = "identity-4"
+PLAN_VERSION = "identity-5-recur"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 
@@ -175,6 +176,8 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
                     doubt.reason.code if doubt is not None else None, arrays,
                     _describe(free_left.used + free_right.used), _describe(full_left.used + full_right.used),
                     _recurrent(full, local))
+    if plan.recurrent and reason is None:
+        _unroll_recurrence(plan, local, order)
     plan.imaginary_unit = imaginary_unit_in((step.left, step.right, *full), imaginary)
     if arrays and reason is None:
         declared = dict(shapes.dims)
@@ -185,6 +188,16 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
             plan.free = (at_free.left, at_free.right) if at_free is not None else plan.full
             plan.elementwise, plan.ranges = True, at_full.ranges
     return plan
+
+
+def _unroll_recurrence(plan: StepPlan, table: DefinitionTable, order: int) -> None:
+    """Terms of a family defined by one unambiguous recurrence, rewritten down to the lowest index
+    the step uses: the full form is then a claim about free terms (`recurrences.py`)."""
+    unrolled = unroll(plan.full, table, order)
+    if unrolled is not None:
+        plan.full = unrolled.sides
+        plan.full_uses = list(dict.fromkeys([*plan.full_uses, unrolled.description, *_describe(unrolled.used)]))
+        plan.recurrent = []
 
 
 def _bind_values(plan: StepPlan, values: Sequence[Value], order: int) -> None:

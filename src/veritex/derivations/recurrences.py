@@ -1,0 +1,261 @@
+"""Steps about a family defined by a recurrence, checked through the recurrence.
+
+`X_{t+1} = a X_t + b + c W_{t+1}` defines the terms of `X` one from the one before. A step that
+relates terms of `X` at `t`, `t-1`, `t-2`, ... (`a X_{t-1} + b + c W_t = a^2 X_{t-2} + ...`) is
+checked by rewriting every term of `X` down to the lowest index the step uses, the index shift
+carried into the other families (`W_{t+1}` becomes `W_{t-1}` two steps down); the lowest terms
+and every other family member (`W_t`, `W_{t-1}`, ...) are then drawn freely, each its own name.
+
+Only an unambiguous recurrence is used: every recurrence the document gives the family says the
+same thing (after shifting its index), its indices are the index variable plus whole numbers, all
+below the term it defines, and nothing else defines the family at a variable index. A closed form
+(`X_t = a^t X_0 + ...`) is not a competing recurrence. Everything else keeps the step unchecked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from veritex.math import ast
+from veritex.math.rewrite import rewrite_expr
+
+from .astutil import bound_indices, display_name
+from .definitions import Definition, DefinitionTable, head_key, substitute
+
+MAX_UNROLL = 12
+"""Most index steps unrolled: a chain that reaches further down is not written out by hand."""
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """`family_{variable} = body`, the body's family terms all at `variable - 1` ... `variable - depth`."""
+
+    family: ast.Expr  # as `head_key` spells it
+    variable: ast.Symbol
+    body: ast.Expr
+    depth: int
+    labels: tuple[str, ...]  # where the document states it
+
+
+@dataclass(frozen=True)
+class Unrolled:
+    sides: tuple[ast.Expr, ast.Expr]
+    used: list[Definition]  # definitions substituted into the unrolled body
+    description: str  # `X unrolled by its recurrence (can_ar1) down to X_{t-3}`
+
+
+def offset_of(index: ast.Expr) -> tuple[ast.Symbol | None, int] | None:
+    """`t` -> (t, 0), `t+1` -> (t, 1), `t-2` -> (t, -2), `3` -> (None, 3); anything else None."""
+    if isinstance(index, ast.Symbol) and index.font is None and not index.accents:
+        return index, 0
+    number = _integer(index)
+    if number is not None:
+        return None, number
+    if isinstance(index, ast.BinOp) and index.op in ("+", "-"):
+        sign = 1 if index.op == "+" else -1
+        left, right = index.left, index.right
+        shift = _integer(right)
+        if shift is not None and isinstance(left, ast.Symbol) and offset_of(left) == (left, 0):
+            return left, sign * shift
+        shift = _integer(left)
+        if shift is not None and index.op == "+" and isinstance(right, ast.Symbol) and offset_of(right) == (right, 0):
+            return right, shift
+    return None
+
+
+def _integer(node: ast.Expr) -> int | None:
+    if isinstance(node, ast.Number) and node.value.isdigit():
+        return int(node.value)
+    if isinstance(node, ast.Neg):
+        inner = _integer(node.operand)
+        return None if inner is None else -inner
+    return None
+
+
+def index_at(variable: ast.Symbol, offset: int) -> ast.Expr:
+    """The index `variable + offset` as a reader writes it: `t`, `t+1`, `t-2`."""
+    if offset == 0:
+        return variable
+    return ast.BinOp("+" if offset > 0 else "-", variable, ast.Number(str(abs(offset))))
+
+
+def _family_of(definition: Definition) -> tuple[ast.Expr, ast.Expr] | None:
+    """The family a definition speaks of and the index it defines it at (`X`, `t+1`)."""
+    if definition.kind == "indexed" and definition.bracket == "_" and len(definition.params) == 1:
+        return definition.key, definition.params[0]
+    if definition.kind == "symbol" and isinstance(definition.head, ast.Subscript):
+        return head_key(definition.head.base), definition.head.index
+    return None
+
+
+def _terms(expr: ast.Expr, family: ast.Expr) -> list[ast.Subscript] | None:
+    """Every term of `family` in `expr`; None when the family appears otherwise (bare, as a
+    superscript index, a function)."""
+    terms: list[ast.Subscript] = []
+    inside: set[int] = set()
+    for node in expr.walk():
+        if isinstance(node, ast.Subscript) and head_key(node.base) == family:
+            terms.append(node)
+            inside.add(id(node.base))
+    for node in expr.walk():
+        if isinstance(node, ast.Symbol) and id(node) not in inside and head_key(node) == family:
+            return None
+    return terms
+
+
+def _shift(expr: ast.Expr, variable: ast.Symbol, delta: int) -> ast.Expr:
+    """`expr` with `variable` read as `variable + delta`: indices `t+k` become `t+k+delta` written
+    plainly, any other use of the variable becomes `(t + delta)`."""
+    if delta == 0:
+        return expr
+
+    def visit(node: ast.Node) -> ast.Node | None:
+        if isinstance(node, ast.Subscript):
+            found = offset_of(node.index)
+            if found is not None and found[0] == variable:
+                return ast.Subscript(rewrite_expr(node.base, visit), index_at(variable, found[1] + delta),
+                                     span=node.span)
+            return None
+        if node == variable:
+            return index_at(variable, delta)
+        return None
+
+    return rewrite_expr(expr, visit)
+
+
+def _recurrence_from(definition: Definition, family: ast.Expr, index: ast.Expr) -> Recurrence | None:
+    """The recurrence one definition states, shifted to define `family_{variable}`; None when it is
+    not one with whole-number offsets all below the term it defines."""
+    head = offset_of(index)
+    if head is None:
+        return None
+    variable, top = head
+    if variable is None:
+        return None
+    terms = _terms(definition.body, family)
+    if not terms or variable in bound_indices(definition.body):
+        return None
+    offsets = [offset_of(t.index) for t in terms]
+    if any(o is None or o[0] != variable or o[1] >= top for o in offsets):
+        return None
+    if not _indices_plain(definition.body, variable):
+        return None
+    depth = max(top - o[1] for o in offsets if o is not None)
+    label = definition.label or "the formula it is stated in"
+    return Recurrence(family, variable, _shift(definition.body, variable, -top), depth, (label,))
+
+
+def _indices_plain(body: ast.Expr, variable: ast.Symbol) -> bool:
+    """The variable appears in indices only as `t + k`: `a_{2t}` would not shift into the name
+    `a_{2t+2}` a reader writes, so such a body is not used."""
+    for node in body.walk():
+        if isinstance(node, ast.Subscript | ast.SuperIndex) and any(n == variable for n in node.index.walk()):
+            found = offset_of(node.index)
+            if found is None or found[0] != variable:
+                return False
+    return True
+
+
+def _is_closed_form(definition: Definition, family: ast.Expr, index: ast.Expr) -> bool:
+    """`X_t = a^t X_0 + ...`: the family at a variable index, defined from fixed terms only."""
+    head = offset_of(index)
+    terms = _terms(definition.body, family)
+    if head is None or head[0] is None or not terms:
+        return False
+    return all((found := offset_of(t.index)) is not None and found[0] is None for t in terms)
+
+
+def recurrence_of(family: ast.Expr, table: DefinitionTable) -> Recurrence | None:
+    """The one recurrence the document gives `family`, or None when it gives none, several that
+    differ, one it cannot shift, or another definition of the family at a variable index."""
+    found: Recurrence | None = None
+    for definition in table.definitions:
+        place = _family_of(definition)
+        if place is None and definition.key == family:
+            return None  # the family itself defined (`X = ...`, `X(t) = ...`): another reading
+        if place is None or place[0] != family:
+            continue
+        head = offset_of(place[1])
+        if head is not None and head[0] is None and not definition.recursive:
+            continue  # `X_0 = 1`: a first value
+        if definition.recursive and _is_closed_form(definition, family, place[1]):
+            continue
+        stated = _recurrence_from(definition, family, place[1]) if definition.recursive else None
+        if stated is None:
+            return None
+        if found is None:
+            found = stated
+        elif (stated.variable, stated.body) != (found.variable, found.body):
+            return None
+        else:
+            found = Recurrence(family, found.variable, found.body, found.depth, found.labels + stated.labels)
+    return found
+
+
+def _recurrent_families(table: DefinitionTable) -> set[ast.Expr]:
+    out = set()
+    for definition in table.recurrences():
+        key = definition.key
+        out.add(key.base if isinstance(key, ast.Subscript | ast.SuperIndex) and definition.kind == "symbol" else key)
+    return out
+
+
+def unroll(sides: tuple[ast.Expr, ast.Expr], table: DefinitionTable, order: int) -> Unrolled | None:
+    """`sides` with every term of the one recurrent family they use rewritten down to the lowest
+    index they use, or None when that reading is not certain (see the module's note)."""
+    recurrent = _recurrent_families(table)
+    families = [f for f in recurrent if any(_mentions_family(side, f) for side in sides)]
+    if len(families) != 1:
+        return None
+    family = families[0]
+    recurrence = recurrence_of(family, table)
+    if recurrence is None:
+        return None
+    variable = recurrence.variable
+    found = [_terms(side, family) for side in sides]
+    if any(t is None for t in found):
+        return None
+    offsets = [offset_of(t.index) for terms in found for t in terms or ()]
+    if not offsets:
+        return None
+    if any(o is None or o[0] != variable for o in offsets):
+        return None
+    levels = [o[1] for o in offsets if o is not None]
+    low, high = min(levels), max(levels)
+    floor = low + recurrence.depth - 1  # the terms at `low` ... `floor` are drawn freely
+    if high <= floor or high - floor > MAX_UNROLL or any(variable in bound_indices(s) for s in sides):
+        return None
+    left, right = sides
+    for level in range(high, floor, -1):
+        left, right = (_replace_level(left, recurrence, level), _replace_level(right, recurrence, level))
+    left_sub = substitute(left, table, order, everywhere=True)
+    right_sub = substitute(right, table, order, everywhere=True)
+    unrolled = (left_sub.expr, right_sub.expr)
+    if any(_mentions_family(s, f) for s in unrolled for f in recurrent - {family}):
+        return None  # another recurrent family came in with the body: drawing it freely is not certain
+    name = display_name(family)
+    lowest = f"{name}_{{{variable.name.lstrip(chr(92))}{f'{low:+d}' if low else ''}}}"
+    description = f"{name} unrolled by its recurrence ({recurrence.labels[0]}) down to {lowest}"
+    return Unrolled(unrolled, left_sub.used + right_sub.used, description)
+
+
+def _replace_level(expr: ast.Expr, recurrence: Recurrence, level: int) -> ast.Expr:
+    body = _shift(recurrence.body, recurrence.variable, level)
+
+    def visit(node: ast.Node) -> ast.Node | None:
+        if isinstance(node, ast.Subscript) and head_key(node.base) == recurrence.family \
+                and offset_of(node.index) == (recurrence.variable, level):
+            return body
+        return None
+
+    return rewrite_expr(expr, visit)
+
+
+def _mentions_family(expr: ast.Expr, family: ast.Expr) -> bool:
+    """As the plan tells a recurrent family's use: the name itself, or any term of it."""
+    for node in expr.walk():
+        if isinstance(node, ast.Symbol | ast.Subscript | ast.SuperIndex) and head_key(node) == family:
+            return True
+        if isinstance(node, ast.Subscript | ast.SuperIndex) and head_key(node.base) == family:
+            return True
+    return False
