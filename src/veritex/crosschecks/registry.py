@@ -14,6 +14,7 @@ from .context import CrossContext
 from .finding import Finding
 
 CHECK_MODULES: tuple[str, ...] = (
+    "veritex.crosschecks.closed_forms",
 )
 
 

@@ -100,6 +100,7 @@ class StepPlan:
     free_uses: list[str] = field(default_factory=list)  # the definitions each form substituted, described
     full_uses: list[str] = field(default_factory=list)
     recurrent: list[str] = field(default_factory=list)  # names in it that only a recurrence defines
+    unrolled: str | None = None  # the full form has a recurrence unrolled: which, down to where
     elementwise: bool = False  # the sides were rewritten at one element of their arrays
     ranges: tuple[tuple[ast.Symbol, ast.Expr], ...] = ()  # those element indices and their sizes
     imaginary_unit: str | None = None  # the letter read as the imaginary unit (a complex document)
@@ -113,7 +114,8 @@ class StepPlan:
         return "|".join([self.name, self.relation, *map(str, self.free), *map(str, self.full), conditions,
                          self.abstract or "", self.abstract_code or "", ",".join(self.arrays), ",".join(self.free_uses),
                          ",".join(self.full_uses), ",".join(self.recurrent), str(self.elementwise),
-                         str(self.ranges), self.imaginary_unit or "", str(self.bound), ",".join(self.bound_uses)])
+                         str(self.ranges), self.imaginary_unit or "", str(self.bound), ",".join(self.bound_uses),
+                         self.unrolled or ""])
 
 
 @dataclass
@@ -198,6 +200,7 @@ def _unroll_recurrence(plan: StepPlan, table: DefinitionTable, order: int) -> No
         plan.full = unrolled.sides
         plan.full_uses = list(dict.fromkeys([*plan.full_uses, unrolled.description, *_describe(unrolled.used)]))
         plan.recurrent = []
+        plan.unrolled = unrolled.description
 
 
 def _bind_values(plan: StepPlan, values: Sequence[Value], order: int) -> None:

@@ -259,3 +259,80 @@ def _mentions_family(expr: ast.Expr, family: ast.Expr) -> bool:
         if isinstance(node, ast.Subscript | ast.SuperIndex) and head_key(node.base) == family:
             return True
     return False
+
+
+CLOSED_FORM_TERMS = 4
+"""A closed form is compared with the recurrence at this many indices after its first values."""
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """`x_t = body` from fixed first terms, written out at `t = n` for a few `n` on both sides: the
+    family iterated by its recurrence from those first terms, and the body at `n`."""
+
+    family: ast.Expr
+    variable: ast.Symbol
+    recurrence: Recurrence
+    instances: tuple[tuple[int, ast.Expr, ast.Expr], ...]  # (n, iterated, closed form at n)
+
+    def describe(self) -> str:
+        return f"{display_name(self.family)} iterated by its recurrence ({self.recurrence.labels[0]})"
+
+
+def closed_form(lhs: ast.Expr, body: ast.Expr, table: DefinitionTable) -> ClosedForm | None:
+    """`X_t = a^t X_0 + ...` for a family with one unambiguous recurrence, written out at the first
+    few indices the recurrence reaches from the fixed terms the body uses; None when not certain."""
+    if not isinstance(lhs, ast.Subscript):
+        return None
+    family = head_key(lhs.base)
+    head = offset_of(lhs.index)
+    terms = _terms(body, family)
+    if head is None or head[0] is None or head[1] != 0 or not terms:
+        return None
+    variable = head[0]
+    fixed = [offset_of(t.index) for t in terms]
+    if any(f is None or f[0] is not None for f in fixed):
+        return None
+    recurrence = recurrence_of(family, table)
+    if recurrence is None or recurrence.variable != variable or variable in bound_indices(body):
+        return None
+    first = min(f[1] for f in fixed if f is not None)
+    free_until = first + recurrence.depth - 1  # the fixed terms the iteration starts from
+    if any(f[1] > free_until for f in fixed if f is not None):
+        return None
+    instances = []
+    for n in range(free_until + 1, free_until + 1 + CLOSED_FORM_TERMS):
+        iterated: ast.Expr = ast.Subscript(lhs.base, _number(n))
+        for m in range(n, free_until, -1):
+            iterated = _replace_fixed(iterated, family, m, _at(recurrence.body, variable, m))
+        instances.append((n, iterated, _at(body, variable, n)))
+    return ClosedForm(family, variable, recurrence, tuple(instances))
+
+
+def _number(n: int) -> ast.Expr:
+    return ast.Number(str(n)) if n >= 0 else ast.Neg(ast.Number(str(-n)))
+
+
+def _at(expr: ast.Expr, variable: ast.Symbol, n: int) -> ast.Expr:
+    """`expr` at `variable = n`: indices `t+k` become the number `n+k`, other uses the number `n`."""
+
+    def visit(node: ast.Node) -> ast.Node | None:
+        if isinstance(node, ast.Subscript):
+            found = offset_of(node.index)
+            if found is not None and found[0] == variable:
+                return ast.Subscript(rewrite_expr(node.base, visit), _number(n + found[1]), span=node.span)
+            return None
+        if node == variable:
+            return _number(n)
+        return None
+
+    return rewrite_expr(expr, visit)
+
+
+def _replace_fixed(expr: ast.Expr, family: ast.Expr, index: int, body: ast.Expr) -> ast.Expr:
+    def visit(node: ast.Node) -> ast.Node | None:
+        if isinstance(node, ast.Subscript) and head_key(node.base) == family and offset_of(node.index) == (None, index):
+            return body
+        return None
+
+    return rewrite_expr(expr, visit)

@@ -134,7 +134,10 @@ def _check_level(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.E
         result.how = result.how[:-1] + note + ")"
     if result.status != "refuted":
         return result
-    return _not_a_refutation(step, result, lhs, rhs, domain, differentiates) or result
+    excused = _not_a_refutation(step, result, lhs, rhs, domain, differentiates)
+    if excused is None and step.unrolled:
+        result.fix = _difference(lhs, rhs)
+    return excused or result
 
 
 def _translate(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.Expr) -> tuple[sympy.Expr, sympy.Expr]:
@@ -193,6 +196,18 @@ def _not_a_refutation(step: StepPlan, result: StepResult, lhs: sympy.Expr, rhs: 
         return None
     return StepResult(step.name, "unchecked", reason=reason, point=result.point, lhs=result.lhs,
                       rhs=result.rhs, relation=step.relation)
+
+
+MAX_FIX_TERMS = 4
+
+
+def _difference(lhs: sympy.Expr, rhs: sympy.Expr) -> str | None:
+    """A recurrence unrolled: the few terms by which the sides differ, which is what a dropped or a
+    doubled term in a hand-unrolled chain leaves."""
+    gap = sympy.expand(lhs - rhs)
+    if gap.is_zero or len(sympy.Add.make_args(gap)) > MAX_FIX_TERMS:
+        return None
+    return f"the left side minus the right side is {sympy.latex(gap)}: a term lost on one side"
 
 
 def _equation_unknowns(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain) -> list[str]:
