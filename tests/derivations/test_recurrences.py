@@ -52,6 +52,8 @@ def test_a_dropped_term_is_refuted_at_the_step_that_drops_it() -> None:
     lhs, rhs = by_step["3 → 4"]["lhs"], by_step["3 → 4"]["rhs"]
     assert isinstance(lhs, float) and isinstance(rhs, float)
     assert lhs - rhs == pytest.approx(rho * u + rho * v * z1, rel=1e-6)
+    fix = by_step["3 → 4"]["fix"]
+    assert isinstance(fix, str) and "Z_{k-1}" in fix and "a term lost on one side" in fix
 
 
 def test_a_chain_whose_first_line_states_the_recurrence_is_checked_through_it() -> None:
