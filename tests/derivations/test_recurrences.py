@@ -64,6 +64,12 @@ def test_a_chain_whose_first_line_states_the_recurrence_is_checked_through_it() 
     assert steps(wrong)["3 → 4"]["status"] == "refuted"
 
 
+def test_a_restatement_listing_the_terms_in_another_order_is_the_same_recurrence() -> None:
+    restated = (r"S_k = u - (-v Z_k) + \rho S_{k-1}", "eq:again")
+    item = check(SAVINGS, restated, (" = ".join([*BACK[:3], DROPPED]), "eq:back"))["eq:back"]
+    assert item.status == "refuted" and steps(item)["3 → 4"]["status"] == "refuted"
+
+
 def test_a_second_order_recurrence_leaves_two_terms_free() -> None:
     fib = (r"F_{n+2} = F_{n+1} + F_n", "eq:fib")
     right = check(fib, (r"F_{n+4} - F_{n+2} = 2 F_{n+1} + F_n", "eq:it"))["eq:it"]

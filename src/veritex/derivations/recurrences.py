@@ -185,11 +185,29 @@ def recurrence_of(family: ast.Expr, table: DefinitionTable) -> Recurrence | None
             return None
         if found is None:
             found = stated
-        elif (stated.variable, stated.body) != (found.variable, found.body):
+        elif stated.variable != found.variable or _terms_of_sum(stated.body) != _terms_of_sum(found.body):
             return None
         else:
             found = Recurrence(family, found.variable, found.body, found.depth, found.labels + stated.labels)
     return found
+
+
+def _terms_of_sum(body: ast.Expr) -> list[tuple[bool, str]]:
+    """The added terms of `body` with their signs, in a fixed order: two statements of one recurrence
+    that list its terms in another order (`b + a X_t` and `a X_t + b`) say the same thing."""
+    out: list[tuple[bool, str]] = []
+
+    def add(node: ast.Expr, negative: bool) -> None:
+        if isinstance(node, ast.BinOp) and node.op in ("+", "-"):
+            add(node.left, negative)
+            add(node.right, negative != (node.op == "-"))
+        elif isinstance(node, ast.Neg):
+            add(node.operand, not negative)
+        else:
+            out.append((negative, str(node)))
+
+    add(body, False)
+    return sorted(out)
 
 
 def _recurrent_families(table: DefinitionTable) -> set[ast.Expr]:
