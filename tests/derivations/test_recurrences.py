@@ -93,6 +93,11 @@ def test_an_ambiguous_recurrence_keeps_the_step_unchecked(formulas: list[tuple[s
     assert "is defined by a recurrence" in item.message
 
 
+def test_a_recurrence_stated_only_further_down_is_not_used() -> None:
+    item = check((" = ".join([*BACK[:3], DROPPED]).replace(r"S_k = ", r"S_k - 0 = ", 1), "eq:back"), SAVINGS)
+    assert item["eq:back"].status == "unchecked" and "is defined by a recurrence" in item["eq:back"].message
+
+
 def test_a_step_in_another_index_variable_is_not_unrolled() -> None:
     item = check(SAVINGS, (r"S_{j+1} - \rho S_j = u + v Z_{j}", "eq:it"))["eq:it"]
     assert item.status == "unchecked" and "is defined by a recurrence" in item.message

@@ -35,6 +35,7 @@ class Recurrence:
     body: ast.Expr
     depth: int
     labels: tuple[str, ...]  # where the document states it
+    first: int  # the place of the first formula that states it
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def _recurrence_from(definition: Definition, family: ast.Expr, index: ast.Expr) 
         return None
     depth = max(top - o[1] for o in offsets if o is not None)
     label = definition.label or "the formula it is stated in"
-    return Recurrence(family, variable, _shift(definition.body, variable, -top), depth, (label,))
+    return Recurrence(family, variable, _shift(definition.body, variable, -top), depth, (label,), definition.order)
 
 
 def _indices_plain(body: ast.Expr, variable: ast.Symbol) -> bool:
@@ -188,7 +189,8 @@ def recurrence_of(family: ast.Expr, table: DefinitionTable) -> Recurrence | None
         elif stated.variable != found.variable or _terms_of_sum(stated.body) != _terms_of_sum(found.body):
             return None
         else:
-            found = Recurrence(family, found.variable, found.body, found.depth, found.labels + stated.labels)
+            found = Recurrence(family, found.variable, found.body, found.depth, found.labels + stated.labels,
+                               min(found.first, stated.first))
     return found
 
 
@@ -227,8 +229,8 @@ def unroll(sides: tuple[ast.Expr, ast.Expr], table: DefinitionTable, order: int)
         return None
     family = families[0]
     recurrence = recurrence_of(family, table)
-    if recurrence is None:
-        return None
+    if recurrence is None or recurrence.first > order:
+        return None  # none, or only stated further down: definitions flow forward
     variable = recurrence.variable
     found = [_terms(side, family) for side in sides]
     if any(t is None for t in found):
