@@ -34,7 +34,7 @@ def test_a_closed_form_with_a_wrong_range_is_refuted_with_the_values() -> None:
     assert found.message.startswith("at k = 1 the closed form gives ")
     assert "E_1 = " in found.message and "V_0 = " in found.message
     point = found.detail["values"]
-    assert found.detail["iterated"] - found.detail["closed_form"] == pytest.approx(point["eta"] * point["E[1]"], rel=1e-6)
+    assert found.detail["iterated"] - found.detail["closed_form"] == pytest.approx(point["eta"] * point["E_1"], rel=1e-6)
 
 
 def test_a_second_order_recurrence_starts_from_two_first_terms() -> None:
