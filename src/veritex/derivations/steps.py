@@ -207,7 +207,21 @@ def _difference(lhs: sympy.Expr, rhs: sympy.Expr) -> str | None:
     gap = sympy.expand(lhs - rhs)
     if gap.is_zero or len(sympy.Add.make_args(gap)) > MAX_FIX_TERMS:
         return None
-    return f"the left side minus the right side is {sympy.latex(gap)}: a term lost on one side"
+    return f"the left side minus the right side is {_as_written(gap)}: a term lost on one side"
+
+
+def _as_written(gap: sympy.Expr) -> str:
+    """`a b + a c W_{t-1}`: terms with fewer names first, parameters before indexed terms in each."""
+    out = ""
+    for term in sorted(sympy.Add.make_args(gap), key=lambda t: (len(t.free_symbols), sympy.default_sort_key(t))):
+        coefficient, factors = term.as_coeff_mul()
+        ordered = sorted(factors, key=lambda f: (any(c in str(f) for c in "_["), str(f)))
+        body = " ".join(sympy.latex(f) for f in ordered)
+        size = abs(coefficient)
+        text = (body if size == 1 and body else f"{sympy.latex(size)} {body}".strip())
+        sign = "-" if coefficient < 0 else "+"
+        out += f" {sign} {text}" if out else ("-" if sign == "-" else "") + text
+    return out
 
 
 def _equation_unknowns(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain) -> list[str]:
