@@ -178,7 +178,7 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
                     doubt.reason.code if doubt is not None else None, arrays,
                     _describe(free_left.used + free_right.used), _describe(full_left.used + full_right.used),
                     _recurrent(full, local))
-    if plan.recurrent and reason is None:
+    if plan.recurrent and reason is None and not arrays:  # arrays are read element by element below
         _unroll_recurrence(plan, local, order)
     plan.imaginary_unit = imaginary_unit_in((step.left, step.right, *full), imaginary)
     if arrays and reason is None:
