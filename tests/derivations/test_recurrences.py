@@ -64,6 +64,15 @@ def test_a_chain_whose_first_line_states_the_recurrence_is_checked_through_it() 
     assert steps(wrong)["3 → 4"]["status"] == "refuted"
 
 
+def test_a_definition_inside_the_recurrence_is_substituted_before_the_terms_are_drawn() -> None:
+    descent = (r"\theta_{k+1} = \theta_k - \eta g_k", "eq:descent")
+    gradient = (r"g_k = 2 c \theta_k", "eq:gradient")
+    right = check(descent, gradient, (r"\theta_{k+2} - 0 = (1 - 2 c \eta)^2 \theta_k", "eq:it"))["eq:it"]
+    assert right.status == "verified", right.message
+    wrong = check(descent, gradient, (r"\theta_{k+2} - 0 = (1 - 2 c \eta) \theta_k", "eq:it"))["eq:it"]
+    assert wrong.status == "refuted" and "theta_{k+1}" not in str(wrong.detail["steps"][0]["point"])
+
+
 def test_a_restatement_listing_the_terms_in_another_order_is_the_same_recurrence() -> None:
     restated = (r"S_k = u - (-v Z_k) + \rho S_{k-1}", "eq:again")
     item = check(SAVINGS, restated, (" = ".join([*BACK[:3], DROPPED]), "eq:back"))["eq:back"]

@@ -24,6 +24,8 @@ from .definitions import Definition, DefinitionTable, head_key, substitute
 
 MAX_UNROLL = 12
 """Most index steps unrolled: a chain that reaches further down is not written out by hand."""
+MAX_PASSES = 4
+"""Rounds of unrolling and substituting the body's definitions before the terms settle."""
 
 
 @dataclass(frozen=True)
@@ -231,32 +233,58 @@ def unroll(sides: tuple[ast.Expr, ast.Expr], table: DefinitionTable, order: int)
     recurrence = recurrence_of(family, table)
     if recurrence is None or recurrence.first > order:
         return None  # none, or only stated further down: definitions flow forward
-    variable = recurrence.variable
-    found = [_terms(side, family) for side in sides]
-    if any(t is None for t in found):
-        return None
-    offsets = [offset_of(t.index) for terms in found for t in terms or ()]
-    if not offsets:
-        return None
-    if any(o is None or o[0] != variable for o in offsets):
-        return None
-    levels = [o[1] for o in offsets if o is not None]
-    low, high = min(levels), max(levels)
-    floor = low + recurrence.depth - 1  # the terms at `low` ... `floor` are drawn freely
-    if high <= floor or high - floor > MAX_UNROLL or any(variable in bound_indices(s) for s in sides):
+    if any(recurrence.variable in bound_indices(s) for s in sides):
         return None
     left, right = sides
-    for level in range(high, floor, -1):
-        left, right = (_replace_level(left, recurrence, level), _replace_level(right, recurrence, level))
-    left_sub = substitute(left, table, order, everywhere=True)
-    right_sub = substitute(right, table, order, everywhere=True)
-    unrolled = (left_sub.expr, right_sub.expr)
-    if any(_mentions_family(s, f) for s in unrolled for f in recurrent - {family}):
+    used: list[Definition] = []
+    first = _levels(sides, family, recurrence.variable)
+    if first is None:
+        return None
+    low = min(first)
+    if max(first) <= low + recurrence.depth - 1:
+        return None  # nothing to unroll: the terms are already the free ones
+    for _ in range(MAX_PASSES):
+        levels = _levels((left, right), family, recurrence.variable)
+        if levels is None:
+            return None
+        low, high = min(levels), max(levels)
+        floor = low + recurrence.depth - 1  # the terms at `low` ... `floor` are drawn freely
+        if high <= floor:
+            break
+        if high - floor > MAX_UNROLL:
+            return None
+        for level in range(high, floor, -1):
+            left, right = (_replace_level(left, recurrence, level), _replace_level(right, recurrence, level))
+        # Definitions in the body (`g_t = 2 x_t`) may bring terms of the family back: another pass.
+        left_sub = substitute(left, table, order, everywhere=True)
+        right_sub = substitute(right, table, order, everywhere=True)
+        left, right = left_sub.expr, right_sub.expr
+        used += left_sub.used + right_sub.used
+    else:
+        return None
+    if any(_mentions_family(s, f) for s in (left, right) for f in recurrent - {family}):
         return None  # another recurrent family came in with the body: drawing it freely is not certain
     name = display_name(family)
-    lowest = f"{name}_{{{variable.name.lstrip(chr(92))}{f'{low:+d}' if low else ''}}}"
+    variable = recurrence.variable.name.lstrip("\\")
+    lowest = f"{name}_{{{variable}{f'{low:+d}' if low else ''}}}"
     description = f"{name} unrolled by its recurrence ({recurrence.labels[0]}) down to {lowest}"
-    return Unrolled(unrolled, left_sub.used + right_sub.used, description)
+    return Unrolled((left, right), used, description)
+
+
+def _levels(sides: tuple[ast.Expr, ast.Expr], family: ast.Expr, variable: ast.Symbol) -> list[int] | None:
+    """The offsets of the family's terms in `sides` (`X_{t-2}` is -2); None when one is not the
+    variable plus a whole number, or the family appears otherwise."""
+    levels = []
+    for side in sides:
+        terms = _terms(side, family)
+        if terms is None:
+            return None
+        for term in terms:
+            found = offset_of(term.index)
+            if found is None or found[0] != variable:
+                return None
+            levels.append(found[1])
+    return levels or None
 
 
 def _replace_level(expr: ast.Expr, recurrence: Recurrence, level: int) -> ast.Expr:
