@@ -53,3 +53,10 @@ def test_nothing_is_said_when_the_recurrence_is_ambiguous() -> None:
     other = (r"V_{k+1} = g V_k + h", "eq:other")
     assert findings(GROWTH, other, (CLOSED, "eq:closed")) == {}
     assert findings((CLOSED, "eq:closed")) == {}  # no recurrence at all
+
+
+def test_nothing_is_said_when_the_recurrence_may_start_later() -> None:
+    ranged = (GROWTH[0] + r", \quad k \geq 1", "eq:growth")
+    assert findings(ranged, (CLOSED, "eq:closed")) == {}
+    first = (r"V_1 = 2 V_0", "eq:first")  # a first step of its own
+    assert findings(GROWTH, first, (CLOSED, "eq:closed")) == {}

@@ -14,6 +14,7 @@ below the term it defines, and nothing else defines the family at a variable ind
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from veritex.math import ast
@@ -24,6 +25,8 @@ from .definitions import Definition, DefinitionTable, head_key, substitute
 
 MAX_UNROLL = 12
 """Most index steps unrolled: a chain that reaches further down is not written out by hand."""
+_RANGE = re.compile(r"\\geq?(?![a-z])|\\leq?(?![a-z])|\\in(?![a-z])|[<>]|\\ge(?![a-z])|\\le(?![a-z])")
+"""A range of indices stated beside a recurrence: where it starts is then not certain."""
 MAX_PASSES = 4
 """Rounds of unrolling and substituting the body's definitions before the terms settle."""
 
@@ -38,6 +41,7 @@ class Recurrence:
     depth: int
     labels: tuple[str, ...]  # where the document states it
     first: int  # the place of the first formula that states it
+    ranged: bool = False  # a formula stating it gives the indices it holds for (`t \\geq 1`)
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,8 @@ def _recurrence_from(definition: Definition, family: ast.Expr, index: ast.Expr) 
         return None
     depth = max(top - o[1] for o in offsets if o is not None)
     label = definition.label or "the formula it is stated in"
-    return Recurrence(family, variable, _shift(definition.body, variable, -top), depth, (label,), definition.order)
+    return Recurrence(family, variable, _shift(definition.body, variable, -top), depth, (label,), definition.order,
+                      bool(_RANGE.search(definition.tex)))
 
 
 def _indices_plain(body: ast.Expr, variable: ast.Symbol) -> bool:
@@ -192,7 +197,7 @@ def recurrence_of(family: ast.Expr, table: DefinitionTable) -> Recurrence | None
             return None
         else:
             found = Recurrence(family, found.variable, found.body, found.depth, found.labels + stated.labels,
-                               min(found.first, stated.first))
+                               min(found.first, stated.first), found.ranged or stated.ranged)
     return found
 
 
@@ -342,11 +347,11 @@ def closed_form(lhs: ast.Expr, body: ast.Expr, table: DefinitionTable) -> Closed
     if any(f is None or f[0] is not None for f in fixed):
         return None
     recurrence = recurrence_of(family, table)
-    if recurrence is None or recurrence.variable != variable or variable in bound_indices(body):
-        return None
+    if recurrence is None or recurrence.ranged or recurrence.variable != variable or variable in bound_indices(body):
+        return None  # a recurrence said to hold from some index on may not reach back to the first terms
     first = min(f[1] for f in fixed if f is not None)
     free_until = first + recurrence.depth - 1  # the fixed terms the iteration starts from
-    if any(f[1] > free_until for f in fixed if f is not None):
+    if any(f[1] > free_until for f in fixed if f is not None) or _later_first_values(table, family, free_until):
         return None
     instances = []
     for n in range(free_until + 1, free_until + 1 + CLOSED_FORM_TERMS):
@@ -355,6 +360,17 @@ def closed_form(lhs: ast.Expr, body: ast.Expr, table: DefinitionTable) -> Closed
             iterated = _replace_fixed(iterated, family, m, _at(recurrence.body, variable, m))
         instances.append((n, iterated, _at(body, variable, n)))
     return ClosedForm(family, variable, recurrence, tuple(instances))
+
+
+def _later_first_values(table: DefinitionTable, family: ast.Expr, after: int) -> bool:
+    """`x_1 = x_0 + a` given apart from the recurrence: the recurrence may start only after it."""
+    for definition in table.definitions:
+        place = _family_of(definition)
+        if place is not None and place[0] == family and not definition.recursive:
+            found = offset_of(place[1])
+            if found is not None and found[0] is None and found[1] > after:
+                return True
+    return False
 
 
 def _number(n: int) -> ast.Expr:
