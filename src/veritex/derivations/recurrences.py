@@ -8,8 +8,11 @@ and every other family member (`W_t`, `W_{t-1}`, ...) are then drawn freely, eac
 
 Only an unambiguous recurrence is used: every recurrence the document gives the family says the
 same thing (after shifting its index), its indices are the index variable plus whole numbers, all
-below the term it defines, and nothing else defines the family at a variable index. A closed form
-(`X_t = a^t X_0 + ...`) is not a competing recurrence. Everything else keeps the step unchecked.
+below the term it defines, nothing else defines the family at a variable index, it is stated at or
+before the step, the step uses the same index variable, and no other family defined by a recurrence
+comes in. A closed form (`X_t = a^t X_0 + ...`) is not a competing recurrence: `closed_form` writes it
+out at the first few indices for the cross-check that holds it against the recurrence. Everything
+else keeps the step unchecked.
 """
 
 from __future__ import annotations
