@@ -331,9 +331,13 @@ def test_array_identities_are_read_element_by_element_and_never_refuted() -> Non
     assert wrong.detail["steps"][0]["point"]  # the evidence is still reported
 
 
-def test_a_recurrence_is_not_substituted_and_its_restatements_are_not_refuted() -> None:
+def test_a_recurrence_is_not_substituted_and_its_restatements_are_checked_through_it() -> None:
     ema = r"m_t = \beta m_{t-1} + (1 - \beta) g_t"
     item = one(r"m_t - \beta m_{t-1} = (1 - \beta) g_t", ema)
+    assert item.status == "verified" and "unrolled by its recurrence" in item.message
+    # two recurrences that disagree: which one holds is not certain
+    other = r"m_t = \beta m_{t-1} + g_t"
+    item = one(r"m_t - \beta m_{t-1} = (1 - \beta) g_t", ema, other)
     assert item.status == "unchecked" and "recurrence" in item.message
 
 

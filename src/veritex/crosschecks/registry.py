@@ -22,6 +22,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "veritex.crosschecks.normalisation",
     "veritex.crosschecks.stated_moments",
     "veritex.crosschecks.named_objects",
+    "veritex.crosschecks.closed_forms",
 )
 
 

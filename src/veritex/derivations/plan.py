@@ -32,12 +32,13 @@ from .definitions import (
 from .elementwise import elementwise
 from .moments import MomentStep, MomentVocabulary, read_pair, restates
 from .precision import Doubt, doubt_after_substitution, doubt_in, equation_doubt, imaginary_unit_in
+from .recurrences import unroll
 from .values import Value, bind, decimal_of
 
 if TYPE_CHECKING:
     from .regime import Regime
 
-PLAN_VERSION = "identity-8"
+PLAN_VERSION = "identity-9"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 
@@ -104,6 +105,7 @@ class StepPlan:
     free_uses: list[str] = field(default_factory=list)  # the definitions each form substituted, described
     full_uses: list[str] = field(default_factory=list)
     recurrent: list[str] = field(default_factory=list)  # names in it that only a recurrence defines
+    unrolled: str | None = None  # the full form has a recurrence unrolled: which, down to where
     elementwise: bool = False  # the sides were rewritten at one element of their arrays
     ranges: tuple[tuple[ast.Symbol, ast.Expr], ...] = ()  # those element indices and their sizes
     imaginary_unit: str | None = None  # the letter read as the imaginary unit (a complex document)
@@ -120,7 +122,8 @@ class StepPlan:
                          self.abstract or "", self.abstract_code or "", ",".join(self.arrays), ",".join(self.free_uses),
                          ",".join(self.full_uses), ",".join(self.recurrent), str(self.elementwise),
                          str(self.ranges), self.imaginary_unit or "", str(self.bound), ",".join(self.bound_uses),
-                         self.moments.key() if self.moments is not None else "", str(self.regime or "")])
+                         self.moments.key() if self.moments is not None else "", str(self.regime or ""),
+                         self.unrolled or ""])
 
 
 @dataclass
@@ -188,6 +191,8 @@ def _plan_step(step: Step, several: bool, order: int, table: DefinitionTable, sh
                     doubt.reason.code if doubt is not None else None, arrays,
                     _describe(free_left.used + free_right.used), _describe(full_left.used + full_right.used),
                     _recurrent(full, local))
+    if plan.recurrent and reason is None and not arrays:  # arrays are read element by element below
+        _unroll_recurrence(plan, local, order)
     plan.imaginary_unit = imaginary_unit_in((step.left, step.right, *full), imaginary)
     if arrays and reason is None:
         declared = dict(shapes.dims)
@@ -233,6 +238,17 @@ def _moment_step(step: Step, several: bool, order: int, table: DefinitionTable, 
     plan = StepPlan(step.name(several), step.relation, sides, sides, step.conditions)
     plan.moments = read
     return plan
+
+
+def _unroll_recurrence(plan: StepPlan, table: DefinitionTable, order: int) -> None:
+    """Terms of a family defined by one unambiguous recurrence, rewritten down to the lowest index
+    the step uses: the full form is then a claim about free terms (`recurrences.py`)."""
+    unrolled = unroll(plan.full, table, order)
+    if unrolled is not None:
+        plan.full = unrolled.sides
+        plan.full_uses = list(dict.fromkeys([*plan.full_uses, unrolled.description, *_describe(unrolled.used)]))
+        plan.recurrent = []
+        plan.unrolled = unrolled.description
 
 
 def _bind_values(plan: StepPlan, values: Sequence[Value], order: int) -> None:

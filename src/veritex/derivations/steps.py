@@ -180,7 +180,10 @@ def _sampled(step: StepPlan, plan: FormulaPlan, lhs: sympy.Expr, rhs: sympy.Expr
         result.how = result.how[:-1] + note + ")"
     if result.status != "refuted":
         return result
-    return _not_a_refutation(step, result, lhs, rhs, domain, differentiates) or result
+    excused = _not_a_refutation(step, result, lhs, rhs, domain, differentiates)
+    if excused is None and step.unrolled:
+        result.fix = _difference(lhs, rhs)
+    return excused or result
 
 
 def _translate(step: StepPlan, plan: FormulaPlan, left: ast.Expr, right: ast.Expr) -> tuple[sympy.Expr, sympy.Expr]:
@@ -239,6 +242,32 @@ def _not_a_refutation(step: StepPlan, result: StepResult, lhs: sympy.Expr, rhs: 
         return None
     return StepResult(step.name, "unchecked", reason=reason, point=result.point, lhs=result.lhs,
                       rhs=result.rhs, relation=step.relation)
+
+
+MAX_FIX_TERMS = 4
+
+
+def _difference(lhs: sympy.Expr, rhs: sympy.Expr) -> str | None:
+    """A recurrence unrolled: the few terms by which the sides differ, which is what a dropped or a
+    doubled term in a hand-unrolled chain leaves."""
+    gap = sympy.expand(lhs - rhs)
+    if gap.is_zero or len(sympy.Add.make_args(gap)) > MAX_FIX_TERMS:
+        return None
+    return f"the left side minus the right side is {_as_written(gap)}: a term lost on one side"
+
+
+def _as_written(gap: sympy.Expr) -> str:
+    """`a b + a c W_{t-1}`: terms with fewer names first, parameters before indexed terms in each."""
+    out = ""
+    for term in sorted(sympy.Add.make_args(gap), key=lambda t: (len(t.free_symbols), sympy.default_sort_key(t))):
+        coefficient, factors = term.as_coeff_mul()
+        ordered = sorted(factors, key=lambda f: (any(c in str(f) for c in "_["), str(f)))
+        body = " ".join(sympy.latex(f) for f in ordered)
+        size = abs(coefficient)
+        text = (body if size == 1 and body else f"{sympy.latex(size)} {body}".strip())
+        sign = "-" if coefficient < 0 else "+"
+        out += f" {sign} {text}" if out else ("-" if sign == "-" else "") + text
+    return out
 
 
 def _equation_unknowns(lhs: sympy.Expr, rhs: sympy.Expr, domain: Domain) -> list[str]:
