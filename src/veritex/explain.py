@@ -213,13 +213,25 @@ def _steps(plan: FormulaPlan, items: list[Item]) -> list[StepReading]:
     out = []
     for k, step in enumerate(plan.steps):
         reading = StepReading(step.name, _step_kind(step))
-        if step.abstract is None and statuses.get(step.name, {}).get("how") != "symbolic":
+        if step.moments is not None:  # decided on distributions, not on scalar points
+            moments = step.moments
+            reading.domain = [f"random finite distributions of {', '.join(moments.random)}"
+                              + ((" (independent)" if moments.independent else " (jointly)")
+                                 if len(moments.random) > 1 else "")
+                              + (f"; {', '.join(moments.constants)} drawn as reals of both signs" if moments.constants
+                                 else "")]
+        elif step.regime is not None and step.relation == "approx":
+            reading.domain = [f"{', '.join(step.regime.small)} small ({step.regime.where}): both sides expanded "
+                              "in them, compared through the order the right side keeps"]
+        elif step.abstract is None and statuses.get(step.name, {}).get("how") != "symbolic":
             reading.domain, reading.points = _sampled(step, plan, k)
         out.append(reading)
     return out
 
 
 def _step_kind(step: StepPlan) -> str:
+    if step.moments is not None:
+        return f"{step.relation} claim about moments of random variables"
     if step.abstract_code:
         return f"{_STEP_KINDS.get(step.abstract_code, 'left unchecked')} [{step.abstract_code}]"
     if step.full_uses:

@@ -81,14 +81,14 @@ class FormulaResult:
         return cls([StepResult.from_json(s) for s in data["steps"]])
 
     def message(self, where_of: dict[int, str] | None = None) -> str:
-        """The report line: one clause per step, in order."""
+        """The report line: one clause per step, in order, a refuted step first (what a reader must fix)."""
         where_of = where_of or {}
         if len(self.steps) == 1 and self.steps[0].status != "refuted":
             only = self.steps[0]
             text = only.sentence(where_of.get(only.offset) if only.offset is not None else None)
             return text.replace(f"step {only.step} unchecked: ", "", 1).replace(f"step {only.step} ", "", 1)
-        return "; ".join(s.sentence(where_of.get(s.offset) if s.offset is not None else None)
-                         for s in self.steps)
+        ordered = sorted(self.steps, key=lambda s: s.status != "refuted")
+        return "; ".join(s.sentence(where_of.get(s.offset) if s.offset is not None else None) for s in ordered)
 
 
 def format_value(value: float | None) -> str:
