@@ -63,3 +63,14 @@ def test_the_errata_and_explain_show_a_finding_with_its_evidence(planted: None, 
     assert entry.kind == "consistency" and entry.fix == "remove BAD" and entry.place.endswith(":4")
     shown = explain(doc, "eq:planted", cache_dir=tmp_path / "cache").render()
     assert "verdict: refuted (consistency" in shown and "BAD is planted here" in shown
+
+
+def test_an_edit_beside_a_formula_reruns_the_checks_but_not_what_they_remember(planted: None, tmp_path: Path) -> None:
+    doc = tmp_path / "doc.md"
+    planted_check.COMPUTED.clear()
+    doc.write_text("# T\n\nSome prose.\n\n$$\nx = y + BAD\n$$\n")
+    (first,) = _items(doc, tmp_path / "cache")
+    doc.write_text("# T\n\nOther prose beside it.\n\n$$\nx = y + BAD\n$$\n")
+    (again,) = _items(doc, tmp_path / "cache")
+    assert again.detail["size"] == first.detail["size"] == len(planted_check.COMPUTED[0])
+    assert len(planted_check.COMPUTED) == 1  # worked out once, remembered after the edit

@@ -9,7 +9,7 @@
 Namespaces in use: `exec` (runs of a document's cells), `stamps` (a built page and its report, per
 document), `math` (KaTeX output, per document), `identities` (one verdict per formula plan),
 `identity-documents` (a document's identity items), `crosscheck-documents` (a document's cross-check
-items), `highlight` (highlighted code, per document),
+items), `crosscheck-results` (what a cross-check worked out for some formulas), `highlight` (highlighted code, per document),
 `templates` (compiled page templates), `latex-code` (code highlighted for LaTeX, per document), `graphics`
 (mermaid diagrams and SVG figures drawn to PDF). The PDF writer compiles in `_latex/`, which is no namespace.
 

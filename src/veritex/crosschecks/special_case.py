@@ -122,7 +122,7 @@ def _check(context: CrossContext, read: ReadFormula, left: ast.Expr, right: ast.
     if instance == right:
         return Finding(math, "verified", f"{_tex(math, left)} = {stated} is {against} at {at}.", CHECK,
                        left.span[0], {"against": against})
-    agrees = _agree(right, instance)
+    agrees = context.remember(CHECK, ["agree", str(right), str(instance)], lambda: _agree(right, instance))
     if agrees:
         return Finding(math, "verified", f"{_tex(math, left)} = {stated} agrees with {against} at {at}.", CHECK,
                        left.span[0], {"against": against})
@@ -209,6 +209,9 @@ def _for_every_index(context: CrossContext, rule: Definition, param: ast.Expr) -
 
 def _fold_indices(node: ast.Expr) -> ast.Expr:
     """`b_{0+1}` as `b_1`: an index that became arithmetic on numbers is written as its number."""
+    if not any(isinstance(n, ast.Subscript) and not isinstance(n.index, ast.Number) and not _names(n.index)
+               for n in node.walk()):
+        return node  # nothing to fold: NumPy (behind `evaluate`) is not even imported
     from .evaluate import Scope, Unreadable, evaluate, whole
 
     def fold(n: ast.Node) -> ast.Node | None:

@@ -40,7 +40,7 @@ def cross_check(doc: Document, cache_dir: Path | None) -> None:
                 return
             except (KeyError, TypeError, ValueError):
                 store.note(store.path(NAMESPACE, entry), "not a list of verdicts")
-    items, kept = _check(doc)
+    items, kept = _check(doc, store)
     doc.items.extend(items)
     if store is not None and kept:
         store.save(NAMESPACE, entry, {"key": key, "items": [i.to_json() for i in items]})
@@ -57,7 +57,7 @@ def _read(markdown: str) -> list[str]:
             for k, p in enumerate(paragraphs)]
 
 
-def _check(doc: Document) -> tuple[list[Item], bool]:
+def _check(doc: Document, store: Store | None) -> tuple[list[Item], bool]:
     """The items, and whether they may be kept (a check that failed inside is tried again next build)."""
     if not any(True for _ in doc.all_math()):
         return [], True
@@ -65,7 +65,7 @@ def _check(doc: Document) -> tuple[list[Item], bool]:
     from ..crosschecks.registry import checks
     from ..derivations.reading import read_document_math
 
-    context = CrossContext(doc, read_document_math(doc))
+    context = CrossContext(doc, read_document_math(doc), store)
     items: list[Item] = []
     kept = True
     for name, load in checks():
