@@ -19,6 +19,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "veritex.crosschecks.function_use",
     "veritex.crosschecks.special_case",
     "veritex.crosschecks.matrix_rows",
+    "veritex.crosschecks.array_identities",
 )
 
 

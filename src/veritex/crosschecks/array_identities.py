@@ -1,0 +1,209 @@
+"""Identities over whole matrices and vectors, sampled as what they are.
+
+A displayed equality whose every name is a matrix or a vector of known shape (`array_kinds.py`) or a
+scalar is evaluated at random points (`array_eval.py`): random matrices of those shapes (distinct sizes
+where the document leaves them free, so a transpose cannot hide; diagonal where the document writes or
+calls it diagonal; inverses only of matrices drawn invertible), the letters that index a sequence (`t` in
+`y_t`) drawn as whole numbers 0 to 5, definitions of matrix-valued names substituted (the nearest earlier
+one). It is verified when the sides agree at every point, refuted when they differ at a point under every
+reading of the names' definitions and every random draw appears on both sides; otherwise nothing is said.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from veritex.math import ast
+from veritex.places import formula_place
+
+from ..derivations.definitions import head_key
+from ..derivations.precision import equation_doubt
+from .array_eval import Draw, Evaluator, Unreadable, shape_of
+from .array_kinds import ArrayNames, family_of, is_name, read_names
+from .context import CrossContext
+from .finding import Finding
+
+POINTS = 6
+INDEX_VALUES = 6  # an index letter runs through 0..5, so a claim true only at t = 1 is not verified
+
+
+def run(context: CrossContext) -> list[Finding]:
+    reads = list(context.formulas())
+    if not context.math.shapes.arrays and not any(isinstance(n, ast.Matrix) for r in reads
+                                                  for s in r.formula.statements for side in s.sides  # type: ignore[union-attr]
+                                                  for n in side.walk()):
+        return []
+    formulas = [(r.math, r.formula, r.order, r.math.label or formula_place(r.math)) for r in reads
+                if r.formula is not None]
+    prose = "\n\n".join(cell.source for cell in context.markdown_cells())
+    names = read_names(formulas, prose)
+    if not names.kinds:
+        return []
+    findings: list[Finding] = []
+    for read in reads:
+        if not read.math.display or read.formula is None:
+            continue
+        if equation_doubt(context.math.lead_ins.get(read.order, "")) is not None:
+            continue
+        for statement in read.formula.statements:
+            if _locally_defined(statement):
+                continue
+            for k, relation in enumerate(statement.relations):
+                if relation != "=":
+                    continue
+                left, right = statement.sides[k], statement.sides[k + 1]
+                if k == 0 and _defines(left, names, read.order):
+                    continue
+                finding = _check_pair(left, right, names, read.order, read.math.tex)
+                if finding is not None:
+                    status, message, detail = finding
+                    findings.append(Finding(read.math, status, message, "array_identities", left.span[0], detail))
+    return findings
+
+
+def _locally_defined(statement: ast.Statement) -> bool:
+    """`..., where X = ...`: a definition for this formula only, which this reading does not apply."""
+    return any(isinstance(c.body, ast.Statement) and "=" in c.body.relations for c in statement.conditions)
+
+
+def _defines(target: ast.Expr, names: ArrayNames, order: int) -> bool:
+    """`H = ...` is a definition where nothing earlier defined `H` (nor, for `y_t`, the family `y`)."""
+    if not is_name(target):
+        return False
+    family = family_of(target)
+    keys = [head_key(target)] + ([family[0]] if family is not None else [])
+    return not any(d.order < order for key in keys for d in names.definitions.get(key, []))
+
+
+def _introduced(expr: ast.Expr, names: ArrayNames, order: int) -> bool:
+    """A name first written in this formula and defined nowhere before it is being introduced here."""
+    for node in expr.walk():
+        if isinstance(node, ast.Symbol | ast.Subscript) and is_name(node):
+            family = family_of(node)
+            key = family[0] if family is not None else head_key(node)
+            if names.first_use.get(key, order) >= order and not any(
+                    d.order < order for d in names.definitions.get(key, []) + names.definitions.get(
+                        head_key(node), [])):
+                if names.kind(node) is not None or head_key(node) in names.scalars:
+                    return True
+    return False
+
+
+Verdict = tuple[Any, str, dict[str, Any]]
+
+
+def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, tex: str) -> Verdict | None:
+    import numpy as np
+
+    shapes = [shape_of(left, names), shape_of(right, names)]
+    if all(s in (None, "scalar") for s in shapes) or _introduced(left, names, order) \
+            or _introduced(right, names, order):
+        return None
+    indices = sorted({head_key(n) for side in (left, right) for n in side.walk()
+                      if isinstance(n, ast.Symbol) and head_key(n) in names.indices}, key=str)
+    outcomes = []
+    for reading in [{}]:
+        outcome = _sample(left, right, names, order, reading, indices)
+        if outcome is None:
+            return None
+        outcomes.append(outcome)
+    failures, evaluator, one_sided = outcomes[0]
+    claim = tex[left.span[0]:right.span[1]].strip() or "the formula"
+    uses = ", ".join(f"{n} from {p}" for n, p in evaluator.used.items())
+    sizes = _sizes(evaluator)
+    if not failures:
+        how = f"at {POINTS} random points ({sizes}" + (f", {_index_words(indices)} 0 to {INDEX_VALUES - 1}"
+                                                      if indices else "") + ")"
+        message = f"{claim} holds for matrices and vectors drawn at random {how}" + \
+            (f", with {uses}." if uses else ".")
+        return "verified", message, {"values": {"sizes": sizes}, "against": uses} if uses else \
+            {"values": {"sizes": sizes}}
+    if one_sided or evaluator.uncertain:
+        return None  # a name drawn on one side only may stand for what the prose defines
+    for key in sorted(evaluator.several, key=str):
+        alternative = _sample(left, right, names, order, {key: 1}, indices)
+        if alternative is None or not alternative[0]:
+            return None  # another reading of a definition makes it hold: not certain
+    point, lhs, rhs = max(failures, key=lambda f: sum(f[0].values()))  # t = 3 shows more than t = 0
+    at = ", ".join(f"{k} = {v}" for k, v in point.items())
+    difference = float(np.linalg.norm(np.atleast_1d(np.asarray(lhs) - np.asarray(rhs))))
+    if np.shape(lhs) != np.shape(rhs):
+        message = (f"{claim} cannot hold: with {sizes} the left side is {_shape_words(lhs)} and the right side "
+                   f"{_shape_words(rhs)}" + (f" (with {uses})" if uses else "") + ".")
+        values: dict[str, Any] = {"sizes": sizes, "left": _shape_words(lhs), "right": _shape_words(rhs)}
+    else:
+        message = (f"{claim} fails for matrices and vectors drawn at random ({sizes}{', ' + at if at else ''}): "
+                   f"the sides differ by {difference:.3g} in norm (left {_norm(lhs):.3g}, right {_norm(rhs):.3g})"
+                   + (f", with {uses}." if uses else "."))
+        values = {"sizes": sizes, **point, "norm of the difference": round(difference, 6),
+                  "norm of the left side": round(_norm(lhs), 6), "norm of the right side": round(_norm(rhs), 6)}
+    detail: dict[str, Any] = {"values": values}
+    if uses:
+        detail["against"] = uses
+    return "refuted", message, detail
+
+
+def _sample(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, choice: dict[ast.Expr, int],
+            indices: list[ast.Expr]) -> tuple[list[tuple[dict[str, int], Any, Any]], Evaluator, bool] | None:
+    """The points where the sides differ (each with the index values and both sides), the evaluator of
+    the first point (what it substituted), and whether some random draw appeared on one side only."""
+    import numpy as np
+
+    failures: list[tuple[dict[str, int], Any, Any]] = []
+    first: Evaluator | None = None
+    one_sided = False
+    for p in range(POINTS):
+        values = {key: (p + 2 * k) % INDEX_VALUES for k, key in enumerate(indices)}
+        draw = Draw({}, values, np.random.default_rng(1000 + p))
+        evaluator = Evaluator(names, draw, order, dict(choice))
+        try:
+            with np.errstate(all="ignore"):
+                lhs = evaluator.value(left)
+                drawn_left = set(evaluator.drawn)
+                evaluator.drawn = set()
+                rhs = evaluator.value(right)
+        except (Unreadable, np.linalg.LinAlgError, OverflowError, ZeroDivisionError, ValueError):
+            return None
+        one_sided = one_sided or drawn_left != evaluator.drawn
+        evaluator.drawn |= drawn_left
+        if first is None:
+            first = evaluator
+        first.uncertain = first.uncertain or evaluator.uncertain
+        first.several |= evaluator.several
+        for name, place in evaluator.used.items():
+            first.used.setdefault(name, place)
+        if not np.all(np.isfinite(lhs)) or not np.all(np.isfinite(rhs)):
+            return None
+        if np.shape(lhs) != np.shape(rhs) or not np.allclose(lhs, rhs, rtol=1e-7, atol=1e-9):
+            failures.append(({_index_name(k): v for k, v in values.items()}, lhs, rhs))
+    assert first is not None
+    return failures, first, one_sided
+
+
+def _index_name(key: ast.Expr) -> str:
+    return key.name.lstrip("\\") if isinstance(key, ast.Symbol) else str(key)
+
+
+def _index_words(indices: list[ast.Expr]) -> str:
+    return " and ".join(_index_name(k) for k in indices)
+
+
+def _sizes(evaluator: Evaluator) -> str:
+    shapes = sorted({_shape_words(v) for v in evaluator.draw.values.values() if hasattr(v, "shape")})
+    named = ", ".join(f"{k} = {v}" for k, v in evaluator.draw.sizes.items())
+    return ", ".join(x for x in (" and ".join(shapes), named) if x) or "scalars"
+
+
+def _shape_words(value: Any) -> str:
+    shape = getattr(value, "shape", ())
+    if not shape:
+        return "a scalar"
+    rows, cols = shape
+    return f"{rows}-vectors" if cols == 1 else f"{rows}×{cols}"
+
+
+def _norm(value: Any) -> float:
+    import numpy as np
+
+    return float(np.linalg.norm(np.atleast_1d(np.asarray(value, dtype=float))))
+
