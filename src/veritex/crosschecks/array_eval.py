@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 Shape = tuple[Any, Any] | str  # (rows, cols), or "scalar"
 MAX_DEPTH = 12
+MAX_CALLS = 4000
 
 
 class Unreadable(Exception):
@@ -101,6 +102,10 @@ class Evaluator:
     drawn: set[tuple[ast.Expr, int | None]] = field(default_factory=set)  # instances drawn at random
     several: set[ast.Expr] = field(default_factory=set)  # names with more than one candidate definition
     uncertain: bool = False  # a definition could not be read and another reading stood in
+    seen: set[str] = field(default_factory=set)  # the letters of every name evaluated
+    free_entries: bool = False  # the entries of matrices written out drawn freely, their definitions unused
+    _entries: int = 0
+    _calls: int = 0
     _stack: list[tuple[ast.Expr, int | None]] = field(default_factory=list)
 
     def value(self, expr: ast.Expr, bound: dict[ast.Expr, int] | None = None, limit: int | None = None) -> Any:
@@ -134,7 +139,11 @@ class Evaluator:
         if isinstance(expr, ast.Power):
             return self._power(self.value(expr.base, bound, limit), expr.exponent, bound, limit)
         if isinstance(expr, ast.Matrix):
-            rows = [[self.value(e, bound, limit) for e in row] for row in expr.rows]
+            self._entries += 1
+            try:
+                rows = [[self.value(e, bound, limit) for e in row] for row in expr.rows]
+            finally:
+                self._entries -= 1
             if any(isinstance(v, np.ndarray) for row in rows for v in row) or len({len(r) for r in rows}) != 1:
                 raise Unreadable
             return np.array(rows, dtype=float)
@@ -158,11 +167,17 @@ class Evaluator:
 
     def _name(self, node: ast.Symbol | ast.Subscript, bound: dict[ast.Expr, int], limit: int) -> Any:
         key = head_key(node)
+        base = node.base if isinstance(node, ast.Subscript) else node
+        if isinstance(base, ast.Symbol):
+            self.seen.add(base.name.lstrip("\\"))
         if key in bound:
             return float(bound[key])
         if key in self.draw.indices:
             return float(self.draw.indices[key])
         family = family_of(node)
+        if family is not None and isinstance(family[1], ast.Symbol) and head_key(family[1]) not in bound \
+                and head_key(family[1]) not in self.draw.indices:
+            family = None  # `R_u`: a letter that indexes nothing here names one quantity
         index: int | None = None
         if family is not None:
             index_value = self.value(family[1], bound, limit)
@@ -175,11 +190,13 @@ class Evaluator:
         if instance in self.draw.values:
             self.drawn.add(instance)
             return self.draw.values[instance]
-        for definition in self._candidates(node, limit):
+        self._calls += 1
+        if self._calls > MAX_CALLS:
+            raise Unreadable  # definitions that refer to each other without end
+        candidates = [] if self.free_entries and self._entries else self._candidates(node, family, limit)
+        for definition in candidates:
             if instance in self._stack:
                 break
-            if isinstance(definition.body, ast.Matrix):
-                break  # written out: its entries are drawn, so the matrix is drawn with its shape
             self._stack.append(instance)
             drawn, used = set(self.drawn), dict(self.used)
             try:
@@ -192,7 +209,8 @@ class Evaluator:
                 continue
             except Unreadable:
                 self.drawn, self.used = drawn, used
-                self.uncertain = True  # an older definition, or a draw, stands in for one not read
+                # an older definition, or a draw, stands in for one not read: uncertain for an array
+                self.uncertain = self.uncertain or self.names.kind(node) is not None
                 continue
             finally:
                 self._stack.pop()
@@ -208,9 +226,11 @@ class Evaluator:
         self.drawn.add(instance)
         return value
 
-    def _candidates(self, node: ast.Symbol | ast.Subscript, limit: int) -> list[Definition]:
-        """The definitions of `node` displayed before `limit`, nearest first; the one `choice` names first."""
-        family = family_of(node)
+    def _candidates(self, node: ast.Symbol | ast.Subscript, family: tuple[ast.Expr, ast.Expr] | None,
+                    limit: int) -> list[Definition]:
+        """The definitions of `node` displayed before `limit`, nearest first (a matrix written out is
+        evaluated with its entries drawn, so repeated entries and zeros keep their places); the one
+        `choice` names first."""
         found = [d for d in self.names.definitions.get(head_key(node), []) if d.parameter is None]
         if family is not None:
             found += [d for d in self.names.definitions.get(family[0], []) if d.parameter is not None]

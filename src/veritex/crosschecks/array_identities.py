@@ -52,8 +52,8 @@ def run(context: CrossContext) -> list[Finding]:
                 if relation != "=":
                     continue
                 left, right = statement.sides[k], statement.sides[k + 1]
-                if k == 0 and _defines(left, names, read.order):
-                    continue
+                if k == 0 and _defines(left, names, read.order) or _defining_form(left) and isinstance(right, ast.Matrix):
+                    continue  # a definition, or a name given a matrix written out (a new example, perhaps)
                 finding = _check_pair(left, right, names, read.order, read.math.tex)
                 if finding is not None:
                     status, message, detail = finding
@@ -73,6 +73,12 @@ def _defines(target: ast.Expr, names: ArrayNames, order: int) -> bool:
     family = family_of(target)
     keys = [head_key(target)] + ([family[0]] if family is not None else [])
     return not any(d.order < order for key in keys for d in names.definitions.get(key, []))
+
+
+def _defining_form(node: ast.Expr) -> bool:
+    """`A`, `y_t`, `y_0`: the forms a definition gives a name (not `y_{t+1}`, a law of motion)."""
+    family = family_of(node)
+    return isinstance(node, ast.Symbol) or family is not None and not isinstance(family[1], ast.BinOp)
 
 
 def _introduced(expr: ast.Expr, names: ArrayNames, order: int) -> bool:
@@ -101,50 +107,56 @@ def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, 
         return None
     indices = sorted({head_key(n) for side in (left, right) for n in side.walk()
                       if isinstance(n, ast.Symbol) and head_key(n) in names.indices}, key=str)
-    outcomes = []
-    for reading in [{}]:
-        outcome = _sample(left, right, names, order, reading, indices)
-        if outcome is None:
+    # First with the entries of matrices written out drawn freely (the claim for every value of them),
+    # then with their definitions put in: refuted only when both readings fail.
+    outcome = _sample(left, right, names, order, {}, indices, free_entries=True)
+    if outcome is None:
+        return None
+    failures, evaluator, one_sided = outcome
+    if failures:
+        substituted = _sample(left, right, names, order, {}, indices)
+        if substituted is None:
             return None
-        outcomes.append(outcome)
-    failures, evaluator, one_sided = outcomes[0]
-    claim = tex[left.span[0]:right.span[1]].strip() or "the formula"
+        if not substituted[0]:
+            failures, evaluator, one_sided = substituted
+    claim = " ".join(tex[left.span[0]:right.span[1]].split()) or "the formula"
     uses = ", ".join(f"{n} from {p}" for n, p in evaluator.used.items())
     sizes = _sizes(evaluator)
     if not failures:
-        how = f"at {POINTS} random points ({sizes}" + (f", {_index_words(indices)} 0 to {INDEX_VALUES - 1}"
-                                                      if indices else "") + ")"
-        message = f"{claim} holds for matrices and vectors drawn at random {how}" + \
-            (f", with {uses}." if uses else ".")
-        return "verified", message, {"values": {"sizes": sizes}, "against": uses} if uses else \
-            {"values": {"sizes": sizes}}
-    if one_sided or evaluator.uncertain:
-        return None  # a name drawn on one side only may stand for what the prose defines
+        message = f"{claim} holds {_how(evaluator, sizes, indices)}" + (f", with {uses}." if uses else ".")
+        detail: dict[str, Any] = {"values": {"sizes": sizes}}
+        if uses:
+            detail["against"] = uses
+        return "verified", message, detail
+    if one_sided or evaluator.uncertain or evaluator.seen & names.constrained or _defining_form(left):
+        return None  # `A = ...` may give the letter a new meaning: only a law like `y_{t+1} = ...` is refuted  # a name drawn on one side only may stand for what the prose defines
     for key in sorted(evaluator.several, key=str):
-        alternative = _sample(left, right, names, order, {key: 1}, indices)
-        if alternative is None or not alternative[0]:
-            return None  # another reading of a definition makes it hold: not certain
+        for free in (True, False):
+            alternative = _sample(left, right, names, order, {key: 1}, indices, free_entries=free)
+            if alternative is None or not alternative[0]:
+                return None  # another reading of a definition makes it hold: not certain
     point, lhs, rhs = max(failures, key=lambda f: sum(f[0].values()))  # t = 3 shows more than t = 0
     at = ", ".join(f"{k} = {v}" for k, v in point.items())
-    difference = float(np.linalg.norm(np.atleast_1d(np.asarray(lhs) - np.asarray(rhs))))
     if np.shape(lhs) != np.shape(rhs):
         message = (f"{claim} cannot hold: with {sizes} the left side is {_shape_words(lhs)} and the right side "
                    f"{_shape_words(rhs)}" + (f" (with {uses})" if uses else "") + ".")
         values: dict[str, Any] = {"sizes": sizes, "left": _shape_words(lhs), "right": _shape_words(rhs)}
     else:
+        difference = float(np.linalg.norm(np.atleast_1d(np.asarray(lhs) - np.asarray(rhs))))
         message = (f"{claim} fails for matrices and vectors drawn at random ({sizes}{', ' + at if at else ''}): "
                    f"the sides differ by {difference:.3g} in norm (left {_norm(lhs):.3g}, right {_norm(rhs):.3g})"
                    + (f", with {uses}." if uses else "."))
         values = {"sizes": sizes, **point, "norm of the difference": round(difference, 6),
                   "norm of the left side": round(_norm(lhs), 6), "norm of the right side": round(_norm(rhs), 6)}
-    detail: dict[str, Any] = {"values": values}
+    detail = {"values": values}
     if uses:
         detail["against"] = uses
     return "refuted", message, detail
 
 
 def _sample(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, choice: dict[ast.Expr, int],
-            indices: list[ast.Expr]) -> tuple[list[tuple[dict[str, int], Any, Any]], Evaluator, bool] | None:
+            indices: list[ast.Expr], free_entries: bool = False
+            ) -> tuple[list[tuple[dict[str, int], Any, Any]], Evaluator, bool] | None:
     """The points where the sides differ (each with the index values and both sides), the evaluator of
     the first point (what it substituted), and whether some random draw appeared on one side only."""
     import numpy as np
@@ -155,7 +167,7 @@ def _sample(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, choi
     for p in range(POINTS):
         values = {key: (p + 2 * k) % INDEX_VALUES for k, key in enumerate(indices)}
         draw = Draw({}, values, np.random.default_rng(1000 + p))
-        evaluator = Evaluator(names, draw, order, dict(choice))
+        evaluator = Evaluator(names, draw, order, dict(choice), free_entries=free_entries)
         try:
             with np.errstate(all="ignore"):
                 lhs = evaluator.value(left)
@@ -170,6 +182,7 @@ def _sample(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, choi
             first = evaluator
         first.uncertain = first.uncertain or evaluator.uncertain
         first.several |= evaluator.several
+        first.seen |= evaluator.seen
         for name, place in evaluator.used.items():
             first.used.setdefault(name, place)
         if not np.all(np.isfinite(lhs)) or not np.all(np.isfinite(rhs)):
@@ -178,6 +191,17 @@ def _sample(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, choi
             failures.append(({_index_name(k): v for k, v in values.items()}, lhs, rhs))
     assert first is not None
     return failures, first, one_sided
+
+
+def _how(evaluator: Evaluator, sizes: str, indices: list[ast.Expr]) -> str:
+    """How it was shown: with random matrices, with random entries, or exactly (nothing drawn)."""
+    arrays = any(hasattr(v, "shape") for v in evaluator.draw.values.values())
+    at = f", {_index_words(indices)} from 0 to {INDEX_VALUES - 1}" if indices else ""
+    if arrays:
+        return f"for matrices and vectors drawn at random ({sizes}{at}, {POINTS} points)"
+    if evaluator.draw.values:
+        return f"at {POINTS} random values of the entries of its matrices{at}"
+    return "exactly: both sides evaluate to the same numbers"
 
 
 def _index_name(key: ast.Expr) -> str:

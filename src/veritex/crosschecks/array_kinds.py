@@ -48,6 +48,9 @@ class ArrayNames:
     definitions: dict[ast.Expr, list[Definition]] = field(default_factory=dict)  # in document order
     first_use: dict[ast.Expr, int] = field(default_factory=dict)  # the first formula each name appears in
     indices: set[ast.Expr] = field(default_factory=set)  # letters used to index a family (`t` in `y_t`)
+    # matrices the prose gives a property random draws do not have (symmetric, orthogonal, stochastic...):
+    # an identity that fails for them may rely on it, so it is never refuted
+    constrained: set[str] = field(default_factory=set)
 
     def kind(self, node: ast.Expr) -> Kind | None:
         key = head_key(node)
@@ -80,6 +83,10 @@ def is_name(node: ast.Expr) -> bool:
         or isinstance(node, ast.Subscript) and isinstance(node.base, ast.Symbol)
 
 
+_PROPERTY = re.compile(r"\$\s*(?:\\math\w+\{|\\boldsymbol\{)?\\?(\w+)\}?\s*\$[^.$]{0,80}?"
+                      r"(symmetric|orthogonal|orthonormal|positive\s+(?:semi-?)?definite|idempotent|projection|"
+                      r"unitary|hermitian|triangular|nilpotent|stochastic|markov|permutation|rotation|singular|"
+                      r"normali[sz]ed|unit\s+(?:length|norm)|commut)", re.IGNORECASE)
 _DIAGONAL = re.compile(r"\$\s*\\?(\w+)\s*\$\s+is\s+a\s+diagonal\s+matrix")
 _EIGENVECTORS = re.compile(r"columns\s+of\s+\$\s*\\?(\w+)\s*\$\s+are\s+(?:the\s+)?(?:linearly independent\s+)?"
                            r"eigenvectors")
@@ -92,6 +99,7 @@ def read_names(formulas: list[tuple[Math, ast.Formula, int, str]], prose: str) -
         for decl in formula.shapes:
             for target in decl.targets:
                 key = head_key(target)
+                names.first_use.setdefault(key, order)
                 if len(decl.dims) == 1:
                     names.kinds.setdefault(key, Kind(_dim(decl.dims[0]), 1))
                 elif len(decl.dims) == 2:
@@ -117,6 +125,8 @@ def read_names(formulas: list[tuple[Math, ast.Formula, int, str]], prose: str) -
             _define(names, target, body, order, place)
     names.scalars -= set(names.kinds)  # a block matrix's blocks are not scalars
     _infer_products(names)
+    for match in _PROPERTY.finditer(prose):
+        names.constrained.add(match.group(1))
     for match in _DIAGONAL.finditer(prose):
         _mark(names, match.group(1), diagonal=True)
     for match in _EIGENVECTORS.finditer(prose):
