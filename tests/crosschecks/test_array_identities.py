@@ -64,3 +64,33 @@ def test_a_power_of_a_diagonalised_matrix_and_a_wrong_power_in_dynamics(tmp_path
     assert [status for _, status, _ in found] == ["verified", "verified", "refuted"], found
     refuted = found[-1][2]
     assert "t = " in refuted and "t = 1)" not in refuted
+
+
+def test_a_property_stated_in_prose_keeps_a_failing_identity_from_being_refuted(tmp_path: Path) -> None:
+    claim = "$$\n(S M)^\\top = M^\\top S\n$$\n"
+    plain = "Let $S, M \\in \\mathbb{R}^{k \\times k}$.\n\n" + claim
+    symmetric = "Let $S, M \\in \\mathbb{R}^{k \\times k}$, where $S$ is a symmetric matrix.\n\n" + claim
+    assert [status for _, status, _ in _findings(tmp_path, plain)] == ["refuted"]
+    assert _findings(tmp_path, symmetric) == []
+
+
+def test_an_eigenvalue_equation_and_a_new_example_are_not_claims_refuted(tmp_path: Path) -> None:
+    text = ("Let $M \\in \\mathbb{R}^{k \\times k}$, $v \\in \\mathbb{R}^{k}$ and $\\mu \\in \\mathbb{R}$.\n\n"
+            "An eigenvector satisfies\n\n$$\nM v = \\mu v\n$$\n\n"
+            "For example\n\n$$\nB = \\begin{bmatrix} 1 & 2 \\cr 3 & 4 \\end{bmatrix}\n$$\n\n"
+            "and another example\n\n$$\nB = \\begin{bmatrix} 0 & 1 \\cr 1 & 0 \\end{bmatrix}\n$$\n\n"
+            "so that\n\n$$\nB^2 = \\begin{bmatrix} 1 & 0 \\cr 0 & 1 \\end{bmatrix}\n$$\n")
+    found = _findings(tmp_path, text)
+    assert [status for _, status, _ in found] == ["verified"]
+    assert "exactly" in found[0][2]
+
+
+def test_a_document_without_arrays_is_left_alone(tmp_path: Path) -> None:
+    assert _findings(tmp_path, "$$\n(a b)^2 = a^2 b^2\n$$\n") == []
+
+
+def test_quadratic_forms_are_numbers_made_of_arrays(tmp_path: Path) -> None:
+    text = ("Let $M \\in \\mathbb{R}^{k \\times k}$ and $u, w \\in \\mathbb{R}^{k}$.\n\n"
+            "$$\nu^\\top (M + M^\\top) u = 2 u^\\top M u\n$$\n\n$$\nu^\\top M w = w^\\top M u\n$$\n")
+    found = _findings(tmp_path, text)
+    assert [status for _, status, _ in found] == ["verified", "refuted"], found

@@ -75,6 +75,14 @@ def _defines(target: ast.Expr, names: ArrayNames, order: int) -> bool:
     return not any(d.order < order for key in keys for d in names.definitions.get(key, []))
 
 
+def _uses_arrays(side: ast.Expr, names: ArrayNames) -> bool:
+    """A matrix or vector in it (`x^\\top A x` is a number made of arrays); and every part's shape known."""
+    if shape_of(side, names) is None:
+        return False
+    return any(isinstance(n, ast.Matrix) or isinstance(n, ast.Symbol | ast.Subscript) and names.kind(n) is not None
+               for n in side.walk() if isinstance(n, ast.Expr))
+
+
 def _defining_form(node: ast.Expr) -> bool:
     """`A`, `y_t`, `y_0`: the forms a definition gives a name (not `y_{t+1}`, a law of motion)."""
     family = family_of(node)
@@ -87,11 +95,10 @@ def _introduced(expr: ast.Expr, names: ArrayNames, order: int) -> bool:
         if isinstance(node, ast.Symbol | ast.Subscript) and is_name(node):
             family = family_of(node)
             key = family[0] if family is not None else head_key(node)
-            if names.first_use.get(key, order) >= order and not any(
-                    d.order < order for d in names.definitions.get(key, []) + names.definitions.get(
-                        head_key(node), [])):
-                if names.kind(node) is not None or head_key(node) in names.scalars:
-                    return True
+            earlier = names.definitions.get(key, []) + names.definitions.get(head_key(node), [])
+            if names.first_use.get(key, order) >= order and not any(d.order < order for d in earlier) \
+                    and (names.kind(node) is not None or head_key(node) in names.scalars):
+                return True
     return False
 
 
@@ -101,8 +108,7 @@ Verdict = tuple[Any, str, dict[str, Any]]
 def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, tex: str) -> Verdict | None:
     import numpy as np
 
-    shapes = [shape_of(left, names), shape_of(right, names)]
-    if all(s in (None, "scalar") for s in shapes) or _introduced(left, names, order) \
+    if not _uses_arrays(left, names) and not _uses_arrays(right, names) or _introduced(left, names, order) \
             or _introduced(right, names, order):
         return None
     indices = sorted({head_key(n) for side in (left, right) for n in side.walk()

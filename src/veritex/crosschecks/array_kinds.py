@@ -100,10 +100,13 @@ def read_names(formulas: list[tuple[Math, ast.Formula, int, str]], prose: str) -
             for target in decl.targets:
                 key = head_key(target)
                 names.first_use.setdefault(key, order)
-                if len(decl.dims) == 1:
-                    names.kinds.setdefault(key, Kind(_dim(decl.dims[0]), 1))
-                elif len(decl.dims) == 2:
-                    names.kinds.setdefault(key, Kind(_dim(decl.dims[0]), _dim(decl.dims[1])))
+                dims = [d for d in map(_dim, decl.dims) if d is not None]
+                if len(dims) != len(decl.dims):
+                    continue  # `\mathbb{R}^{n+1}`: a size this reading does not draw
+                if len(dims) == 1:
+                    names.kinds.setdefault(key, Kind(dims[0], 1))
+                elif len(dims) == 2:
+                    names.kinds.setdefault(key, Kind(dims[0], dims[1]))
                 elif not decl.dims and decl.domain == "R":
                     names.scalars.add(key)
         for node in _walk_formula(formula):
