@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from veritex.math import ast
 
-from ..derivations.definitions import head_key
-from .array_kinds import ArrayNames, Definition, Kind, family_of
+from .array_kinds import ArrayNames, Definition, Kind, family_of, head_key
 
 if TYPE_CHECKING:
     import numpy
@@ -106,6 +105,8 @@ class Evaluator:
     free_entries: bool = False  # the entries of matrices written out drawn freely, their definitions unused
     _entries: int = 0
     _calls: int = 0
+    _memo: dict[tuple[ast.Expr, int | None], tuple[Any, set[tuple[ast.Expr, int | None]]]] = field(
+        default_factory=dict)  # a name's value from its definition, and the draws it took
     _stack: list[tuple[ast.Expr, int | None]] = field(default_factory=list)
 
     def value(self, expr: ast.Expr, bound: dict[ast.Expr, int] | None = None, limit: int | None = None) -> Any:
@@ -190,6 +191,9 @@ class Evaluator:
         if instance in self.draw.values:
             self.drawn.add(instance)
             return self.draw.values[instance]
+        if instance in self._memo:
+            self.drawn |= self._memo[instance][1]
+            return self._memo[instance][0]
         self._calls += 1
         if self._calls > MAX_CALLS:
             raise Unreadable  # definitions that refer to each other without end
@@ -215,6 +219,7 @@ class Evaluator:
             finally:
                 self._stack.pop()
             self.used.setdefault(_display(family[0] if family is not None else node), definition.place)
+            self._memo[instance] = (out, self.drawn - drawn)
             return out
         if instance in self._stack:
             raise _Cycle

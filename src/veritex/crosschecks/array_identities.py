@@ -16,10 +16,9 @@ from typing import Any
 from veritex.math import ast
 from veritex.places import formula_place
 
-from ..derivations.definitions import head_key
 from ..derivations.precision import equation_doubt
 from .array_eval import Draw, Evaluator, Unreadable, shape_of
-from .array_kinds import ArrayNames, family_of, is_name, read_names
+from .array_kinds import ArrayNames, family_of, head_key, is_name, read_names
 from .context import CrossContext
 from .finding import Finding
 

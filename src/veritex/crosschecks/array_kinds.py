@@ -6,13 +6,21 @@ scalar (an entry of a matrix written out, a declared real), or unknown. Nothing 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
 from veritex.math import ast
 from veritex.model import Math
 
-from ..derivations.definitions import head_key
+from ..derivations.definitions import head_key as _head_key
+
+
+@functools.lru_cache(maxsize=4096)
+def head_key(node: ast.Expr) -> ast.Expr:
+    """`definitions.head_key`, remembered: a sample asks for the same few names thousands of times."""
+    return _head_key(node)
+
 
 Dim = int | str  # a size written out, or a size named by a letter (`n`)
 
