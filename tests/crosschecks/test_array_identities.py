@@ -94,3 +94,11 @@ def test_quadratic_forms_are_numbers_made_of_arrays(tmp_path: Path) -> None:
             "$$\nu^\\top (M + M^\\top) u = 2 u^\\top M u\n$$\n\n$$\nu^\\top M w = w^\\top M u\n$$\n")
     found = _findings(tmp_path, text)
     assert [status for _, status, _ in found] == ["verified", "refuted"], found
+
+
+def test_a_law_of_motion_is_refuted_only_with_definitions_from_its_own_section(tmp_path: Path) -> None:
+    model = ("Let $M \\in \\mathbb{R}^{k \\times k}$ and $z_0 \\in \\mathbb{R}^{k}$.\n\n"
+             "$$\nz_t = M^t z_0\n$$\n\n")
+    claim = "Hence\n\n$$\nz_{t+1} = M^\\top z_t\n$$\n"
+    assert [status for _, status, _ in _findings(tmp_path, model + claim)] == ["refuted"]
+    assert _findings(tmp_path, model + "## Another model\n\n" + claim) == []

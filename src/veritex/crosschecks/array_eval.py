@@ -97,11 +97,12 @@ class Evaluator:
     draw: Draw
     limit: int  # only definitions displayed before this formula
     choice: dict[ast.Expr, int] = field(default_factory=dict)  # which candidate definition each name takes
-    used: dict[str, str] = field(default_factory=dict)  # name -> where its definition came from
+    used: dict[str, str] = field(default_factory=dict)  # `H from eq:h` -> where the definition came from
     drawn: set[tuple[ast.Expr, int | None]] = field(default_factory=set)  # instances drawn at random
     several: set[ast.Expr] = field(default_factory=set)  # names with more than one candidate definition
     uncertain: bool = False  # a definition could not be read and another reading stood in
     seen: set[str] = field(default_factory=set)  # the letters of every name evaluated
+    lines: set[int] = field(default_factory=set)  # where the definitions put in were displayed
     free_entries: bool = False  # the entries of matrices written out drawn freely, their definitions unused
     _entries: int = 0
     _calls: int = 0
@@ -202,29 +203,31 @@ class Evaluator:
             if instance in self._stack:
                 break
             self._stack.append(instance)
-            drawn, used = set(self.drawn), dict(self.used)
+            drawn, used, lines = set(self.drawn), dict(self.used), set(self.lines)
             try:
                 params = dict(bound)
                 if definition.parameter is not None and index is not None:
                     params[head_key(definition.parameter)] = index
                 out = self.value(definition.body, params, limit)
             except _Cycle:
-                self.drawn, self.used = drawn, used
+                self.drawn, self.used, self.lines = drawn, used, lines
                 continue
             except Unreadable:
-                self.drawn, self.used = drawn, used
+                self.drawn, self.used, self.lines = drawn, used, lines
                 # an older definition, or a draw, stands in for one not read: uncertain for an array
                 self.uncertain = self.uncertain or self.names.kind(node) is not None
                 continue
             finally:
                 self._stack.pop()
-            self.used.setdefault(_display(family[0] if family is not None else node), definition.place)
+            self.used.setdefault(f"{_display(family[0] if family is not None else node)} from {definition.place}",
+                                 definition.place)
+            self.lines.add(definition.line)
             self._memo[instance] = (out, self.drawn - drawn)
             return out
         if instance in self._stack:
             raise _Cycle
         kind = self.names.kind(node)
-        if kind is None and key not in self.names.scalars:
+        if kind is None and key not in self.names.scalars or instance[0] in self.names.ambiguous:
             raise Unreadable
         value = self._random(kind)
         self.draw.values[instance] = value

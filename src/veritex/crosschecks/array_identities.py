@@ -11,6 +11,7 @@ reading of the names' definitions and every random draw appears on both sides; o
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from veritex.math import ast
@@ -38,6 +39,7 @@ def run(context: CrossContext) -> list[Finding]:
     names = read_names(formulas, prose)
     if not names.kinds:
         return []
+    headings = _headings(context)
     findings: list[Finding] = []
     for read in reads:
         if not read.math.display or read.formula is None:
@@ -53,11 +55,28 @@ def run(context: CrossContext) -> list[Finding]:
                 left, right = statement.sides[k], statement.sides[k + 1]
                 if k == 0 and _defines(left, names, read.order) or _defining_form(left) and isinstance(right, ast.Matrix):
                     continue  # a definition, or a name given a matrix written out (a new example, perhaps)
-                finding = _check_pair(left, right, names, read.order, read.math.tex)
+                line = read.math.position.line if read.math.position is not None else 0
+                finding = _check_pair(left, right, names, read.order, read.math.tex,
+                                      _section(headings, line))
                 if finding is not None:
                     status, message, detail = finding
                     findings.append(Finding(read.math, status, message, "array_identities", left.span[0], detail))
     return findings
+
+
+def _headings(context: CrossContext) -> list[int]:
+    """The lines of the document's headings, in order."""
+    out: list[int] = []
+    for cell in context.markdown_cells():
+        start = cell.position.line if cell.position is not None else 0
+        out.extend(start + k for k, text in enumerate(cell.source.splitlines()) if text.startswith("#"))
+    return sorted(out)
+
+
+def _section(headings: list[int], line: int) -> tuple[int, int]:
+    """The first and last line (exclusive) of the section holding `line`."""
+    k = bisect.bisect_right(headings, line)
+    return (headings[k - 1] if k else 0, headings[k] if k < len(headings) else 1 << 30)
 
 
 def _locally_defined(statement: ast.Statement) -> bool:
@@ -104,7 +123,10 @@ def _introduced(expr: ast.Expr, names: ArrayNames, order: int) -> bool:
 Verdict = tuple[Any, str, dict[str, Any]]
 
 
-def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, tex: str) -> Verdict | None:
+def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, tex: str,
+                section: tuple[int, int] = (0, 1 << 30)) -> Verdict | None:
+    """The verdict on `left = right`; refuted only with definitions from its own section (`section`: the
+    first and last line), since another section may give the same letters another model."""
     import numpy as np
 
     if not _uses_arrays(left, names) and not _uses_arrays(right, names) or _introduced(left, names, order) \
@@ -125,7 +147,7 @@ def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, 
         if not substituted[0]:
             failures, evaluator, one_sided = substituted
     claim = " ".join(tex[left.span[0]:right.span[1]].split()) or "the formula"
-    uses = ", ".join(f"{n} from {p}" for n, p in evaluator.used.items())
+    uses = ", ".join(evaluator.used)
     sizes = _sizes(evaluator)
     if not failures:
         message = f"{claim} holds {_how(evaluator, sizes, indices)}" + (f", with {uses}." if uses else ".")
@@ -133,6 +155,8 @@ def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, 
         if uses:
             detail["against"] = uses
         return "verified", message, detail
+    if any(not section[0] <= line < section[1] for line in evaluator.lines):
+        return None
     if one_sided or evaluator.uncertain or evaluator.seen & names.constrained or _defining_form(left):
         return None  # `A = ...` may give the letter a new meaning: only a law like `y_{t+1} = ...` is refuted  # a name drawn on one side only may stand for what the prose defines
     for key in sorted(evaluator.several, key=str):
@@ -188,8 +212,9 @@ def _sample(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, choi
         first.uncertain = first.uncertain or evaluator.uncertain
         first.several |= evaluator.several
         first.seen |= evaluator.seen
-        for name, place in evaluator.used.items():
-            first.used.setdefault(name, place)
+        first.lines |= evaluator.lines
+        for use, place in evaluator.used.items():
+            first.used.setdefault(use, place)
         if not np.all(np.isfinite(lhs)) or not np.all(np.isfinite(rhs)):
             return None
         if np.shape(lhs) != np.shape(rhs) or not np.allclose(lhs, rhs, rtol=1e-7, atol=1e-9):

@@ -47,6 +47,7 @@ class Definition:
     body: ast.Expr
     parameter: ast.Symbol | None
     place: str  # its label, or `the formula at line N`
+    line: int = 0
 
 
 @dataclass
@@ -59,6 +60,7 @@ class ArrayNames:
     # matrices the prose gives a property random draws do not have (symmetric, orthogonal, stochastic...):
     # an identity that fails for them may rely on it, so it is never refuted
     constrained: set[str] = field(default_factory=set)
+    ambiguous: set[ast.Expr] = field(default_factory=set)  # names written out at more than one size
 
     def kind(self, node: ast.Expr) -> Kind | None:
         key = head_key(node)
@@ -133,7 +135,7 @@ def read_names(formulas: list[tuple[Math, ast.Formula, int, str]], prose: str) -
             if len(statement.sides) < 2 or statement.relations[0] not in ("=", "def"):
                 continue
             target, body = statement.sides[0], statement.sides[1]
-            _define(names, target, body, order, place)
+            _define(names, target, body, order, place, math.position.line if math.position is not None else 0)
     names.scalars -= set(names.kinds)  # a block matrix's blocks are not scalars
     _infer_products(names)
     for match in _PROPERTY.finditer(prose):
@@ -171,7 +173,7 @@ def _dim(node: ast.Expr) -> Dim | None:
     return None
 
 
-def _define(names: ArrayNames, target: ast.Expr, body: ast.Expr, order: int, place: str) -> None:
+def _define(names: ArrayNames, target: ast.Expr, body: ast.Expr, order: int, place: str, line: int) -> None:
     family = family_of(target)
     if family is not None and isinstance(family[1], ast.Symbol):
         key, parameter = family[0], family[1]
@@ -180,14 +182,16 @@ def _define(names: ArrayNames, target: ast.Expr, body: ast.Expr, order: int, pla
         key, parameter = head_key(target), None
     else:
         return
-    names.definitions.setdefault(key, []).append(Definition(order, body, parameter, place))
+    names.definitions.setdefault(key, []).append(Definition(order, body, parameter, place, line))
     if isinstance(body, ast.Matrix) and not any(isinstance(n, ast.Matrix) for row in body.rows for e in row
                                                   for n in e.walk()):
         rows, cols = len(body.rows), len(body.rows[0]) if body.rows else 0
         if rows and all(len(r) == cols for r in body.rows):
             diagonal = rows == cols > 1 and all(_is_zero(e) for r, row in enumerate(body.rows)
                                                 for c, e in enumerate(row) if r != c)
-            names.kinds.setdefault(key, Kind(rows, cols, diagonal=diagonal))
+            kind = names.kinds.setdefault(key, Kind(rows, cols, diagonal=diagonal))
+            if (kind.rows, kind.cols) != (rows, cols):
+                names.ambiguous.add(key)  # the letter reused for a matrix of another size: never drawn
 
 
 def _is_zero(node: ast.Expr) -> bool:
