@@ -102,6 +102,7 @@ class Evaluator:
     several: set[ast.Expr] = field(default_factory=set)  # names with more than one candidate definition
     uncertain: bool = False  # a definition could not be read and another reading stood in
     seen: set[str] = field(default_factory=set)  # the letters of every name evaluated
+    shapes: set[tuple[int, ...]] = field(default_factory=set)  # of the matrices and vectors met
     lines: set[int] = field(default_factory=set)  # where the definitions put in were displayed
     free_entries: bool = False  # the entries of matrices written out drawn freely, their definitions unused
     _entries: int = 0
@@ -120,7 +121,10 @@ class Evaluator:
         if isinstance(expr, ast.Number):
             return float(expr.value)
         if isinstance(expr, ast.Symbol | ast.Subscript):
-            return self._name(expr, bound, limit)
+            named = self._name(expr, bound, limit)
+            if isinstance(named, np.ndarray):
+                self.shapes.add(named.shape)
+            return named
         if isinstance(expr, ast.Juxt):
             out: Any = 1.0
             for factor in expr.factors:

@@ -24,6 +24,7 @@ from .context import CrossContext
 from .finding import Finding
 
 POINTS = 6
+MAX_QUOTE = 120  # a longer equality (a matrix written out) is quoted by its start
 INDEX_VALUES = 6  # an index letter runs through 0..5, so a claim true only at t = 1 is not verified
 
 
@@ -147,6 +148,8 @@ def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, 
         if not substituted[0]:
             failures, evaluator, one_sided = substituted
     claim = " ".join(tex[left.span[0]:right.span[1]].split()) or "the formula"
+    if len(claim) > MAX_QUOTE:
+        claim = f"the equality written here ({claim[:MAX_QUOTE // 2].rstrip()} …)"
     uses = ", ".join(evaluator.used)
     sizes = _sizes(evaluator)
     if not failures:
@@ -172,7 +175,7 @@ def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, 
         values: dict[str, Any] = {"sizes": sizes, "left": _shape_words(lhs), "right": _shape_words(rhs)}
     else:
         difference = float(np.linalg.norm(np.atleast_1d(np.asarray(lhs) - np.asarray(rhs))))
-        message = (f"{claim} fails for matrices and vectors drawn at random ({sizes}{', ' + at if at else ''}): "
+        message = (f"{claim} fails{' at ' + at if at else ''} for {sizes} drawn at random: "
                    f"the sides differ by {difference:.3g} in norm (left {_norm(lhs):.3g}, right {_norm(rhs):.3g})"
                    + (f", with {uses}." if uses else "."))
         values = {"sizes": sizes, **point, "norm of the difference": round(difference, 6),
@@ -213,6 +216,7 @@ def _sample(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, choi
         first.several |= evaluator.several
         first.seen |= evaluator.seen
         first.lines |= evaluator.lines
+        first.shapes |= evaluator.shapes
         for use, place in evaluator.used.items():
             first.used.setdefault(use, place)
         if not np.all(np.isfinite(lhs)) or not np.all(np.isfinite(rhs)):
@@ -225,12 +229,9 @@ def _sample(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, choi
 
 def _how(evaluator: Evaluator, sizes: str, indices: list[ast.Expr]) -> str:
     """How it was shown: with random matrices, with random entries, or exactly (nothing drawn)."""
-    arrays = any(hasattr(v, "shape") for v in evaluator.draw.values.values())
     at = f", {_index_words(indices)} from 0 to {INDEX_VALUES - 1}" if indices else ""
-    if arrays:
-        return f"for matrices and vectors drawn at random ({sizes}{at}, {POINTS} points)"
     if evaluator.draw.values:
-        return f"at {POINTS} random values of the entries of its matrices{at}"
+        return f"for {sizes} drawn at random ({POINTS} points{at})"
     return "exactly: both sides evaluate to the same numbers"
 
 
@@ -243,9 +244,13 @@ def _index_words(indices: list[ast.Expr]) -> str:
 
 
 def _sizes(evaluator: Evaluator) -> str:
-    shapes = sorted({_shape_words(v) for v in evaluator.draw.values.values() if hasattr(v, "shape")})
+    """`2×2 matrices and 2-vectors`, and the sizes given to the document's size letters (`k = 2`)."""
+    matrices = sorted(f"{r}×{c}" for r, c in evaluator.shapes if c != 1)
+    vectors = sorted(f"{r}-vectors" for r, c in evaluator.shapes if c == 1)
+    words = " and ".join(x for x in (" and ".join(matrices) + (" matrices" if matrices else ""),
+                                     " and ".join(vectors)) if x)
     named = ", ".join(f"{k} = {v}" for k, v in evaluator.draw.sizes.items())
-    return ", ".join(x for x in (" and ".join(shapes), named) if x) or "scalars"
+    return ", ".join(x for x in (words, named) if x) or "values of its letters"
 
 
 def _shape_words(value: Any) -> str:
