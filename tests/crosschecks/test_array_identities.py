@@ -102,3 +102,11 @@ def test_a_law_of_motion_is_refuted_only_with_definitions_from_its_own_section(t
     claim = "Hence\n\n$$\nz_{t+1} = M^\\top z_t\n$$\n"
     assert [status for _, status, _ in _findings(tmp_path, model + claim)] == ["refuted"]
     assert _findings(tmp_path, model + "## Another model\n\n" + claim) == []
+
+
+def test_a_superscript_t_is_not_read_as_a_transpose_where_t_is_also_a_letter(tmp_path: Path) -> None:
+    declared = "Let $M, N \\in \\mathbb{R}^{k \\times k}$.\n\n"
+    claim = "$$\n(M N)^T = M^T N^T\n$$\n"
+    assert [status for _, status, _ in _findings(tmp_path, declared + claim)] == ["refuted"]
+    horizon = declared + "The horizon is $T$ and $t \\le T$.\n\n" + claim
+    assert _findings(tmp_path, horizon) == []

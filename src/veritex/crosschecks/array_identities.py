@@ -12,6 +12,7 @@ reading of the names' definitions and every random draw appears on both sides; o
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
 from veritex.math import ast
@@ -133,6 +134,9 @@ def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, 
     if not _uses_arrays(left, names) and not _uses_arrays(right, names) or _introduced(left, names, order) \
             or _introduced(right, names, order):
         return None
+    text = tex[left.span[0]:right.span[1]]
+    if re.search(r"\^\s*\{?\s*T\b", text) and ast.Symbol("T") in names.first_use:
+        return None  # `^T` where the document also uses the letter T (a horizon): a transpose or a power
     indices = sorted({head_key(n) for side in (left, right) for n in side.walk()
                       if isinstance(n, ast.Symbol) and head_key(n) in names.indices}, key=str)
     # First with the entries of matrices written out drawn freely (the claim for every value of them),
