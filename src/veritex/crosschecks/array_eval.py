@@ -63,12 +63,17 @@ def _shape(expr: ast.Expr, names: ArrayNames) -> Shape:
         return inner if inner == "scalar" else (inner[1], inner[0])
     if isinstance(expr, ast.Power):
         base = _shape(expr.base, names)
-        if base != "scalar" and base[0] != base[1]:
+        if base != "scalar" and (base[0] != base[1] or _entry_superscript(expr.exponent)):
             raise Unreadable
         return base
     if isinstance(expr, ast.Matrix):
         return (len(expr.rows), len(expr.rows[0])) if expr.rows else "scalar"
     raise Unreadable
+
+
+def _entry_superscript(exponent: ast.Expr) -> bool:
+    """`Q^{21}`: two digits on a matrix name an entry of its inverse, not a power."""
+    return isinstance(exponent, ast.Number) and exponent.value.isdigit() and len(exponent.value) > 1
 
 
 def _product_shape(left: Shape, right: Shape) -> Shape:
@@ -104,7 +109,7 @@ class Evaluator:
     seen: set[str] = field(default_factory=set)  # the letters of every name evaluated
     shapes: set[tuple[int, ...]] = field(default_factory=set)  # of the matrices and vectors met
     lines: set[int] = field(default_factory=set)  # where the definitions put in were displayed
-    free_entries: bool = False  # the entries of matrices written out drawn freely, their definitions unused
+    free_entries: bool = False  # numbers (entries of matrices written out, scalars) drawn freely, undefined
     _entries: int = 0
     _calls: int = 0
     _memo: dict[tuple[ast.Expr, int | None], tuple[Any, set[tuple[ast.Expr, int | None]]]] = field(
@@ -158,6 +163,8 @@ class Evaluator:
     def _power(self, base: Any, exponent: ast.Expr, bound: dict[ast.Expr, int], limit: int) -> Any:
         import numpy as np
 
+        if isinstance(base, np.ndarray) and _entry_superscript(exponent):
+            raise Unreadable
         power = self.value(exponent, bound, limit)
         if not isinstance(base, np.ndarray):
             if isinstance(power, np.ndarray) or (base == 0 and power < 0):
@@ -202,7 +209,8 @@ class Evaluator:
         self._calls += 1
         if self._calls > MAX_CALLS:
             raise Unreadable  # definitions that refer to each other without end
-        candidates = [] if self.free_entries and self._entries else self._candidates(node, family, limit)
+        free = self.free_entries and (self._entries or self.names.kind(node) is None)
+        candidates = [] if free else self._candidates(node, family, limit)
         for definition in candidates:
             if instance in self._stack:
                 break
