@@ -71,6 +71,23 @@ def _shape(expr: ast.Expr, names: ArrayNames) -> Shape:
     raise Unreadable
 
 
+def infer_products(names: ArrayNames) -> None:
+    """A name defined as a product of known arrays has the product's shape (repeated until nothing changes)."""
+    for _ in range(4):
+        changed = False
+        for key, definitions in names.definitions.items():
+            if key in names.kinds or key in names.scalars:
+                continue
+            for definition in definitions:
+                shape = shape_of(definition.body, names)
+                if shape is not None and shape != "scalar":
+                    names.kinds[key] = Kind(*shape)
+                    changed = True
+                    break
+        if not changed:
+            return
+
+
 def _entry_superscript(exponent: ast.Expr) -> bool:
     """`Q^{21}`: two digits on a matrix name an entry of its inverse, not a power."""
     return isinstance(exponent, ast.Number) and exponent.value.isdigit() and len(exponent.value) > 1

@@ -19,7 +19,7 @@ from veritex.math import ast
 from veritex.places import formula_place
 
 from ..derivations.precision import equation_doubt
-from .array_eval import Draw, Evaluator, Unreadable, shape_of
+from .array_eval import Draw, Evaluator, Unreadable, infer_products, shape_of
 from .array_kinds import ArrayNames, family_of, head_key, is_name, read_names
 from .context import CrossContext
 from .finding import Finding
@@ -39,6 +39,7 @@ def run(context: CrossContext) -> list[Finding]:
                 if r.formula is not None]
     prose = "\n\n".join(cell.source for cell in context.markdown_cells())
     names = read_names(formulas, prose)
+    infer_products(names)
     if not names.kinds:
         return []
     headings = _headings(context)

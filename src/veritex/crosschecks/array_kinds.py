@@ -137,7 +137,6 @@ def read_names(formulas: list[tuple[Math, ast.Formula, int, str]], prose: str) -
             target, body = statement.sides[0], statement.sides[1]
             _define(names, target, body, order, place, math.position.line if math.position is not None else 0)
     names.scalars -= set(names.kinds)  # a block matrix's blocks are not scalars
-    _infer_products(names)
     for match in _PROPERTY.finditer(prose):
         names.constrained.add(match.group(1))
     for match in _DIAGONAL.finditer(prose):
@@ -196,25 +195,6 @@ def _define(names: ArrayNames, target: ast.Expr, body: ast.Expr, order: int, pla
 
 def _is_zero(node: ast.Expr) -> bool:
     return isinstance(node, ast.Number) and node.value in ("0", "0.0")
-
-
-def _infer_products(names: ArrayNames) -> None:
-    """A name defined as a product of known arrays has the product's shape (repeated until nothing changes)."""
-    from .array_eval import shape_of  # no NumPy: shapes only
-
-    for _ in range(4):
-        changed = False
-        for key, definitions in names.definitions.items():
-            if key in names.kinds or key in names.scalars:
-                continue
-            for definition in definitions:
-                shape = shape_of(definition.body, names)
-                if shape is not None and shape != "scalar":
-                    names.kinds[key] = Kind(*shape)
-                    changed = True
-                    break
-        if not changed:
-            return
 
 
 def _mark(names: ArrayNames, letter: str, diagonal: bool = False, invertible: bool = False) -> None:
