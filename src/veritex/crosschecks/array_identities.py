@@ -5,8 +5,11 @@ scalar is evaluated at random points (`array_eval.py`): random matrices of those
 where the document leaves them free, so a transpose cannot hide; diagonal where the document writes or
 calls it diagonal; inverses only of matrices drawn invertible), the letters that index a sequence (`t` in
 `y_t`) drawn as whole numbers 0 to 5, definitions of matrix-valued names substituted (the nearest earlier
-one). It is verified when the sides agree at every point, refuted when they differ at a point under every
-reading of the names' definitions and every random draw appears on both sides; otherwise nothing is said.
+one; the entries of matrices written out drawn freely first, then with their own definitions). It is
+verified when the sides agree at every point of a reading, refuted when they differ under every reading, every
+random draw appears on both sides, every definition used is in the claim's section and no name is one the
+prose gives a property random draws lack (symmetric, orthogonal...); otherwise nothing is said. `A = ...`
+(a name or `y_t` on the left) may give the letter a new meaning, so it is only ever verified.
 """
 
 from __future__ import annotations
@@ -30,13 +33,12 @@ INDEX_VALUES = 6  # an index letter runs through 0..5, so a claim true only at t
 
 
 def run(context: CrossContext) -> list[Finding]:
-    reads = list(context.formulas())
-    if not context.math.shapes.arrays and not any(isinstance(n, ast.Matrix) for r in reads
-                                                  for s in r.formula.statements for side in s.sides  # type: ignore[union-attr]
-                                                  for n in side.walk()):
-        return []
+    reads = [r for r in context.formulas() if r.formula is not None]
     formulas = [(r.math, r.formula, r.order, r.math.label or formula_place(r.math)) for r in reads
                 if r.formula is not None]
+    if not context.math.shapes.arrays and not any(isinstance(n, ast.Matrix) for _, f, _, _ in formulas
+                                                  for s in f.statements for side in s.sides for n in side.walk()):
+        return []  # no array declared, no matrix written out: nothing to read
     prose = "\n\n".join(cell.source for cell in context.markdown_cells())
     names = read_names(formulas, prose)
     infer_products(names)
@@ -56,7 +58,8 @@ def run(context: CrossContext) -> list[Finding]:
                 if relation != "=":
                     continue
                 left, right = statement.sides[k], statement.sides[k + 1]
-                if k == 0 and _defines(left, names, read.order) or _defining_form(left) and isinstance(right, ast.Matrix):
+                if k == 0 and _defines(left, names, read.order) \
+                        or _defining_form(left) and isinstance(right, ast.Matrix):
                     continue  # a definition, or a name given a matrix written out (a new example, perhaps)
                 line = read.math.position.line if read.math.position is not None else 0
                 finding = _check_pair(left, right, names, read.order, read.math.tex,
