@@ -110,3 +110,13 @@ def test_a_superscript_t_is_not_read_as_a_transpose_where_t_is_also_a_letter(tmp
     assert [status for _, status, _ in _findings(tmp_path, declared + claim)] == ["refuted"]
     horizon = declared + "The horizon is $T$ and $t \\le T$.\n\n" + claim
     assert _findings(tmp_path, horizon) == []
+
+
+def test_matrices_the_prose_says_commute_are_not_refuted_as_if_they_did_not(tmp_path: Path) -> None:
+    claim = "$$\n(M + N)^2 = M^2 + 2 M N + N^2\n$$\n"
+    plain = "Let $M, N \\in \\mathbb{R}^{k \\times k}$.\n\n" + claim
+    commuting = "Let $M, N \\in \\mathbb{R}^{k \\times k}$, where $M$ and $N$ commute.\n\n" + claim
+    assert [status for _, status, _ in _findings(tmp_path, plain)] == ["refuted"]
+    assert _findings(tmp_path, commuting) == []
+    text = "Let $M \\in \\mathbb{R}^{k \\times k}$ and $x \\in \\mathbb{R}^{k}$.\n\n$$\nM x = 0\n$$\n"
+    assert _findings(tmp_path, text) == []  # an equation for x, never an identity
