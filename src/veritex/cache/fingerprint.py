@@ -12,7 +12,7 @@ import sys
 
 _SITE_DIRS = ("site-packages", "dist-packages")
 # veritex's own code that decides verdicts: an edited checker must not serve verdicts cached by the old one.
-_OWN_DIRS = ("runtime", "code_checks", "math", "derivations")
+_OWN_DIRS = ("runtime", "code_checks", "math", "derivations", "crosschecks")
 _memo: dict[tuple[tuple[str, int], ...], str] = {}
 
 
