@@ -38,7 +38,7 @@ from .values import Value, bind, decimal_of
 if TYPE_CHECKING:
     from .regime import Regime
 
-PLAN_VERSION = "identity-9"
+PLAN_VERSION = "identity-10"
 """Bump when checking changes, so cached verdicts from an older checker are not reused."""
 CONSTANT_NAMES = frozenset({"e", "\\pi", "\\infty"})
 
