@@ -202,7 +202,8 @@ def _evaluate(expr: ast.Expr, doc: Document, upto: int) -> tuple[float, dict[str
             continue
         if name is None:
             continue
-        hits = {literals[k] for k in name.keys() if k in literals  # noqa: SIM118 (a method, not a dict)}
+        spellings = name.keys()  # every Python spelling of the symbol
+        hits = {literals[k] for k in spellings if k in literals}
         if len(hits) == 1:
             (number,) = hits
             mapping[node] = ast.Number(repr(abs(number))) if number >= 0 else ast.Neg(ast.Number(repr(-number)))
