@@ -140,3 +140,29 @@ def test_reading_what_a_cell_shows() -> None:
     assert shown(_cell(made, [_result("(np.float64(0.0), np.float64(2.0))")])) == [
         ("stat:mean", "0.0"), ("stat:std", "2.0")]
     assert shown(_cell("u.mean(), u.std()", [_result("(0.0, 2.0)")])) == []
+
+
+RANDOM_DOC = r"""# A sample
+
+The mean of the draws is $\bar{x} \approx 0.50$.
+
+```python
+import numpy as np
+{seed}x_bar = np.random.normal(0.5, 1, 100).mean()
+print("x_bar =", x_bar)
+```
+"""
+
+
+@pytest.mark.parametrize(("seed", "found"), [("", []), ("np.random.seed(3)\n", ["refuted"])])
+def test_digits_of_unseeded_random_draws_are_not_held(tmp_path: Path, seed: str, found: list[str]) -> None:
+    from veritex.readers import read
+    from veritex.stages.printed_values import check_printed_values
+
+    source = tmp_path / "doc.md"
+    source.write_text(RANDOM_DOC.replace("{seed}", seed))
+    doc = read(source)
+    (cell,) = doc.code_cells()
+    cell.outputs = [_stdout("x_bar = 0.6123\n")]  # what another run may print
+    check_printed_values(doc, None)
+    assert [i.status for i in doc.items if i.detail.get("check") == "printed_values"] == found

@@ -33,9 +33,11 @@ class Printed:
     index: int  # the cell's place among the document's cells
 
     @property
-    def places(self) -> int:
-        mantissa = self.text.lower().split("e", 1)[0]
-        return len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
+    def unit(self) -> float:
+        """One unit in the last digit shown: 0.01 for `4.87`, 1e-7 for `4.87e-05`."""
+        mantissa, _, exponent = self.text.lower().partition("e")
+        places = len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
+        return 10.0 ** (int(exponent or 0) - places)
 
     def where(self) -> str:
         pos = self.cell.position

@@ -67,18 +67,38 @@ def run(context: CrossContext, printed: Sequence[Printed] | None = None) -> list
     if not printed:
         return []
     findings = []
+    unseeded = _unseeded(context.doc)
     statements = list(_statements(context))
     for stated in statements:
         rivals = [s for s in statements if s.index == stated.index and s.keys & stated.keys and s.text != stated.text]
         if rivals:
             continue  # two values stated for one name near the same code: which one the code shows is unsure
-        matches = [p for p in printed if p.index in stated.neighbours and p.key in stated.keys]
+        matches = [p for p in printed if p.index in stated.neighbours and p.key in stated.keys
+                   and not unseeded[p.index]]
         if len({p.value for p in matches}) != 1:
             continue
         finding = _compare(stated, matches[0], context.doc)
         if finding is not None:
             findings.append(finding)
     return findings
+
+
+_RANDOM = re.compile(r"\brandom\b|\brand[a-z]*\(|\.rvs\(|\bdefault_rng\(|\.sample\(|\bshuffle\(")
+_SEED = re.compile(r"seed|default_rng\(\s*\d|RandomState\(\s*\d|random_state\s*=\s*\d")
+
+
+def _unseeded(doc: Document) -> list[bool]:
+    """For each cell, whether what it prints may come from random numbers no seed fixes: another run
+    prints other digits, so the stated ones are not held against them."""
+    seeded = doc.meta.seed is not None
+    random = False
+    out = []
+    for cell in doc.cells:
+        if isinstance(cell, CodeCell):
+            seeded = seeded or bool(_SEED.search(cell.source))
+            random = random or bool(_RANDOM.search(cell.source))
+        out.append(random and not seeded)
+    return out
 
 
 def _statements(context: CrossContext) -> Iterator[Stated]:
@@ -164,7 +184,7 @@ def _compare(stated: Stated, printed: Printed, doc: Document) -> Finding | None:
         value = float(number)
         decimal = decimal_of(stated.expr)
         places = decimal[1] if decimal is not None else 0
-        tolerance = 10.0 ** -places * (1 + 1e-9) + 0.5 * 10.0 ** -printed.places
+        tolerance = 10.0 ** -places * (1 + 1e-9) + 0.5 * printed.unit
         claim = f"{what}{',' if statistic else ''} {number}"
         how = f" (to the {places} decimal place{'s' if places != 1 else ''} shown)" if places else ""
     else:
@@ -172,7 +192,7 @@ def _compare(stated: Stated, printed: Printed, doc: Document) -> Finding | None:
         if evaluated is None:
             return None
         value, bound = evaluated
-        tolerance = max(0.5 * 10.0 ** -printed.places, 1e-6 * abs(value))
+        tolerance = max(0.5 * printed.unit, 1e-6 * abs(value))
         at = ", ".join(f"{k} = {v:g}" for k, v in bound.items())
         claim = f"{what}, {stated.text}, is {_number(value)} at {at}"
         how = ""
