@@ -166,3 +166,38 @@ def test_digits_of_unseeded_random_draws_are_not_held(tmp_path: Path, seed: str,
     cell.outputs = [_stdout("x_bar = 0.6123\n")]  # what another run may print
     check_printed_values(doc, None)
     assert [i.status for i in doc.items if i.detail.get("check") == "printed_values"] == found
+
+
+STATISTIC_DOC = r"""# A spread
+
+```python
+sigma = 3
+```
+
+The variance of the distribution is $\sigma^2$.
+
+```python
+from scipy import stats
+u = stats.norm(0, {scale})
+u.var()
+```
+"""
+
+
+@pytest.mark.parametrize(("scale", "found"), [("sigma", ["refuted"]), ("2", [])])
+def test_a_statistic_is_evaluated_only_at_what_the_distribution_is_made_from(
+        tmp_path: Path, scale: str, found: list[str]) -> None:
+    from veritex.readers import read
+    from veritex.stages.printed_values import check_printed_values
+
+    source = tmp_path / "doc.md"
+    source.write_text(STATISTIC_DOC.replace("{scale}", scale))
+    doc = read(source)
+    cell = list(doc.code_cells())[1]
+    cell.outputs = [_result("np.float64(4.0)")]  # a variance of 4 where the prose's sigma is 3
+    check_printed_values(doc, None)
+    items = [i for i in doc.items if i.detail.get("check") == "printed_values"]
+    assert [i.status for i in items] == found
+    if found:
+        assert items[0].message == ("the code at line 10 prints u.var() = 4.0, but the variance stated, "
+                                    "\\sigma^2, is 9 at sigma = 3")

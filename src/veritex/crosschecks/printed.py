@@ -31,6 +31,8 @@ class Printed:
     value: float
     cell: CodeCell
     index: int  # the cell's place among the document's cells
+    # The names (as keys) a distribution's statistic is made from: `θ` of `u = scipy.stats.geom(θ)`.
+    inputs: frozenset[str] = frozenset()
 
     @property
     def unit(self) -> float:
@@ -68,9 +70,11 @@ def printed_values(cell: CodeCell, index: int) -> list[Printed]:
     return _unambiguous(found)
 
 
-def _printed(key: str, label: str, text: str, cell: CodeCell, index: int) -> Printed:
+def _printed(key: str, label: str, text: str, cell: CodeCell, index: int,
+             inputs: frozenset[str] = frozenset()) -> Printed:
     """A number shown under `key`: a Python name as `veritex.code_checks.names` keys it (`x_bar` -> `xbar`)."""
-    return Printed(key if key.startswith("stat:") else python_key(key), label, text, float(text), cell, index)
+    return Printed(key if key.startswith("stat:") else python_key(key), label, text, float(text), cell, index,
+                   inputs)
 
 
 def _unambiguous(found: list[Printed]) -> list[Printed]:
@@ -132,7 +136,9 @@ def _last_value(tree: pyast.Module, cell: CodeCell, index: int) -> list[Printed]
         else:
             statistic = _statistic(part, distributions)
             if statistic is not None:
-                out.append(_printed(f"stat:{statistic}", pyast.unparse(part), text, cell, index))
+                receiver = part.func.value.id  # type: ignore[attr-defined]
+                out.append(_printed(f"stat:{statistic}", pyast.unparse(part), text, cell, index,
+                                    distributions[receiver]))
     receivers = {pyast.unparse(p.func.value) for p in parts  # type: ignore[attr-defined]
                  if _statistic(p, distributions) is not None}
     if len(receivers) > 1:  # `u.var(), v.var()`: which distribution the prose means is not certain
@@ -160,13 +166,16 @@ def _numbers(result: str, tuple_of: int | None) -> list[str] | None:
     return items
 
 
-def _distributions(tree: pyast.Module) -> set[str]:
-    """Names the cell binds to a distribution object of `scipy.stats` (`u = scipy.stats.geom(0.1)`)."""
-    out = set()
+def _distributions(tree: pyast.Module) -> dict[str, frozenset[str]]:
+    """Names the cell binds to a distribution object of `scipy.stats` (`u = scipy.stats.geom(θ)`), each
+    with the names its arguments use."""
+    out = {}
     for node in tree.body:
         if isinstance(node, pyast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], pyast.Name) \
                 and isinstance(node.value, pyast.Call) and "stats" in _dotted(node.value.func).split(".")[:-1]:
-            out.add(node.targets[0].id)
+            arguments = [*node.value.args, *(k.value for k in node.value.keywords)]
+            out[node.targets[0].id] = frozenset(python_key(n.id) for a in arguments for n in pyast.walk(a)
+                                                if isinstance(n, pyast.Name))
     return out
 
 
@@ -176,7 +185,7 @@ def _dotted(node: pyast.expr) -> str:
     return node.id if isinstance(node, pyast.Name) else ""
 
 
-def _statistic(node: pyast.expr, distributions: set[str]) -> str | None:
+def _statistic(node: pyast.expr, distributions: dict[str, frozenset[str]]) -> str | None:
     """`mean`/`var`/`std` for a call `u.var()` with no argument on a distribution the cell made."""
     if isinstance(node, pyast.Call) and not node.args and not node.keywords \
             and isinstance(node.func, pyast.Attribute) and node.func.attr in STATISTICS \

@@ -188,7 +188,7 @@ def _compare(stated: Stated, printed: Printed, doc: Document) -> Finding | None:
         claim = f"{what}{',' if statistic else ''} {number}"
         how = f" (to the {places} decimal place{'s' if places != 1 else ''} shown)" if places else ""
     else:
-        evaluated = _evaluate(stated.expr, doc, printed.index)
+        evaluated = _evaluate(stated.expr, doc, printed)
         if evaluated is None:
             return None
         value, bound = evaluated
@@ -208,9 +208,10 @@ def _compare(stated: Stated, printed: Printed, doc: Document) -> Finding | None:
     return Finding(stated.math, "refuted", f"{shows}, but {claim}", CHECK, detail=detail)
 
 
-def _evaluate(expr: ast.Expr, doc: Document, upto: int) -> tuple[float, dict[str, float]] | None:
-    """The expression's value at the number literals the code up to cell `upto` assigns its names."""
-    literals = _code_literals(doc, upto)
+def _evaluate(expr: ast.Expr, doc: Document, printed: Printed) -> tuple[float, dict[str, float]] | None:
+    """The expression's value at the number literals the code assigns the names its printed statistic is
+    made from (`θ = 0.1` for `u = scipy.stats.geom(θ)`), up to the cell that prints it."""
+    literals = {k: v for k, v in _code_literals(doc, printed.index).items() if k in printed.inputs}
     mapping: dict[ast.Node, ast.Expr] = {}
     bound: dict[str, float] = {}
     for node in expr.walk():
