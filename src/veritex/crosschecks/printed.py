@@ -55,7 +55,7 @@ def printed_values(cell: CodeCell, index: int) -> list[Printed]:
     except (SyntaxError, ValueError):
         return []
     found: list[Printed] = []
-    stdout = "".join(o.get("text", "") for o in cell.outputs
+    stdout = "".join(_joined(o.get("text", "")) for o in cell.outputs
                      if o.get("output_type") == "stream" and o.get("name") == "stdout")
     if stdout and not _prints_repeatedly(tree):
         lines = [line for line in stdout.splitlines() if line.strip()]
@@ -148,8 +148,12 @@ def _last_value(tree: pyast.Module, cell: CodeCell, index: int) -> list[Printed]
 
 def _text(output: dict[str, object]) -> str:
     data = output.get("data")
-    text = data.get("text/plain", "") if isinstance(data, dict) else ""
-    return "".join(text) if isinstance(text, list) else str(text)
+    return _joined(data.get("text/plain", "") if isinstance(data, dict) else "")
+
+
+def _joined(text: object) -> str:
+    """nbformat text: a string, or a list of lines as a notebook file stores it."""
+    return "".join(str(t) for t in text) if isinstance(text, list) else str(text)
 
 
 def _numbers(result: str, tuple_of: int | None) -> list[str] | None:
