@@ -201,3 +201,20 @@ def test_a_statistic_is_evaluated_only_at_what_the_distribution_is_made_from(
     if found:
         assert items[0].message == ("the code at line 10 prints u.var() = 4.0, but the variance stated, "
                                     "\\sigma^2, is 9 at sigma = 3")
+
+
+def test_nothing_from_the_first_exercise_cell_on(tmp_path: Path) -> None:
+    from veritex.readers import read
+    from veritex.stages.printed_values import check_printed_values
+
+    source = tmp_path / "doc.md"
+    source.write_text("# An exercise\n\nThe loss is $L \\approx 9.39$.\n\n```python\n# TODO: compute the loss\n"
+                      "L = 0.0\nprint('L =', L)\n```\n")
+    doc = read(source)
+    (cell,) = doc.code_cells()
+    cell.outputs = [_stdout("L = 0.0\n")]
+    check_printed_values(doc, None)
+    assert not [i for i in doc.items if i.detail.get("check") == "printed_values"]
+    cell.source = cell.source.replace("# TODO: compute the loss\n", "")
+    check_printed_values(doc, None)
+    assert [i.status for i in doc.items if i.detail.get("check") == "printed_values"] == ["refuted"]

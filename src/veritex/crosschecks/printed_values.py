@@ -34,6 +34,7 @@ from veritex.derivations.values import decimal_of
 from veritex.math import ast
 from veritex.model import CodeCell, Document, MarkdownCell, Math
 
+from .code_quantities import PLACEHOLDER
 from .context import CrossContext
 from .finding import Finding
 from .printed import STATISTICS, Printed, printed_values
@@ -47,9 +48,16 @@ _SENTENCE = re.compile(r"\b(mean|expected value|expectation|variance|standard de
 
 
 def shown(doc: Document) -> list[Printed]:
-    """Every number the document's executed cells show under a name (cheap: no formula is read)."""
-    return [p for index, cell in enumerate(doc.cells) if isinstance(cell, CodeCell)
-            for p in printed_values(cell, index)]
+    """Every number the document's executed cells show under a name (cheap: no formula is read). From the
+    first cell that leaves code for the reader to write on (an exercise: `# TODO`), what the code prints
+    is a stand-in for the reader's answer, not the quantity the prose states: nothing is shown."""
+    out = []
+    for index, cell in enumerate(doc.cells):
+        if isinstance(cell, CodeCell):
+            if PLACEHOLDER.search(cell.source):
+                break
+            out.extend(printed_values(cell, index))
+    return out
 
 
 @dataclass(frozen=True)
