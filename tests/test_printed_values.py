@@ -130,6 +130,8 @@ def test_reading_what_a_cell_shows() -> None:
     assert shown(_cell("print('mu_hat:', m)", [_stdout("mu_hat: 4.87\n")])) == [("muhat", "4.87")]
     assert shown(_cell("print(m)", [_stdout("4.87\n")])) == [("m", "4.87")]
     assert shown(_cell("m", [_result("np.float64(4.87)")])) == [("m", "4.87")]
+    assert shown(_cell("print(f'{m:.2f}')", [_stdout("4.87\n")])) == [("m", "4.87")]
+    assert shown(_cell("print(f'{m:.2f} units')", [_stdout("4.87 units\n")])) == []
     assert shown(_cell("print(m)\nprint(k)", [_stdout("4.87\n3\n")])) == []  # which line is which: unsure
     assert shown(_cell("print(m)", [_stdout("[4.87 1.2]\n")])) == []  # not one plain number
     assert shown(_cell("print('a = 1')\nprint('a = 2')", [_stdout("a = 1\na = 2\n")])) == []
@@ -218,3 +220,24 @@ def test_nothing_from_the_first_exercise_cell_on(tmp_path: Path) -> None:
     cell.source = cell.source.replace("# TODO: compute the loss\n", "")
     check_printed_values(doc, None)
     assert [i.status for i in doc.items if i.detail.get("check") == "printed_values"] == ["refuted"]
+
+
+@pytest.mark.parametrize(("stated", "printed", "found"), [
+    ("N \\approx 1000", "N = 1024", ["verified"]),  # a whole number claims none of its trailing zeros
+    ("N \\approx 1000", "N = 2400", ["refuted"]),
+    ("p \\approx 0.25", "p: 0.2549", ["verified"]),
+    ("p \\approx 0.25", "p: 0.2651", ["refuted"]),
+    ("p \\approx 0.25", "q: 0.2651", []),  # another name
+    ("p \\approx 0.25", "p = [0.2651]", []),  # not one plain number
+])
+def test_the_digits_a_stated_value_claims(tmp_path: Path, stated: str, printed: str, found: list[str]) -> None:
+    from veritex.readers import read
+    from veritex.stages.printed_values import check_printed_values
+
+    source = tmp_path / "doc.md"
+    source.write_text(f"# Counts\n\nWe find ${stated}$.\n\n```python\nprint('{printed}')\n```\n")
+    doc = read(source)
+    (cell,) = doc.code_cells()
+    cell.outputs = [_stdout(printed + "\n")]
+    check_printed_values(doc, None)
+    assert [i.status for i in doc.items if i.detail.get("check") == "printed_values"] == found

@@ -104,16 +104,20 @@ def _is_print(node: pyast.AST) -> bool:
 
 
 def _sole_print_of_name(tree: pyast.Module) -> str | None:
-    """`x` when the cell's one `print` is a statement `print(x)` of the module."""
+    """`x` when the cell's one `print` is a statement `print(x)` (or `print(f"{x:.3f}")`) of the module."""
     calls = [node for node in pyast.walk(tree) if _is_print(node)]
     if len(calls) != 1:
         return None
     call = calls[0]
     assert isinstance(call, pyast.Call)
     top = any(isinstance(s, pyast.Expr) and s.value is call for s in tree.body)
-    if top and len(call.args) == 1 and not call.keywords and isinstance(call.args[0], pyast.Name):
-        return call.args[0].id
-    return None
+    if not top or len(call.args) != 1 or call.keywords:
+        return None
+    shown = call.args[0]
+    if isinstance(shown, pyast.JoinedStr) and len(shown.values) == 1 \
+            and isinstance(shown.values[0], pyast.FormattedValue):  # `print(f"{x:.3f}")`
+        shown = shown.values[0].value
+    return shown.id if isinstance(shown, pyast.Name) else None
 
 
 def _last_value(tree: pyast.Module, cell: CodeCell, index: int) -> list[Printed]:

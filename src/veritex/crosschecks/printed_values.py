@@ -192,7 +192,9 @@ def _compare(stated: Stated, printed: Printed, doc: Document) -> Finding | None:
         value = float(number)
         decimal = decimal_of(stated.expr)
         places = decimal[1] if decimal is not None else 0
-        tolerance = 10.0 ** -places * (1 + 1e-9) + 0.5 * printed.unit
+        # `\approx 1000` may be rounded to its first digit: a whole number claims none of its trailing zeros
+        zeros = 0 if decimal is not None or value == 0 else len(number) - len(number.rstrip("0"))
+        tolerance = 10.0 ** (zeros - places) * (1 + 1e-9) + 0.5 * printed.unit
         claim = f"{what}{',' if statistic else ''} {number}"
         how = f" (to the {places} decimal place{'s' if places != 1 else ''} shown)" if places else ""
     else:
