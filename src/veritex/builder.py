@@ -420,6 +420,10 @@ def finish_compile(compiling: _Compiling, options: BuildOptions) -> None:
         else:
             compiling.report.cells_run = summary.cells_run
             cache.store(compiling.key, doc)
+    if cache is not None:  # the document ran (or its run came from the cache): its outputs are applied
+        from .stages.printed_values import check_printed_values
+
+        check_printed_values(doc, options.cache_root)
     collect(doc)
 
 
