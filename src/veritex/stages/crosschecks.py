@@ -30,13 +30,14 @@ def cross_check(doc: Document, cache_dir: Path | None) -> None:
     """Add the cross-checks' verdicts to `doc`."""
     store = Store(cache_dir) if cache_dir is not None else None
     entry = store.key({"document": doc.path.resolve()}) if store is not None else ""
-    key = digest([FORMAT, sorted(doc.meta.macros.items()), [[c.cell_type, _read(c.source) if c.cell_type == "markdown"
-                                                             else c.source] for c in doc.cells]])
+    cells = [[c.cell_type, prose_a_check_reads(c.source) if c.cell_type == "markdown" else c.source]
+             for c in doc.cells]
+    key = digest([FORMAT, sorted(doc.meta.macros.items()), cells])
     if store is not None:
         found = store.load(NAMESPACE, entry)
         if found is not None and found.get("key") == key:
             try:
-                doc.items.extend(_from_json(i, doc) for i in found["items"])
+                doc.items.extend(item_from_json(i, doc) for i in found["items"])
                 return
             except (KeyError, TypeError, ValueError):
                 store.note(store.path(NAMESPACE, entry), "not a list of verdicts")
@@ -46,7 +47,7 @@ def cross_check(doc: Document, cache_dir: Path | None) -> None:
         store.save(NAMESPACE, entry, {"key": key, "items": [i.to_json() for i in items]})
 
 
-def _read(markdown: str) -> list[str]:
+def prose_a_check_reads(markdown: str) -> list[str]:
     """The prose of a markdown cell a check may read: headings, and paragraphs near math."""
     paragraphs = _PARAGRAPHS.split(markdown)
     near: set[int] = set()
@@ -88,7 +89,7 @@ def _check(doc: Document, store: Store | None) -> tuple[list[Item], bool]:
     return items, kept
 
 
-def _from_json(data: dict[str, Any], doc: Document) -> Item:
+def item_from_json(data: dict[str, Any], doc: Document) -> Item:
     line = data["line"]
     position = None if line is None else Position(str(doc.path), int(line), int(data["column"] or 1),
                                                    data.get("cell"))

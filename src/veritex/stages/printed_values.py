@@ -30,18 +30,19 @@ def check_printed_values(doc: Document, cache_dir: Path | None) -> None:
     store = Store(cache_dir) if cache_dir is not None else None
     entry = store.key({"document": doc.path.resolve()}) if store is not None else ""
     from .crosschecks import (  # the prose a check may read: headings and paragraphs near math
-        _from_json,
-        _read,
+        item_from_json,
+        prose_a_check_reads,
     )
 
     key = digest([FORMAT, sorted(doc.meta.macros.items()),
-                  [[c.source, c.outputs] if isinstance(c, CodeCell) else _read(c.source) for c in doc.cells]])
+                  [[c.source, c.outputs] if isinstance(c, CodeCell) else prose_a_check_reads(c.source)
+                   for c in doc.cells]])
     if store is not None:
         found = store.load(NAMESPACE, entry)
         if found is not None and found.get("key") == key:
 
             try:
-                doc.items.extend(_from_json(i, doc) for i in found["items"])
+                doc.items.extend(item_from_json(i, doc) for i in found["items"])
                 return
             except (KeyError, TypeError, ValueError):
                 store.note(store.path(NAMESPACE, entry), "not a list of verdicts")
