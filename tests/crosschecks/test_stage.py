@@ -74,3 +74,12 @@ def test_an_edit_beside_a_formula_reruns_the_checks_but_not_what_they_remember(p
     (again,) = _items(doc, tmp_path / "cache")
     assert again.detail["size"] == first.detail["size"] == len(planted_check.COMPUTED[0])
     assert len(planted_check.COMPUTED) == 1  # worked out once, remembered after the edit
+
+
+def test_a_page_marks_the_verdicts_of_unlabelled_and_inline_formulas(planted: None, tmp_path: Path) -> None:
+    doc = tmp_path / "doc.md"
+    doc.write_text("# T\n\nInline $a = BAD$ here.\n\n$$\nx = y + BAD\n$$\n")
+    veritex.build(doc, tmp_path / "site", execute=False, cache_dir=tmp_path / "cache")
+    page = (tmp_path / "site" / "doc.html").read_text(encoding="utf-8")
+    assert page.count('class="vt-inline-verdict vt-refuted" title="BAD is planted here"') == 1
+    assert 'class="vt-formula-verdicts"' in page and "BAD is planted here" in page

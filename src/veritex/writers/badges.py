@@ -64,6 +64,13 @@ def formula_verdicts(items: Sequence[Item]) -> str:
     return f'<div class="vt-formula-verdicts">{"".join(chips)}</div>'
 
 
+def inline_verdicts(items: Sequence[Item]) -> str:
+    """A mark after an inline formula, one per verdict: its status, the whole message on hover."""
+    return "".join(f'<span class="vt-inline-verdict vt-{html.escape(item.status)}" title="{html.escape(item.message)}">'
+                   f'<span class="vt-badge">{SYMBOLS.get(item.status, "?")} {html.escape(item.status)}</span></span>'
+                   for item in items)
+
+
 def verdict_output(payload: Mapping[str, Any]) -> str:
     """A verdict the kernel published (`vt.expect`, `vt.check`, ...): badge, label, message, evidence."""
     status = str(payload.get("status") or "error")

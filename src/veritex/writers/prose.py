@@ -52,7 +52,7 @@ from ..model import (
     reference_text,
     walk,
 )
-from .badges import formula_verdicts, message_html
+from .badges import formula_verdicts, inline_verdicts, message_html
 from .dispatch import method_names
 from .highlight import code_block as highlighted_block
 from .sanitize import Keeper, clean_kept, safe_url
@@ -343,7 +343,8 @@ class ProseWriter:
         if warnings:
             title = html.escape("; ".join(w.message for w in warnings))
             return self._own(f'<span class="vt-math vt-math-warning"{ident} title="{title}">{rendered.html}</span>')
-        return self._own(f'<span class="vt-math"{ident}>{rendered.html}</span>')
+        marks = "" if self.copy else inline_verdicts(page.verdicts_for(node))
+        return self._own(f'<span class="vt-math"{ident}>{rendered.html}</span>{marks}')
 
     def _render_Reference(self, node: Reference) -> str:
         ident = "" if self.copy else f' id="{escape(self.page.ref_id(node))}"'

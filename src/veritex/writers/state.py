@@ -52,11 +52,16 @@ class PageState:
         for index, cell in enumerate(doc.code_cells()):
             self._ids[id(cell)] = self.unique(f"cell-{index + 1}")
         self._verdicts: dict[str, list[Item]] = {}
+        self._placed: dict[int, list[Item]] = {}  # verdicts on an unlabelled formula, by where they point
         self._warnings: dict[int, list[Item]] = {}
         self._errors: dict[int, Item] = {}
         for item in doc.items:
             if item.kind in FORMULA_VERDICT_KINDS and item.label:
                 self._verdicts.setdefault(item.label, []).append(item)
+            elif item.kind in FORMULA_VERDICT_KINDS and item.position is not None:
+                placed = self._math_at(item.position)
+                if placed is not None:
+                    self._placed.setdefault(id(placed), []).append(item)
             elif item.kind == "math" and item.status in ("warning", "error") and item.position is not None:
                 flagged = self._math_at(item.position)
                 if flagged is None:
@@ -92,10 +97,12 @@ class PageState:
         return element_id
 
     def verdicts_for(self, math: Math) -> list[Item]:
-        """Check / implements / identity verdicts on this formula's label (only on its first formula)."""
+        """Check / implements / identity / consistency verdicts on this formula's label (only on its first
+        formula), and those that point into this formula when it has no label."""
+        placed = self._placed.get(id(math), [])
         if not math.label or self.doc.labels().get(math.label) is not math:
-            return []
-        return self._verdicts.get(math.label, [])
+            return placed
+        return self._verdicts.get(math.label, []) + placed
 
     def target_of(self, item: Item) -> str | None:
         """The id of the element an item is about, for a link from the summary."""
