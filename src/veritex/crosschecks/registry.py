@@ -23,6 +23,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "veritex.crosschecks.stated_moments",
     "veritex.crosschecks.named_objects",
     "veritex.crosschecks.closed_forms",
+    "veritex.crosschecks.standard_restatements",
 )
 
 

@@ -1,0 +1,308 @@
+"""The shapes of the library's standard results in a document's notation, read off one side of an equality.
+
+Each reader takes the side that may be a result's left-hand side and the side it is set equal to, and
+returns the canonical value of the first and the document's expression for the second, over the same
+SymPy symbols, or None when the reading is not certain: an operator that is not the result's, a variable
+bound otherwise than the result binds it, or anything on the other side that the first does not bind.
+SymPy is imported only once a shape matches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from veritex.math import ast
+
+from .standard_results import IDENTITIES, Identity
+
+if TYPE_CHECKING:
+    import sympy
+
+_PROBABILITY = frozenset({"P", "Pr", "\\Pr", "p"})
+
+
+@dataclass
+class Restatement:
+    identity: Identity
+    shown: str  # the recognised side as the document writes it
+    stated: sympy.Expr  # the document's other side
+    canonical: sympy.Expr  # what the result says the recognised side is
+    canonical_tex: str  # the canonical form in the document's notation
+    draw: Callable[[random.Random], dict[sympy.Symbol, float]]  # a point to compare them at
+    special: sympy.Expr | None = None  # a special case the result has, and when it holds
+    special_when: str = ""
+    names: dict[sympy.Symbol, str] = field(default_factory=dict)  # how the document writes each symbol
+
+
+def _identity(name: str) -> Identity:
+    return next(i for i in IDENTITIES if i.name == name)
+
+
+def mentions_candidate(formula: ast.Formula) -> bool:
+    """Cheap, without SymPy: does the formula hold a sum, a probability of a conditional or a variance?"""
+    for node in formula.walk():
+        if isinstance(node, ast.BigOp) and node.op == "sum":
+            return True
+        if isinstance(node, ast.Apply) and isinstance(node.function, ast.Symbol) and (
+                node.function.name == "Var" or node.function.name in _PROBABILITY):
+            return True
+    return False
+
+
+def recognise(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
+    for reader in (_geometric, _bayes, _variance):
+        try:
+            found = reader(left, right, tex)
+        except _Unreadable:
+            return None
+        if found is not None:
+            return found
+    return None
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _text(node: ast.Node, tex: str) -> str:
+    return tex[node.span[0]:node.span[1]].strip()
+
+
+def _translate(node: ast.Expr) -> sympy.Expr:
+    from veritex.math.errors import Uninterpretable
+
+    from .symbolic import translate
+
+    try:
+        return translate(node)
+    except (Uninterpretable, ValueError, TypeError, NotImplementedError) as error:
+        raise _Unreadable from error
+
+
+def _replace(node: ast.Expr, swap: Callable[[ast.Node], ast.Expr | None]) -> ast.Expr:
+    """`node` with every subtree that `swap` maps replaced (outermost first)."""
+    new = swap(node)
+    if new is not None:
+        return new
+
+    def visit(value: object) -> object:
+        if isinstance(value, ast.Expr):
+            return _replace(value, swap)
+        if isinstance(value, tuple):
+            return tuple(visit(v) for v in value)
+        return value
+
+    changes = {f.name: visit(getattr(node, f.name)) for f in dataclasses.fields(node) if f.name != "span"}
+    return dataclasses.replace(node, **changes)
+
+
+# ---- the geometric series ----------------------------------------------------------------------------
+
+def _geometric(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
+    """`\\sum_{k=L}^{U} c r^k`: the index is the exponent, the base and the factor are free of it."""
+    import_free = not (isinstance(left, ast.BigOp) and left.op == "sum" and isinstance(left.index, ast.Symbol)
+                       and isinstance(left.lower, ast.Number) and left.upper is not None and left.domain is None)
+    if import_free:
+        return None
+    assert isinstance(left, ast.BigOp) and left.index is not None and left.upper is not None
+    index = left.index
+    factors = left.body.factors if isinstance(left.body, ast.Juxt) else (left.body,)
+    powers = [f for f in factors if isinstance(f, ast.Power) and f.exponent == index]
+    if len(powers) != 1 or not left.lower.value.isdigit():  # type: ignore[union-attr]
+        return None
+    power = powers[0]
+    others = [f for f in factors if f is not power]
+    if any(index in set(f.walk()) for f in [power.base, *others]) or index in set(right.walk()):
+        return None
+    infinite = isinstance(left.upper, ast.Symbol) and left.upper.name == "\\infty"
+    if not infinite and index in set(left.upper.walk()):
+        return None
+    import sympy
+
+    r = _translate(power.base)
+    c = sympy.Mul(*[_translate(f) for f in others])
+    low = int(left.lower.value)  # type: ignore[union-attr]
+    stated = _translate(right)
+    upper = None if infinite else _translate(left.upper)
+    bound = r.free_symbols | c.free_symbols | (upper.free_symbols if upper is not None else set())
+    if not r.free_symbols or not stated.free_symbols <= bound:
+        return None
+    counts = upper.free_symbols if upper is not None else set()
+    if upper is None:
+        canonical = c * r ** low / (1 - r)
+    else:
+        canonical = c * (r ** low - r ** (upper + 1)) / (1 - r)
+    r_tex, c_tex = _text(power.base, tex), " ".join(_text(f, tex) for f in others)
+    r_tex = r_tex if isinstance(power.base, ast.Symbol) else f"({r_tex})"
+    top = "1" if low == 0 else f"{r_tex}^{{{low}}}" if low != 1 else r_tex
+    if upper is not None:
+        top += f" - {r_tex}^{{{_text(left.upper, tex)}+1}}"
+    canonical_tex = f"{c_tex}\\frac{{{top}}}{{1 - {r_tex}}}".strip()
+
+    def draw(rng: random.Random) -> dict[sympy.Symbol, float]:
+        point = {s: float(rng.randint(2, 7)) for s in counts}
+        for s in sorted(bound - counts, key=lambda s: s.name):
+            point[s] = rng.uniform(0.2, 0.8) * rng.choice((-1, 1))
+        return point
+
+    name = "the geometric series" if upper is None else "the finite geometric series"
+    if upper is None and any(s in counts for s in r.free_symbols):
+        return None
+    return Restatement(_identity(name), _text(left, tex), stated, canonical, canonical_tex, draw)
+
+
+# ---- Bayes' rule -------------------------------------------------------------------------------------
+
+def _bayes(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
+    """`P(A|B)` set equal to an expression of `P(B|A)`, `P(A)`, `P(B)` (and `P(A, B)`), the same `P`."""
+    if not (isinstance(left, ast.Apply) and isinstance(left.function, ast.Symbol)
+            and left.function.name in _PROBABILITY and len(left.args) == 1):
+        return None
+    given = left.args[0]
+    if not (isinstance(given, ast.BinOp) and given.op == "given") or given.left == given.right:
+        return None
+    a, b, function = given.left, given.right, left.function
+    import sympy
+
+    names = {"A": sympy.Symbol("pr_A", positive=True), "B": sympy.Symbol("pr_B", positive=True),
+             "AB": sympy.Symbol("pr_AB", positive=True), "A|B": sympy.Symbol("pr_A_given_B", positive=True),
+             "B|A": sympy.Symbol("pr_B_given_A", positive=True)}
+    seen: set[str] = set()
+    unknown: list[ast.Node] = []
+
+    def event(node: ast.Expr) -> str | None:
+        return "A" if node == a else "B" if node == b else None
+
+    def swap(node: ast.Node) -> ast.Expr | None:
+        if isinstance(node, ast.Apply) and node.function == function:
+            key = None
+            if len(node.args) == 2 and {event(node.args[0]), event(node.args[1])} == {"A", "B"}:
+                key = "AB"
+            elif len(node.args) == 1 and isinstance(node.args[0], ast.BinOp) and node.args[0].op == "given":
+                first, second = event(node.args[0].left), event(node.args[0].right)
+                key = f"{first}|{second}" if first and second and first != second else None
+            elif len(node.args) == 1:
+                key = event(node.args[0])
+            if key is None:
+                unknown.append(node)
+                return None
+            seen.add(key)
+            return ast.Symbol(name=names[key].name)
+        if isinstance(node, ast.Apply) and isinstance(node.function, ast.Symbol) and \
+                node.function.name in _PROBABILITY:
+            unknown.append(node)  # another probability operator: not the result's notation
+        return None
+
+    rewritten = _replace(right, swap)
+    if unknown or "B|A" not in seen or any(n in (a, b) for n in rewritten.walk()):
+        return None
+    stated = _translate(rewritten).xreplace({sympy.Symbol(s.name, real=True): s for s in names.values()})
+    if not stated.free_symbols <= set(names.values()):
+        return None
+    canonical = names["B|A"] * names["A"] / names["B"]
+    p = _text(function, tex)
+    a_tex, b_tex = _text(a, tex), _text(b, tex)
+    canonical_tex = f"\\frac{{{p}({b_tex} \\mid {a_tex})\\,{p}({a_tex})}}{{{p}({b_tex})}}"
+
+    def draw(rng: random.Random) -> dict[sympy.Symbol, float]:
+        weights = [rng.uniform(0.1, 1.0) for _ in range(4)]
+        total = sum(weights)
+        both, only_a, only_b = (w / total for w in weights[:3])
+        pa, pb = both + only_a, both + only_b
+        return {names["A"]: pa, names["B"]: pb, names["AB"]: both, names["A|B"]: both / pb,
+                names["B|A"]: both / pa}
+
+    written = {"A": f"{p}({a_tex})", "B": f"{p}({b_tex})", "AB": f"{p}({a_tex}, {b_tex})",
+               "A|B": f"{p}({a_tex} | {b_tex})", "B|A": f"{p}({b_tex} | {a_tex})"}
+    return Restatement(_identity("Bayes' rule"), _text(left, tex), stated, canonical, canonical_tex, draw,
+                       names={names[k]: written[k] for k in names})
+
+
+# ---- the variance of a sum ---------------------------------------------------------------------------
+
+def _variance(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
+    """`Var(aX + bY)` set equal to an expression of `Var(X)`, `Var(Y)` and `Cov(X, Y)`, the same `Var`."""
+    if not (isinstance(left, ast.Apply) and isinstance(left.function, ast.Symbol)
+            and left.function.name == "Var" and len(left.args) == 1):
+        return None
+    combination = left.args[0]
+    if not (isinstance(combination, ast.BinOp) and combination.op in ("+", "-")):
+        return None
+    terms = [_term(combination.left), _term(combination.right)]
+    if None in terms:
+        return None
+    (a_node, x), (b_node, y) = terms  # type: ignore[misc]
+    if x == y:
+        return None
+    variance = left.function
+    import sympy
+
+    v_x, v_y = sympy.Symbol("var_X", positive=True), sympy.Symbol("var_Y", positive=True)
+    cov = sympy.Symbol("cov_XY", real=True)
+    unknown: list[ast.Node] = []
+    seen: set[str] = set()
+
+    def swap(node: ast.Node) -> ast.Expr | None:
+        if not (isinstance(node, ast.Apply) and isinstance(node.function, ast.Symbol)):
+            return None
+        if node.function == variance and len(node.args) == 1 and node.args[0] in (x, y):
+            seen.add("x" if node.args[0] == x else "y")
+            return ast.Symbol(name=v_x.name if node.args[0] == x else v_y.name)
+        if node.function.name == "Cov" and len(node.args) == 2 and set(node.args) == {x, y}:
+            return ast.Symbol(name=cov.name)
+        if node.function.name in ("Var", "Cov", "Corr", "E"):
+            unknown.append(node)
+        return None
+
+    rewritten = _replace(right, swap)
+    if unknown or seen != {"x", "y"} or any(n in (x, y) for n in rewritten.walk()):
+        return None
+    coefficient_a = _translate(a_node) if a_node is not None else sympy.Integer(1)
+    coefficient_b = _translate(b_node) if b_node is not None else sympy.Integer(1)
+    if combination.op == "-":
+        coefficient_b = -coefficient_b
+    placeholders = {sympy.Symbol(s.name, real=True): s for s in (v_x, v_y, cov)}
+    stated = _translate(rewritten).xreplace(placeholders)
+    coefficients = coefficient_a.free_symbols | coefficient_b.free_symbols
+    if not stated.free_symbols <= {v_x, v_y, cov} | coefficients:
+        return None
+    canonical = coefficient_a ** 2 * v_x + coefficient_b ** 2 * v_y + 2 * coefficient_a * coefficient_b * cov
+    special = coefficient_a ** 2 * v_x + coefficient_b ** 2 * v_y
+    v, x_tex, y_tex = _text(variance, tex), _text(x, tex), _text(y, tex)
+    a_tex = "" if a_node is None else f"{_text(a_node, tex)}^2"
+    b_tex = "" if b_node is None else f"{_text(b_node, tex)}^2"
+    sign = "-" if combination.op == "-" else "+"
+    two = "2" + (_text(a_node, tex) if a_node is not None else "") + (_text(b_node, tex) if b_node else "")
+    cov_name = "\\operatorname{Cov}"
+    canonical_tex = (f"{a_tex}{v}({x_tex}) + {b_tex}{v}({y_tex}) {sign} {two}{cov_name}({x_tex}, {y_tex})")
+
+    def draw(rng: random.Random) -> dict[sympy.Symbol, float]:
+        point = {v_x: rng.uniform(0.5, 2.0), v_y: rng.uniform(0.5, 2.0)}
+        point[cov] = rng.uniform(-0.9, 0.9) * float(sympy.sqrt(point[v_x] * point[v_y]))
+        for s in sorted(coefficients, key=lambda s: s.name):
+            point[s] = rng.uniform(0.5, 2.0) * rng.choice((-1, 1))
+        return point
+
+    return Restatement(_identity("the variance of a sum"), _text(left, tex), stated, canonical, canonical_tex,
+                       draw, special, "independent (uncorrelated) variables",
+                       names={v_x: f"{v}({x_tex})", v_y: f"{v}({y_tex})", cov: f"Cov({x_tex}, {y_tex})"})
+
+
+def _term(node: ast.Expr) -> tuple[ast.Expr | None, ast.Expr] | None:
+    """`X` or `aX` with `X` a capital letter and `a` a number or a lower-case letter."""
+    if _random(node):
+        return None, node
+    if isinstance(node, ast.Juxt) and len(node.factors) == 2 and _random(node.factors[1]):
+        a = node.factors[0]
+        if isinstance(a, ast.Number) or (isinstance(a, ast.Symbol) and a.font is None
+                                         and not a.name[-1].isupper()):
+            return a, node.factors[1]
+    return None
+
+
+def _random(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Symbol) and len(node.name) == 1 and node.name.isupper() and node.font is None
