@@ -112,3 +112,46 @@ def test_inline_restatements_are_read_too_and_nothing_else_is_said() -> None:
             "$$\ny = 2x + 1\n$$\n")
     found = findings(text)
     assert [f.status for f in found] == ["verified"]
+
+
+def test_a_negated_independence_does_not_license_the_independent_case() -> None:
+    tex = r"\textrm{Var}(U+W) = \textrm{Var}(U) + \textrm{Var}(W)"
+    assert one(tex, "When the two are not independent, we still write") is None
+
+
+# ---- the product of two Gaussian densities -------------------------------------------------------------
+
+PRODUCT = (r"\mathcal{N}(t; a, \sigma^2)\,\mathcal{N}(t; b, s^2) = \mathcal{N}(a; b, \sigma^2 + s^2)\,"
+           r"\mathcal{N}\left(t; \frac{a s^2 + b\sigma^2}{\sigma^2 + s^2}, \frac{\sigma^2 s^2}{\sigma^2 + s^2}\right)")
+
+
+def test_the_product_of_two_gaussian_densities_is_verified() -> None:
+    found = one(PRODUCT)
+    assert found is not None and found.status == "verified"
+    assert "product of two Gaussian densities" in found.message and "Bishop" in found.detail["reference"]
+
+
+def test_a_product_of_gaussians_with_the_variances_added_is_refuted_with_the_canonical_form() -> None:
+    wrong = PRODUCT.replace(r"\frac{\sigma^2 s^2}{\sigma^2 + s^2}\right)", r"\sigma^2 + s^2\right)")
+    found = one(wrong)
+    assert found is not None and found.status == "refuted"
+    assert found.detail["fix"].endswith(r"\mathcal{N}(t; \frac{a s^2 + b \sigma^2}{\sigma^2 + s^2}, "
+                                        r"\frac{\sigma^2 s^2}{\sigma^2 + s^2})")
+
+
+def test_the_norm_notation_is_read_and_a_lost_normaliser_refuted() -> None:
+    good = (r"\text{Norm}_{w}[\mu, \sigma^2] \cdot \text{Norm}_{w}[m, \tau^2] = \text{Norm}_{\mu}[m, \sigma^2 + \tau^2]"
+            r"\,\text{Norm}_{w}\left[\frac{\mu \tau^2 + m \sigma^2}{\sigma^2 + \tau^2}, "
+            r"\frac{\sigma^2 \tau^2}{\sigma^2+\tau^2}\right]")
+    found = one(good)
+    assert found is not None and found.status == "verified"
+    lost = good.replace(r"\text{Norm}_{\mu}[m, \sigma^2 + \tau^2]\,", "")
+    found = one(lost)
+    assert found is not None and found.status == "refuted"
+    assert found.detail["fix"].startswith(r"\text{Norm}_{w}[\mu, \sigma^2] \cdot \text{Norm}_{w}[m, \tau^2] = ")
+
+
+def test_gaussians_that_only_resemble_the_product_say_nothing() -> None:
+    assert one(r"\mathcal{N}(t; a, \sigma)\,\mathcal{N}(t; b, s) = \mathcal{N}(t; a, s)") is None  # sigma or variance?
+    assert one(r"\mathcal{N}(t; a, \sigma^2)\,\mathcal{N}(u; b, s^2) = \mathcal{N}(t; a, s^2)") is None  # two variables
+    assert one(r"\mathcal{N}(t; a, \sigma^2)\,\mathcal{N}(t; b, s^2) = Z\,\mathcal{N}(t; c, v^2)") is None  # unbound names

@@ -33,6 +33,7 @@ class Restatement:
     canonical: sympy.Expr  # what the result says the recognised side is
     canonical_tex: str  # the canonical form in the document's notation
     draw: Callable[[random.Random], dict[sympy.Symbol, float]]  # a point to compare them at
+    symbolic: bool = True  # whether SymPy may try to simplify the difference first
     special: sympy.Expr | None = None  # a special case the result has, and when it holds
     special_when: str = ""
     names: dict[sympy.Symbol, str] = field(default_factory=dict)  # how the document writes each symbol
@@ -47,6 +48,8 @@ def mentions_candidate(formula: ast.Formula) -> bool:
     for node in formula.walk():
         if isinstance(node, ast.BigOp) and node.op == "sum":
             return True
+        if isinstance(node, ast.Symbol) and node.name in ("N", "Norm") and node.font in ("cal", "text", "rm"):
+            return True
         if isinstance(node, ast.Apply) and isinstance(node.function, ast.Symbol) and (
                 node.function.name == "Var" or node.function.name in _PROBABILITY):
             return True
@@ -54,7 +57,7 @@ def mentions_candidate(formula: ast.Formula) -> bool:
 
 
 def recognise(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
-    for reader in (_geometric, _bayes, _variance):
+    for reader in (_geometric, _bayes, _variance, _gaussian_product):
         try:
             found = reader(left, right, tex)
         except _Unreadable:
@@ -288,7 +291,7 @@ def _variance(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
         return point
 
     return Restatement(_identity("the variance of a sum"), _text(left, tex), stated, canonical, canonical_tex,
-                       draw, special, "independent (uncorrelated) variables",
+                       draw, special=special, special_when="independent (uncorrelated) variables",
                        names={v_x: f"{v}({x_tex})", v_y: f"{v}({y_tex})", cov: f"Cov({x_tex}, {y_tex})"})
 
 
@@ -306,3 +309,133 @@ def _term(node: ast.Expr) -> tuple[ast.Expr | None, ast.Expr] | None:
 
 def _random(node: ast.Expr) -> bool:
     return isinstance(node, ast.Symbol) and len(node.name) == 1 and node.name.isupper() and node.font is None
+
+
+# ---- the product of two Gaussian densities -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Gaussian:
+    """`\\mathcal{N}(x; \\mu, \\sigma^2)` (or `| \\mu`) or `\\text{Norm}_x[\\mu, \\sigma^2]`: variable, mean, variance."""
+
+    variable: ast.Expr
+    mean: ast.Expr
+    variance: ast.Expr
+    operator: ast.Expr
+
+
+def _gaussian_call(node: ast.Node) -> _Gaussian | None:
+    if isinstance(node, ast.Apply) and isinstance(node.function, ast.Symbol) and node.function.name == "N" \
+            and node.function.font == "cal" and len(node.args) == 2 and isinstance(node.args[0], ast.BinOp) \
+            and node.args[0].op in (";", "given"):
+        return _Gaussian(node.args[0].left, node.args[0].right, node.args[1], node.function)
+    return None
+
+
+def _norm_pair(head: ast.Expr, tail: ast.Expr) -> _Gaussian | None:
+    if isinstance(head, ast.Subscript) and isinstance(head.base, ast.Symbol) and head.base.name == "Norm" \
+            and isinstance(tail, ast.Tuple) and len(tail.items) == 2:
+        return _Gaussian(head.index, tail.items[0], tail.items[1], head.base)
+    return None
+
+
+def _factors(node: ast.Expr) -> list[ast.Expr]:
+    if isinstance(node, ast.Juxt):
+        return [f for factor in node.factors for f in _factors(factor)]
+    if isinstance(node, ast.BinOp) and node.op in ("cdot", "times", "*"):
+        return _factors(node.left) + _factors(node.right)
+    return [node]
+
+
+def _gaussians(factors: list[ast.Expr]) -> list[_Gaussian | ast.Expr]:
+    out: list[_Gaussian | ast.Expr] = []
+    k = 0
+    while k < len(factors):
+        pair = _norm_pair(factors[k], factors[k + 1]) if k + 1 < len(factors) else None
+        if pair is not None:
+            out.append(pair)
+            k += 2
+            continue
+        out.append(_gaussian_call(factors[k]) or factors[k])
+        k += 1
+    return out
+
+
+def _gaussian_product(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
+    """Two Gaussian densities of the same variable multiplied, their variances written as squares."""
+    terms = _gaussians(_factors(left))
+    if len(terms) != 2 or not all(isinstance(t, _Gaussian) for t in terms):
+        return None
+    first, second = terms  # type: ignore[misc]
+    assert isinstance(first, _Gaussian) and isinstance(second, _Gaussian)
+    if first.variable != second.variable or first.operator != second.operator \
+            or not isinstance(first.variable, ast.Symbol):
+        return None
+    if not all(isinstance(g.variance, ast.Power) and g.variance.exponent == ast.Number(value="2")
+               for g in (first, second)):
+        return None  # a second parameter that is surely a variance
+    if any(isinstance(n, ast.Symbol) and n.font in ("bf", "bold", "boldsymbol") for g in (first, second)
+           for n in (*g.mean.walk(), *g.variance.walk())):
+        return None
+    import sympy
+
+    found: list[_Gaussian] = []
+    unknown: list[ast.Node] = []
+
+    def placeholder(g: _Gaussian) -> ast.Expr:
+        if g.operator != first.operator:
+            unknown.append(g.operator)
+        found.append(g)
+        return ast.Symbol(name=f"gauss_{len(found)}")
+
+    def swap(node: ast.Node) -> ast.Expr | None:
+        call = _gaussian_call(node)
+        if call is not None:
+            return placeholder(call)
+        if isinstance(node, ast.Juxt):
+            parts = [placeholder(t) if isinstance(t, _Gaussian) else _replace(t, swap)
+                     for t in _gaussians(list(node.factors))]
+            return parts[0] if len(parts) == 1 else ast.Juxt(factors=tuple(parts))
+        if isinstance(node, ast.Symbol) and node.name in ("N", "Norm") and node.font in ("cal", "text", "rm"):
+            unknown.append(node)
+        return None
+
+    rewritten = _replace(right, swap)
+    if unknown or not found:
+        return None
+    v = _translate(first.variable)
+    m1, s1, m2, s2 = (_translate(n) for n in (first.mean, first.variance, second.mean, second.variance))
+    densities = {}
+    for k, g in enumerate(found, start=1):
+        densities[sympy.Symbol(f"gauss_{k}", real=True)] = _density(
+            _translate(g.variable), _translate(g.mean), _translate(g.variance))
+    stated = _translate(rewritten).xreplace(densities)
+    bound = v.free_symbols | m1.free_symbols | s1.free_symbols | m2.free_symbols | s2.free_symbols
+    if any(str(s).startswith("gauss_") for s in stated.free_symbols) or not stated.free_symbols <= bound:
+        return None
+    identity = _identity("the product of two Gaussian densities")
+    canonical = identity.sides({"x": v, "mu1": m1, "mu2": m2, "v1": s1, "v2": s2})[1]  # type: ignore[dict-item]
+    positive = s1.free_symbols | s2.free_symbols
+    t = {n: _text(getattr(g, n), tex) for g in (first,) for n in ("variable", "mean", "variance")}
+    u = {n: _text(getattr(second, n), tex) for n in ("mean", "variance")}
+
+    def show(at: str, mean: str, var: str) -> str:
+        op = _text(first.operator, tex)
+        return f"{op}_{{{at}}}[{mean}, {var}]" if isinstance(first.operator, ast.Symbol) and \
+            first.operator.name == "Norm" else f"{op}({at}; {mean}, {var})"
+
+    s_sum = f"{t['variance']} + {u['variance']}"
+    canonical_tex = (show(t["mean"], u["mean"], s_sum) + " " + show(
+        t["variable"], f"\\frac{{{t['mean']} {u['variance']} + {u['mean']} {t['variance']}}}{{{s_sum}}}",
+        f"\\frac{{{t['variance']} {u['variance']}}}{{{s_sum}}}"))
+
+    def draw(rng: random.Random) -> dict[sympy.Symbol, float]:
+        return {s: rng.uniform(0.4, 2.0) if s in positive else rng.uniform(-1.5, 1.5)
+                for s in sorted(bound, key=lambda s: s.name)}
+
+    return Restatement(identity, _text(left, tex), stated, canonical, canonical_tex, draw, symbolic=False)
+
+
+def _density(v: sympy.Expr, mean: sympy.Expr, variance: sympy.Expr) -> sympy.Expr:
+    import sympy
+
+    return sympy.exp(-(v - mean) ** 2 / (2 * variance)) / sympy.sqrt(2 * sympy.pi * variance)

@@ -35,6 +35,7 @@ SEED = 1931
 AGREE = 1e-9
 APART = 1e-6
 _INDEPENDENT = re.compile(r"\bindependent|\buncorrelated|\bindependence", re.IGNORECASE)
+_NEGATED = re.compile(r"\bnot\b|n't\b|\bneither\b|\bnor\b|\bunless\b|\bdependent\b", re.IGNORECASE)
 
 
 def run(context: CrossContext) -> list[Finding]:
@@ -74,7 +75,8 @@ def _judge(context: CrossContext, read: ReadFormula, restated: Restatement) -> F
                        detail={"reference": restated.identity.reference, "canonical": restated.canonical_tex})
     if restated.special is not None and _compare(restated.stated, restated.special, restated) == "holds":
         # The special case (independent variables): it holds only where the prose says so.
-        if _INDEPENDENT.search(_prose_near(context, read)):
+        sentence = _prose_near(context, read)
+        if _INDEPENDENT.search(sentence) and not _NEGATED.search(sentence):
             return Finding(read.math, "verified", f"agrees with {where} for {restated.special_when}", CHECK,
                            detail={"reference": restated.identity.reference,
                                    "canonical": restated.canonical_tex})
@@ -98,7 +100,7 @@ def _compare(stated: sympy.Expr, canonical: sympy.Expr,
     import sympy
 
     try:
-        if sympy.simplify(stated - canonical) == 0:
+        if restated.symbolic and sympy.simplify(stated - canonical) == 0:
             return "holds"
     except (TypeError, ValueError, RecursionError):
         return None
@@ -127,11 +129,12 @@ def _compare(stated: sympy.Expr, canonical: sympy.Expr,
 
 
 def _prose_near(context: CrossContext, read: ReadFormula) -> str:
-    """The text of the formula's cell up to the formula (and the lead-in of a display)."""
-    for cell in context.markdown_cells():
-        if any(m is read.math for m in cell.math):
-            tex = f"{read.math.tex}"
-            cut = cell.source.find(tex)
-            return cell.source[:cut] if cut >= 0 else cell.source
-    return context.math.lead_ins.get(read.order, "")
+    """The sentence that leads into the formula (for an inline one, its sentence up to the formula)."""
+    from .sentences import stream_of
 
+    stream = getattr(context, "_stream", None)
+    if stream is None:
+        stream = stream_of(context.doc)
+        context._stream = stream  # type: ignore[attr-defined]
+    k = stream.index(read.math)
+    return stream.sentence_before(k)[0] if k is not None else ""
