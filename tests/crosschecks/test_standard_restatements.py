@@ -155,3 +155,35 @@ def test_gaussians_that_only_resemble_the_product_say_nothing() -> None:
     assert one(r"\mathcal{N}(t; a, \sigma)\,\mathcal{N}(t; b, s) = \mathcal{N}(t; a, s)") is None  # sigma or variance?
     assert one(r"\mathcal{N}(t; a, \sigma^2)\,\mathcal{N}(u; b, s^2) = \mathcal{N}(t; a, s^2)") is None  # two variables
     assert one(r"\mathcal{N}(t; a, \sigma^2)\,\mathcal{N}(t; b, s^2) = Z\,\mathcal{N}(t; c, v^2)") is None  # unbound names
+
+
+# ---- the marginal of a linear-Gaussian model -----------------------------------------------------------
+
+MARGINAL = r"\int \mathcal{N}(v; c\theta + d, r^2)\, \mathcal{N}(\theta; m, q^2)\, d\theta = "
+
+
+def test_the_marginal_of_a_linear_gaussian_model_is_verified() -> None:
+    found = one(MARGINAL + r"\mathcal{N}(v; cm + d, r^2 + c^2 q^2)")
+    assert found is not None and found.status == "verified"
+    assert "eq. 2.115" in found.detail["reference"]
+
+
+def test_a_marginal_that_drops_the_noise_variance_is_refuted_with_the_canonical_form() -> None:
+    found = one(MARGINAL + r"\mathcal{N}(v; cm + d, c^2 q^2)")
+    assert found is not None and found.status == "refuted"
+    assert found.detail["fix"].endswith(r"= \mathcal{N}(v; c m + d, r^2 + c^2 q^2)")
+    assert "the marginal of a linear-Gaussian model" in found.message
+
+
+def test_the_norm_notation_of_the_marginal_over_the_whole_line_is_read() -> None:
+    found = one(r"\int_{-\infty}^{\infty} \text{Norm}_{v}[3\theta, r^2]\, \text{Norm}_{\theta}[m, q^2]\, d\theta"
+                r" = \text{Norm}_{v}[3m, r^2 + 9q^2]")
+    assert found is not None and found.status == "verified"
+
+
+def test_integrals_that_only_resemble_the_marginal_say_nothing() -> None:
+    assert one(r"\int \mathcal{N}(v; \theta^2, r^2)\, \mathcal{N}(\theta; m, q^2)\, d\theta"
+               r" = \mathcal{N}(v; m^2, r^2 + q^2)") is None  # the mean is not affine in theta
+    assert one(r"\int_0^{\infty} \mathcal{N}(v; \theta, r^2)\, \mathcal{N}(\theta; m, q^2)\, d\theta"
+               r" = \mathcal{N}(v; m, r^2 + q^2)") is None  # half the line
+    assert one(MARGINAL + r"\mathcal{N}(v; cm + d, \Sigma)") is None  # a name the integral does not bind

@@ -57,7 +57,7 @@ def mentions_candidate(formula: ast.Formula) -> bool:
 
 
 def recognise(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
-    for reader in (_geometric, _bayes, _variance, _gaussian_product):
+    for reader in (_geometric, _bayes, _variance, _gaussian_product, _gaussian_marginal):
         try:
             found = reader(left, right, tex)
         except _Unreadable:
@@ -100,16 +100,15 @@ def _replace(node: ast.Expr, swap: Callable[[ast.Node], ast.Expr | None]) -> ast
         return value
 
     changes = {f.name: visit(getattr(node, f.name)) for f in dataclasses.fields(node) if f.name != "span"}
-    return dataclasses.replace(node, **changes)
+    return dataclasses.replace(node, **changes)  # type: ignore[arg-type]
 
 
 # ---- the geometric series ----------------------------------------------------------------------------
 
 def _geometric(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
     """`\\sum_{k=L}^{U} c r^k`: the index is the exponent, the base and the factor are free of it."""
-    import_free = not (isinstance(left, ast.BigOp) and left.op == "sum" and isinstance(left.index, ast.Symbol)
-                       and isinstance(left.lower, ast.Number) and left.upper is not None and left.domain is None)
-    if import_free:
+    if not (isinstance(left, ast.BigOp) and left.op == "sum" and isinstance(left.index, ast.Symbol)
+            and isinstance(left.lower, ast.Number) and left.upper is not None and left.domain is None):
         return None
     assert isinstance(left, ast.BigOp) and left.index is not None and left.upper is not None
     index = left.index
@@ -135,10 +134,8 @@ def _geometric(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
     if not r.free_symbols or not stated.free_symbols <= bound:
         return None
     counts = upper.free_symbols if upper is not None else set()
-    if upper is None:
-        canonical = c * r ** low / (1 - r)
-    else:
-        canonical = c * (r ** low - r ** (upper + 1)) / (1 - r)
+    last = sympy.Integer(0) if upper is None else r ** (upper + 1)  # the tail beyond the last term
+    canonical = c * (r ** low - last) / (1 - r)
     r_tex, c_tex = _text(power.base, tex), " ".join(_text(f, tex) for f in others)
     r_tex = r_tex if isinstance(power.base, ast.Symbol) else f"({r_tex})"
     top = "1" if low == 0 else f"{r_tex}^{{{low}}}" if low != 1 else r_tex
@@ -370,47 +367,14 @@ def _gaussian_product(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement 
     if first.variable != second.variable or first.operator != second.operator \
             or not isinstance(first.variable, ast.Symbol):
         return None
-    if not all(isinstance(g.variance, ast.Power) and g.variance.exponent == ast.Number(value="2")
-               for g in (first, second)):
-        return None  # a second parameter that is surely a variance
-    if any(isinstance(n, ast.Symbol) and n.font in ("bf", "bold", "boldsymbol") for g in (first, second)
-           for n in (*g.mean.walk(), *g.variance.walk())):
-        return None
-    import sympy
-
-    found: list[_Gaussian] = []
-    unknown: list[ast.Node] = []
-
-    def placeholder(g: _Gaussian) -> ast.Expr:
-        if g.operator != first.operator:
-            unknown.append(g.operator)
-        found.append(g)
-        return ast.Symbol(name=f"gauss_{len(found)}")
-
-    def swap(node: ast.Node) -> ast.Expr | None:
-        call = _gaussian_call(node)
-        if call is not None:
-            return placeholder(call)
-        if isinstance(node, ast.Juxt):
-            parts = [placeholder(t) if isinstance(t, _Gaussian) else _replace(t, swap)
-                     for t in _gaussians(list(node.factors))]
-            return parts[0] if len(parts) == 1 else ast.Juxt(factors=tuple(parts))
-        if isinstance(node, ast.Symbol) and node.name in ("N", "Norm") and node.font in ("cal", "text", "rm"):
-            unknown.append(node)
-        return None
-
-    rewritten = _replace(right, swap)
-    if unknown or not found:
-        return None
+    if not (_is_variance(first.variance) and _is_variance(second.variance)) or _is_vector(first) \
+            or _is_vector(second):
+        return None  # a second parameter that is surely a variance, of a scalar
+    stated = _with_densities(right, first.operator)
     v = _translate(first.variable)
     m1, s1, m2, s2 = (_translate(n) for n in (first.mean, first.variance, second.mean, second.variance))
-    densities = {}
-    for k, g in enumerate(found, start=1):
-        densities[sympy.Symbol(f"gauss_{k}", real=True)] = _density(
-            _translate(g.variable), _translate(g.mean), _translate(g.variance))
-    stated = _translate(rewritten).xreplace(densities)
     bound = v.free_symbols | m1.free_symbols | s1.free_symbols | m2.free_symbols | s2.free_symbols
-    if any(str(s).startswith("gauss_") for s in stated.free_symbols) or not stated.free_symbols <= bound:
+    if stated is None or not stated.free_symbols <= bound:
         return None
     identity = _identity("the product of two Gaussian densities")
     canonical = identity.sides({"x": v, "mu1": m1, "mu2": m2, "v1": s1, "v2": s2})[1]  # type: ignore[dict-item]
@@ -439,3 +403,106 @@ def _density(v: sympy.Expr, mean: sympy.Expr, variance: sympy.Expr) -> sympy.Exp
     import sympy
 
     return sympy.exp(-(v - mean) ** 2 / (2 * variance)) / sympy.sqrt(2 * sympy.pi * variance)
+
+
+def _with_densities(right: ast.Expr, operator: ast.Expr) -> sympy.Expr | None:
+    """The side with each Gaussian written as its density; None when it names a Gaussian otherwise."""
+    import sympy
+
+    found: list[_Gaussian] = []
+    unknown: list[ast.Node] = []
+
+    def placeholder(g: _Gaussian) -> ast.Expr:
+        if g.operator != operator:
+            unknown.append(g.operator)
+        found.append(g)
+        return ast.Symbol(name=f"gauss_{len(found)}")
+
+    def swap(node: ast.Node) -> ast.Expr | None:
+        call = _gaussian_call(node)
+        if call is not None:
+            return placeholder(call)
+        if isinstance(node, ast.Juxt):
+            parts = [placeholder(t) if isinstance(t, _Gaussian) else _replace(t, swap)
+                     for t in _gaussians(list(node.factors))]
+            return parts[0] if len(parts) == 1 else ast.Juxt(factors=tuple(parts))
+        if isinstance(node, ast.Symbol) and node.name in ("N", "Norm") and node.font in ("cal", "text", "rm"):
+            unknown.append(node)
+        return None
+
+    rewritten = _replace(right, swap)
+    if unknown or not found:
+        return None
+    densities = {sympy.Symbol(f"gauss_{k}", real=True):
+                 _density(_translate(g.variable), _translate(g.mean), _translate(g.variance))
+                 for k, g in enumerate(found, start=1)}
+    stated = _translate(rewritten).xreplace(densities)
+    if any(str(s).startswith("gauss_") for s in stated.free_symbols):
+        return None
+    return stated
+
+
+def _is_variance(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Power) and node.exponent == ast.Number(value="2")
+
+
+def _is_vector(g: _Gaussian) -> bool:
+    return any(isinstance(n, ast.Symbol) and n.font == "bf" for n in (*g.mean.walk(), *g.variance.walk()))
+
+
+# ---- the marginal of a linear-Gaussian model ---------------------------------------------------------
+
+def _gaussian_marginal(left: ast.Expr, right: ast.Expr, tex: str) -> Restatement | None:
+    """`\\int N(y; a u + b, s^2) N(u; m, S^2) du` over the whole line, the first mean affine in `u`."""
+    if not (isinstance(left, ast.Integral) and isinstance(left.variable, ast.Symbol) and left.region is None):
+        return None
+    whole = (left.lower is None and left.upper is None) or (
+        isinstance(left.lower, ast.Neg) and left.lower.operand == ast.Symbol(name="\\infty")
+        and left.upper == ast.Symbol(name="\\infty"))
+    terms = _gaussians(_factors(left.body))
+    if not whole or len(terms) != 2 or not all(isinstance(t, _Gaussian) for t in terms):
+        return None
+    outer, inner = sorted(terms, key=lambda t: t.variable == left.variable)  # type: ignore[union-attr]
+    assert isinstance(outer, _Gaussian) and isinstance(inner, _Gaussian)
+    u_node = left.variable
+    if inner.variable != u_node or outer.variable == u_node or outer.operator != inner.operator \
+            or not isinstance(outer.variable, ast.Symbol):
+        return None
+    if not (_is_variance(outer.variance) and _is_variance(inner.variance)) or _is_vector(outer) or _is_vector(inner):
+        return None
+    if any(u_node in set(n.walk()) for n in (outer.variance, inner.mean, inner.variance)):
+        return None
+    import sympy
+
+    u = _translate(u_node)
+    y, mean = _translate(outer.variable), _translate(outer.mean)
+    a = sympy.diff(mean, u)
+    b = sympy.expand(mean - a * u)
+    if a == 0 or u in a.free_symbols or u in b.free_symbols:
+        return None  # the mean is not affine in the variable integrated out
+    m, s_inner, s_outer = _translate(inner.mean), _translate(inner.variance), _translate(outer.variance)
+    stated = _with_densities(right, outer.operator)
+    bound = (y.free_symbols | mean.free_symbols | m.free_symbols | s_inner.free_symbols
+             | s_outer.free_symbols) - {u}
+    if stated is None or not stated.free_symbols <= bound:
+        return None
+    identity = _identity("the marginal of a linear-Gaussian model")
+    canonical = identity.sides({"x": y, "mu1": m, "v1": s_inner, "v2": s_outer,  # type: ignore[dict-item]
+                                "a": a, "b": b})[1]
+    positive = s_inner.free_symbols | s_outer.free_symbols
+    op = _text(outer.operator, tex)
+    at, a_tex, m_tex = _text(outer.variable, tex), sympy.latex(a), _text(inner.mean, tex)
+    b_tex = "" if b == 0 else f" + {sympy.latex(b)}"
+    a_m = f"{m_tex}" if a == 1 else f"{a_tex} {m_tex}" if isinstance(inner.mean, ast.Symbol) \
+        else f"{a_tex} ({m_tex})"
+    plain = isinstance(a, sympy.Symbol) or (a.is_Integer and a > 0)
+    a_sq = "" if a == 1 else f"{a_tex}^2 " if plain else f"({a_tex})^2 "
+    var_tex = f"{_text(outer.variance, tex)} + {a_sq}{_text(inner.variance, tex)}"
+    canonical_tex = (f"{op}_{{{at}}}[{a_m}{b_tex}, {var_tex}]" if isinstance(outer.operator, ast.Symbol)
+                     and outer.operator.name == "Norm" else f"{op}({at}; {a_m}{b_tex}, {var_tex})")
+
+    def draw(rng: random.Random) -> dict[sympy.Symbol, float]:
+        return {s: rng.uniform(0.4, 2.0) if s in positive else rng.uniform(-1.5, 1.5)
+                for s in sorted(bound, key=lambda s: s.name)}
+
+    return Restatement(identity, _text(left, tex), stated, canonical, canonical_tex, draw, symbolic=False)

@@ -18,8 +18,6 @@ import random
 import re
 from typing import TYPE_CHECKING
 
-from veritex.math import ast
-
 from .context import CrossContext
 from .finding import Finding
 from .restated_forms import Restatement, mentions_candidate, recognise
@@ -81,6 +79,7 @@ def _judge(context: CrossContext, read: ReadFormula, restated: Restatement) -> F
                            detail={"reference": restated.identity.reference,
                                    "canonical": restated.canonical_tex})
         return None
+    assert not isinstance(outcome, str)
     point, stated, canonical = outcome
     relevant = {k: v for k, v in point.items() if k in restated.stated.free_symbols | restated.canonical.free_symbols}
     values = {restated.names.get(k, sympy.pretty(k, use_unicode=True)): v for k, v in relevant.items()}
