@@ -6,8 +6,9 @@ document's own notation, with the variables bound as the result binds them (`res
 `\\sum_{k=0}^{n} r^k` (the summation index is the exponent, the base free of it), `P(A|B)` with the reversed
 conditional `P(B|A)` on the other side, `\\operatorname{Var}(aX+bY)` against `Var(X)`, `Var(Y)` and
 `Cov(X, Y)`, a product of two Gaussian densities in the same variable (`\\mathcal{N}(x; \\mu, \\sigma^2)`,
-`\\text{Norm}_x[\\mu, \\sigma^2]`). The other side must use nothing but what the left side binds, so that
-both are functions of the same quantities; then they are compared symbolically, else at sampled points.
+`\\text{Norm}_x[\\mu, \\sigma^2]`), the integral over `u` of `N(y; a u + b, s^2) N(u; m, S^2)`. The other
+side must use nothing but what the left side binds, so that both are functions of the same quantities; then
+they are compared symbolically, else at sampled points.
 A side that agrees is a verified consistency finding naming the reference; one that differs at every
 sampled point is refuted with the canonical form. Anything else says nothing.
 """
