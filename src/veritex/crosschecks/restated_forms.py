@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from veritex.math import ast
 
-from .standard_results import IDENTITIES, Identity
-
 if TYPE_CHECKING:
     import sympy
+
+    from .standard_results import Identity
 
 _PROBABILITY = frozenset({"P", "Pr", "\\Pr", "p"})
 
@@ -40,6 +40,8 @@ class Restatement:
 
 
 def _identity(name: str) -> Identity:
+    from .standard_results import IDENTITIES  # with SymPy: only once a shape matched
+
     return next(i for i in IDENTITIES if i.name == name)
 
 
