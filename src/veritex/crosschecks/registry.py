@@ -24,6 +24,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "veritex.crosschecks.named_objects",
     "veritex.crosschecks.closed_forms",
     "veritex.crosschecks.array_identities",
+    "veritex.crosschecks.standard_restatements",
 )
 
 

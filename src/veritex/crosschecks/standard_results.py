@@ -182,6 +182,14 @@ def _sum_of_gaussians(s: Mapping[str, sympy.Symbol]) -> tuple[sympy.Expr, sympy.
     return convolution, _gaussian(z, m1 + m2, s1 + s2)
 
 
+def _gaussian_marginal(s: Mapping[str, sympy.Symbol]) -> tuple[sympy.Expr, sympy.Expr]:
+    # The marginal of y when y | u ~ N(a u + b, v2) and u ~ N(mu1, v1): the noise variance stays in it.
+    y, m, v1, v2, a, b = s["x"], s["mu1"], s["v1"], s["v2"], s["a"], s["b"]
+    u = sympy.Symbol("u", real=True)
+    joint = _gaussian(y, a * u + b, v2) * _gaussian(u, m, v1)
+    return sympy.Integral(joint, (u, -sympy.oo, sympy.oo)), _gaussian(y, a * m + b, v2 + a ** 2 * v1)
+
+
 def _variance_of_sum(s: Mapping[str, sympy.Symbol]) -> tuple[sympy.Expr, sympy.Expr]:
     # Over a joint law on two points each, p = (p00, p01, p10, p11): Var(X+Y) = Var X + Var Y + 2 Cov(X, Y).
     p00, p01, p10 = s["p00"], s["p01"], s["p10"]
@@ -231,6 +239,8 @@ IDENTITIES: tuple[Identity, ...] = (
              _product, ("x", "mu1", "mu2", "v1", "v2")),
     Identity("the sum of two independent Gaussians", BISHOP + ", §2.3.3 (eq. 2.115)",
              _sum_of_gaussians, ("x", "mu1", "mu2", "v1", "v2")),
+    Identity("the marginal of a linear-Gaussian model", BISHOP + ", §2.3.3 (eq. 2.115)",
+             _gaussian_marginal, ("x", "mu1", "v1", "v2", "a", "b")),
     Identity("the variance of a sum", CASELLA_BERGER.split(",")[0] + ", Statistical Inference, Theorem 4.5.6",
              _variance_of_sum, ("p00", "p01", "p10", "a", "b", "c", "d")),
     Identity("Bayes' rule", WASSERMAN + ", Theorem 2.16", _bayes, ("pa", "pba", "pbna")),
