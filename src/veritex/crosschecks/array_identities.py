@@ -133,11 +133,10 @@ def _check_pair(left: ast.Expr, right: ast.Expr, names: ArrayNames, order: int, 
                 section: tuple[int, int] = (0, 1 << 30)) -> Verdict | None:
     """The verdict on `left = right`; refuted only with definitions from its own section (`section`: the
     first and last line), since another section may give the same letters another model."""
-    import numpy as np
-
     if not _uses_arrays(left, names) and not _uses_arrays(right, names) or _introduced(left, names, order) \
             or _introduced(right, names, order):
         return None
+    import numpy as np  # only for a claim about arrays: a prose edit elsewhere never pays for it
     text = tex[left.span[0]:right.span[1]]
     if re.search(r"\^\s*\{?\s*T\b", text) and ast.Symbol("T") in names.first_use:
         return None  # `^T` where the document also uses the letter T (a horizon): a transpose or a power
