@@ -8,11 +8,29 @@ module of this package with `run(context) -> list[Finding]`, listed in `registry
 
 Precision comes first: a check says `refuted` only when its reading is certain, and says nothing at all
 when a link, a property or a standard result is not certain.
+
+`CrossContext` and `Finding` are loaded on first use: the printed-values stage reads outputs with
+`crosschecks.printed` alone, without the math reader behind the context.
 """
 
 from __future__ import annotations
 
-from .context import CrossContext
-from .finding import Finding
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .context import CrossContext
+    from .finding import Finding
 
 __all__ = ["CrossContext", "Finding"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CrossContext":
+        from .context import CrossContext
+
+        return CrossContext
+    if name == "Finding":
+        from .finding import Finding
+
+        return Finding
+    raise AttributeError(name)
