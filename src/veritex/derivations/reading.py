@@ -6,6 +6,7 @@ Nothing here imports SymPy, so a build whose verdicts are all cached never pays 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from veritex.math import MathSyntaxError, ast, parse
 from veritex.math.words import declared_words
@@ -14,10 +15,13 @@ from veritex.places import formula_place
 
 from .definitions import DefinitionTable, definitions_in
 from .moments import MomentVocabulary, mentions_moments, vocabulary
-from .plan import FormulaPlan, Shapes, name_of, plan_formula
 from .precision import LEAD_IN, illustrates, imaginary_letters
 from .regime import StatedRegime, regime_at, stated_regimes
+from .shapes import Shapes, name_of
 from .values import Value, code_values, prose_values
+
+if TYPE_CHECKING:
+    from .plan import FormulaPlan
 
 
 @dataclass
@@ -43,6 +47,8 @@ class DocumentMath:
     def plan(self, read: ReadFormula) -> FormulaPlan | None:
         """The plan for one parsed formula, or None when it claims nothing."""
         assert read.formula is not None
+        from .plan import plan_formula  # the planner only when a formula is planned, not to read a document
+
         plan = plan_formula(read.formula, read.order, self.table, self.shapes, self.known, read.math.tex,
                             self.imaginary, self.lead_ins.get(read.order, ""), self.values, self.moments)
         if plan is not None and self.regimes:

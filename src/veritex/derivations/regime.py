@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from veritex.math import MathSyntaxError, ast, parse
 from veritex.model import Document
 
-from .plan import name_of
+from .shapes import name_of
 
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]+?)\$(?!\$)")
 _NAMES = r"⟨(\d+)⟩(?:\s*(?:,\s*and|,|and)\s*⟨(\d+)⟩)*"
