@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from veritex.code_checks.names import python_key
-from veritex.model import CodeCell
+from veritex.model import CodeCell, Document, MarkdownCell, Math
 
 NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _LINE = re.compile(rf"^\s*([^\W\d]\w*)\s*[:=]\s*({NUMBER})\s*$")
@@ -200,3 +200,40 @@ def _statistic(node: pyast.expr, distributions: dict[str, frozenset[str]]) -> st
             and isinstance(node.func.value, pyast.Name) and node.func.value.id in distributions:
         return node.func.attr
     return None
+
+
+def shown(doc: Document) -> list[Printed]:
+    """Every number the document's executed cells show under a name (cheap: no formula is read). From the
+    first cell that leaves code for the reader to write on (an exercise: `# TODO`), what the code prints
+    is a stand-in for the reader's answer, not the quantity the prose states: nothing is shown."""
+    from .code_quantities import PLACEHOLDER
+
+    out = []
+    for index, cell in enumerate(doc.cells):
+        if isinstance(cell, CodeCell):
+            if PLACEHOLDER.search(cell.source):
+                break
+            out.extend(printed_values(cell, index))
+    return out
+
+
+# The prose a stated statistic reads: "the variance (of X) is $…$", on the formula's own line. It is all the
+# prose the printed-values check reads, so its stage keys its verdicts by this and not by the rest.
+_STATISTIC_WORDS = {"mean": "mean", "expected value": "mean", "expectation": "mean", "variance": "var",
+                    "standard deviation": "std"}
+_STATISTIC_BEFORE = re.compile(r"\b(mean|expected value|expectation|variance|standard deviation)"
+                               r"(?:\s+of\s+(?:the|this|that|our)?\s*[A-Za-z]+(?:\s+[A-Za-z]+)?)?\s+(?:is|equals)"
+                               r"\s*\$*$", re.IGNORECASE)
+
+
+def statistic_named_before(cell: MarkdownCell, math: Math) -> str | None:
+    """`var` for "the variance is $…$": the statistic the prose names right before the formula, if any."""
+    pos = math.position
+    if pos is None or cell.position is None:
+        return None
+    lines = cell.source.splitlines()
+    row = pos.line - cell.position.line
+    if not 0 <= row < len(lines):
+        return None
+    match = _STATISTIC_BEFORE.search(lines[row][:max(0, pos.column - 1)])
+    return _STATISTIC_WORDS[match[1].lower()] if match else None

@@ -34,32 +34,11 @@ from veritex.derivations.values import decimal_of
 from veritex.math import ast
 from veritex.model import CodeCell, Document, MarkdownCell, Math
 
-from .code_quantities import PLACEHOLDER
 from .context import CrossContext
 from .finding import Finding
-from .printed import STATISTICS, Printed, printed_values
+from .printed import STATISTICS, Printed, shown, statistic_named_before
 
 CHECK = "printed_values"
-_STATISTIC_WORDS = {"mean": "mean", "expected value": "mean", "expectation": "mean", "variance": "var",
-                    "standard deviation": "std"}
-_SENTENCE = re.compile(r"\b(mean|expected value|expectation|variance|standard deviation)"
-                       r"(?:\s+of\s+(?:the|this|that|our)?\s*[A-Za-z]+(?:\s+[A-Za-z]+)?)?\s+(?:is|equals)\s*\$*$",
-                       re.IGNORECASE)
-
-
-def shown(doc: Document) -> list[Printed]:
-    """Every number the document's executed cells show under a name (cheap: no formula is read). From the
-    first cell that leaves code for the reader to write on (an exercise: `# TODO`), what the code prints
-    is a stand-in for the reader's answer, not the quantity the prose states: nothing is shown."""
-    out = []
-    for index, cell in enumerate(doc.cells):
-        if isinstance(cell, CodeCell):
-            if PLACEHOLDER.search(cell.source):
-                break
-            out.extend(printed_values(cell, index))
-    return out
-
-
 @dataclass(frozen=True)
 class Stated:
     math: Math
@@ -152,25 +131,11 @@ def _named_results(formula_math: Math, formula: ast.Formula, index: int, around:
 def _sentence_result(cell: MarkdownCell, formula_math: Math, formula: ast.Formula, index: int,
                      after: tuple[int, ...]) -> Stated | None:
     """"the variance is $(1-\\theta)/\\theta$": a distribution's statistic stated in prose."""
-    before = _text_before(cell, formula_math)
-    match = _SENTENCE.search(before) if before is not None else None
-    if match is None or len(formula.statements) != 1 or formula.statements[0].relations:
+    statistic = statistic_named_before(cell, formula_math)
+    if statistic is None or len(formula.statements) != 1 or formula.statements[0].relations:
         return None
-    statistic = _STATISTIC_WORDS[match[1].lower()]
     return Stated(formula_math, index, formula.statements[0].sides[0], formula_math.tex.strip(),
                   frozenset({f"stat:{statistic}"}), after)
-
-
-def _text_before(cell: MarkdownCell, formula_math: Math) -> str | None:
-    """The prose of the formula's line up to the formula."""
-    pos = formula_math.position
-    if pos is None or cell.position is None:
-        return None
-    lines = cell.source.splitlines()
-    row = pos.line - cell.position.line
-    if not 0 <= row < len(lines):
-        return None
-    return lines[row][:max(0, pos.column - 1)]
 
 
 def _number_text(node: ast.Expr) -> str | None:

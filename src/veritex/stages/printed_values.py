@@ -1,16 +1,17 @@
 """Stated values against what the code prints: run once a document's outputs are applied, and only when
 it was built with execution (`veritex.crosschecks.printed_values`). Its items are report items of kind
-"consistency", kept under a key made of the document's cells and their outputs.
+"consistency", kept under a key made of the formulas, the code with its outputs and the statistics the prose names
+before formulas (all that the check reads), and replayed at the formulas' current places.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..cache import Store, digest
 from ..derivations.reasons import CHECKER_FAILURE
-from ..model import CodeCell, Document, Item, Position
+from ..model import CodeCell, Document, Item, Math, Position
 
 if TYPE_CHECKING:
     from ..crosschecks.printed import Printed
@@ -22,37 +23,46 @@ FORMAT = 1
 
 def check_printed_values(doc: Document, cache_dir: Path | None) -> None:
     """Add the verdicts on values the document states and its code prints to `doc`."""
-    from ..crosschecks.printed_values import shown
+    from ..crosschecks.printed import shown, statistic_named_before
 
     printed = shown(doc)
-    if not printed or not any(True for _ in doc.all_math()):
+    formulas = list(doc.all_math())
+    if not printed or not formulas:
         return  # nothing shown by name: no formula is read
     store = Store(cache_dir) if cache_dir is not None else None
     entry = store.key({"document": doc.path.resolve()}) if store is not None else ""
-    from .crosschecks import (  # the prose a check may read: headings and paragraphs near math
-        item_from_json,
-        prose_a_check_reads,
-    )
-
-    key = digest([FORMAT, sorted(doc.meta.macros.items()),
-                  [[c.source, c.outputs] if isinstance(c, CodeCell) else prose_a_check_reads(c.source)
-                   for c in doc.cells]])
+    # All the check reads: the formulas, the code with its outputs and places, and the statistic the prose
+    # names right before a formula. Rewording other prose replays the verdicts at the formulas' places.
+    key = digest([FORMAT, sorted(doc.meta.macros.items()), [
+        [c.source, c.outputs, c.position.line, c.position.cell] if isinstance(c, CodeCell)
+        else [[m.tex, m.display, m.label, statistic_named_before(c, m)] for m in c.math] for c in doc.cells]])
     if store is not None:
         found = store.load(NAMESPACE, entry)
         if found is not None and found.get("key") == key:
-
             try:
-                doc.items.extend(item_from_json(i, doc) for i in found["items"])
+                doc.items.extend(_replayed(kept, formulas) for kept in found["items"])
                 return
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, IndexError):
                 store.note(store.path(NAMESPACE, entry), "not a list of verdicts")
     items, kept = _check(doc, printed)
-    doc.items.extend(items)
+    doc.items.extend(item for item, _ in items)
     if store is not None and kept:
-        store.save(NAMESPACE, entry, {"key": key, "items": [i.to_json() for i in items]})
+        index = {id(m): k for k, m in enumerate(formulas)}
+        store.save(NAMESPACE, entry, {"key": key, "items": [
+            {"formula": index[id(math)], "status": item.status, "message": item.message, "detail": item.detail}
+            for item, math in items]})
 
 
-def _check(doc: Document, printed: list[Printed]) -> tuple[list[Item], bool]:
+def _replayed(kept: dict[str, Any], formulas: list[Math]) -> Item:
+    math = formulas[int(kept["formula"])]
+    if kept["status"] not in ("verified", "refuted", "unchecked"):
+        raise ValueError(kept["status"])
+    return Item("consistency", kept["status"], str(kept["message"]), position=math.position, label=math.label,
+                detail=dict(kept["detail"]))
+
+
+def _check(doc: Document, printed: list[Printed]) -> tuple[list[tuple[Item, Math]], bool]:
+    """The items with the formula each is about, and whether they may be kept."""
     from ..crosschecks import CrossContext
     from ..crosschecks.printed_values import run
     from ..derivations.reading import read_document_math
@@ -61,8 +71,10 @@ def _check(doc: Document, printed: list[Printed]) -> tuple[list[Item], bool]:
         findings = run(CrossContext(doc, read_document_math(doc)), printed)
     except Exception as exc:  # a bug in the check: named so the tests see it, never a verdict
         reason = CHECKER_FAILURE.say(error=f"printed_values: {type(exc).__name__}")
-        return [Item("consistency", "unchecked", reason, Position(str(doc.path), 1, 1),
-                     detail={"check": "printed_values", "code": CHECKER_FAILURE.code})], False
-    items = [Item("consistency", f.status, f.message, position=f.math.position, label=f.math.label,
-                  detail={"check": f.check, **f.detail}) for f in findings]
+        failed = Item("consistency", "unchecked", reason, Position(str(doc.path), 1, 1),
+                      detail={"check": "printed_values", "code": CHECKER_FAILURE.code})
+        doc.items.append(failed)
+        return [], False
+    items = [(Item("consistency", f.status, f.message, position=f.math.position, label=f.math.label,
+                   detail={"check": f.check, **f.detail}), f.math) for f in findings]
     return items, True
