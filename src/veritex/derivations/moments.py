@@ -23,6 +23,7 @@ from veritex.math import ast
 
 from .astutil import display_name
 from .definitions import DefinitionTable
+from .precision import opening
 
 EXPECTATION_NAMES = frozenset({"E"})
 VARIANCE_NAMES = frozenset({"Var", "var", "Variance"})
@@ -32,7 +33,6 @@ DEVIATION_NAMES = frozenset({"sd", "SD", "std", "Std"})
 SIGN_NAMES = frozenset({"sign", "sgn"})
 _UPRIGHT = (None, "rm", "op", "text", "bb")
 _WORD_FONTS = ("rm", "op", "text")
-_SIZING = re.compile(r"\\(?:left|bigl|Bigl|biggl|Biggl|big|Big|bigg|Bigg)\b|\s+")
 
 
 @dataclass(frozen=True)
@@ -501,12 +501,12 @@ class Reader:
         while k < len(factors):
             factor = factors[k]
             if _is_e(factor) and factor.name not in self.words.undefined_operators:  # type: ignore[attr-defined]
-                if k + 1 >= len(factors) or _opening(self.tex, factor, factors[k + 1]) not in ("(", "["):
+                if k + 1 >= len(factors) or opening(self.tex, factor, factors[k + 1]) not in ("(", "["):
                     raise Unreadable("E without a bracketed argument")
                 terms.append(self._expectation(factor, factors[k + 1]))
                 k += 2
                 continue
-            if _is_bb_v(factor) and k + 1 < len(factors) and _opening(self.tex, factor, factors[k + 1]) == "[":
+            if _is_bb_v(factor) and k + 1 < len(factors) and opening(self.tex, factor, factors[k + 1]) == "[":
                 terms.append(self._moment("Var", (factors[k + 1],)))  # `\\mathbb{V}[X]`
                 k += 2
                 continue
@@ -549,19 +549,6 @@ def _depth(text: str) -> int:
 def _add(names: list[str], name: str) -> None:
     if name not in names:
         names.append(name)
-
-
-def _opening(tex: str, head: ast.Expr, arg: ast.Expr) -> str:
-    """The delimiter written between an operator and what follows it (`(`, `[`), or ""."""
-    start, end = head.span[1], arg.span[0]
-    if not tex or end <= start or arg.span == (0, 0) or end > len(tex):
-        return ""
-    between = _SIZING.sub("", tex[start:end])
-    if between.endswith(("(", "\\lparen")):
-        return "("
-    if between.endswith(("[", "\\lbrack")):
-        return "["
-    return ""
 
 
 def read_pair(left: ast.Expr, right: ast.Expr, tex: str, words: MomentVocabulary, context: str,

@@ -162,15 +162,15 @@ def _operator_doubt(side: ast.Expr, tex: str, table: DefinitionTable, order: int
         if not isinstance(node, ast.Juxt):
             continue
         for k, (head, arg) in enumerate(zip(node.factors, node.factors[1:], strict=False)):
-            opening = _opening(tex, head, arg)
-            if isinstance(head, ast.Derivative | ast.Gradient) and opening == "(":
+            written = opening(tex, head, arg)
+            if isinstance(head, ast.Derivative | ast.Gradient) and written == "(":
                 return Doubt(DERIVATIVE_AT_POINT, DERIVATIVE_AT_POINT.say(name=_shown(tex, head)))
             name = _operator_name(head)
-            if name is not None and (opening in ("(", "[") or (k == 0 and _is_differential(head))):
+            if name is not None and (written in ("(", "[") or (k == 0 and _is_differential(head))):
                 return Doubt(OPERATOR, OPERATOR.say(name=name))
-            if opening == "[" and _is_name_like(head):
+            if written == "[" and _is_name_like(head):
                 return Doubt(BRACKET_APPLICATION, BRACKET_APPLICATION.say(name=_shown(tex, head)))
-            if opening == "(" and _defined_later(head, table, order):
+            if written == "(" and _defined_later(head, table, order):
                 return Doubt(DEFINED_LATER, DEFINED_LATER.say(name=display_name(head)))
     return None
 
@@ -211,7 +211,7 @@ def imaginary_unit_in(sides: tuple[ast.Expr, ...], imaginary: frozenset[str]) ->
     return None
 
 
-def _opening(tex: str, head: ast.Expr, arg: ast.Expr) -> str:
+def opening(tex: str, head: ast.Expr, arg: ast.Expr) -> str:
     """The delimiter written between two factors (`(`, `[`), or "" when there is none."""
     start, end = head.span[1], arg.span[0]
     if not tex or end <= start or arg.span == (0, 0) or end > len(tex):
