@@ -107,15 +107,20 @@ def _index(node: ast.Expr, letter: str, length: int) -> str | None:
     if not (isinstance(node, ast.Subscript) and isinstance(node.base, ast.Symbol) and node.base.name == letter
             and not node.base.accents):
         return None
-    index = node.index
+    text = index_characters(node.index)
+    return text if text is not None and len(text) == length else None
+
+
+def index_characters(index: ast.Expr) -> str | None:
+    """`i1` for the index of `a_{i1}` (or `a_{i,1}`): digits and plain single letters, else None."""
     parts = index.factors if isinstance(index, ast.Juxt) else index.items if isinstance(index, ast.Tuple) \
         else (index,)
-    text = ""
+    out = ""
     for p in parts:
         if isinstance(p, ast.Number) and p.value.isdigit():
-            text += p.value
-        elif isinstance(p, ast.Symbol) and len(p.name) == 1 and p.font is None:
-            text += p.name
+            out += p.value
+        elif isinstance(p, ast.Symbol) and len(p.name) == 1 and p.font is None and not p.accents:
+            out += p.name
         else:
             return None
-    return text if len(text) == length else None
+    return out

@@ -24,7 +24,7 @@ from veritex.model import Math
 
 from .context import CrossContext
 from .finding import Finding
-from .matrix_product import product_letters, row_value
+from .matrix_product import index_characters, product_letters, row_value
 
 CHECK = "matrix_rows"
 BEGIN = re.compile(r"\\begin\{([pbBvV]?matrix|array)\}")
@@ -278,26 +278,12 @@ def _canonical(expr: ast.Expr) -> ast.Expr:
     number in `a_{11}` are all two characters."""
     def simple(n: ast.Node) -> ast.Node | None:
         if isinstance(n, ast.Subscript):
-            text = _characters(n.index)
+            text = index_characters(n.index)
             if text is not None:
                 return ast.Subscript(n.base, ast.Symbol(MARK + text, span=n.index.span), span=n.span)
         return None
 
     return rewrite_expr(expr, simple)
-
-
-def _characters(index: ast.Expr) -> str | None:
-    parts = index.factors if isinstance(index, ast.Juxt) else index.items if isinstance(index, ast.Tuple) \
-        else (index,)
-    out = ""
-    for p in parts:
-        if isinstance(p, ast.Number) and p.value.isdigit():
-            out += p.value
-        elif isinstance(p, ast.Symbol) and len(p.name) == 1 and p.font is None and not p.accents:
-            out += p.name
-        else:
-            return None
-    return out
 
 
 def _instance(cell: Cell, letter: str, value: str) -> ast.Expr:
